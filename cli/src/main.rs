@@ -1,0 +1,250 @@
+//! `petrova`: the command line. It reads the filesystem, the clock and the
+//! environment, hands bytes to `petrova-core`, and maps outcomes to exit codes.
+//! It makes no decisions of its own.
+#![allow(clippy::print_stdout)]
+
+mod checkout;
+
+use checkout::{git_head, FsCheckout};
+use clap::{Args, Parser, Subcommand};
+use petrova_core::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
+use petrova_core::docs::ScanLimits;
+use petrova_core::error::ConfigError;
+use petrova_core::registry::{self, Registry};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  petrova --workspace examples/workspace registry list
+  petrova --workspace examples/workspace diagnose kahn-hq --since 2026-04-22
+  petrova --workspace examples/workspace diagnose kahn-hq --since 2026-04-22 --json | jq -r .result.diagnosis_id
+
+Exit codes: 0 done, 1 refused, 2 usage, 3 configuration, 4 GitHub failed after retries.";
+
+#[derive(Parser)]
+#[command(name = "petrova", version, about = "Diagnose governed repositories and propose grounded, idempotent fixes.", after_help = EXAMPLES)]
+struct Cli {
+    /// Folder holding registry.yaml and the checkouts [default: current folder]
+    #[arg(long, global = true, env = "PETROVA_WORKSPACE", value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Registry file [default: WORKSPACE/registry.yaml]
+    #[arg(long, global = true, env = "PETROVA_REGISTRY", value_name = "PATH")]
+    registry: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a repository's governance docs and print (and cache) a diagnosis.
+    #[command(after_help = "Example:\n  petrova diagnose kahn-hq --since 2026-04-22 --json > /tmp/diag.json")]
+    Diagnose(DiagnoseArgs),
+    /// Inspect the registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Args)]
+struct DiagnoseArgs {
+    /// Registry slug of the repository.
+    slug: String,
+    /// First day of the window (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: String,
+    /// Last day of the window (inclusive) [default: open-ended]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    until: Option<String>,
+    /// Print one JSON object instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    /// List the governed repositories.
+    #[command(after_help = "Example:\n  petrova registry list --json")]
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the registry and every checkout; exit 3 on the first problem.
+    #[command(after_help = "Example:\n  petrova --registry fleet/registry.yaml registry check")]
+    Check,
+}
+
+/// How a command failed, and the exit code that says so.
+enum Failure {
+    /// Exit 1: the input was understood and refused.
+    Refused(String),
+    /// Exit 2: the command line was wrong.
+    Usage(String),
+    /// Exit 3: registry, checkout or token problem.
+    Config(String),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        let mut msg = e.diagnostic.to_string();
+        if let Some(hint) = e.hint {
+            msg.push_str(&format!("\n  hint: {hint}"));
+        }
+        Failure::Config(msg)
+    }
+}
+
+struct Context {
+    workspace: PathBuf,
+    registry_path: PathBuf,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Self {
+        let workspace = cli.workspace.clone().unwrap_or_else(|| PathBuf::from("."));
+        let registry_path = cli.registry.clone().unwrap_or_else(|| workspace.join("registry.yaml"));
+        Context { workspace, registry_path }
+    }
+
+    fn registry(&self) -> Result<Registry, Failure> {
+        let shown = self.registry_path.display().to_string();
+        let src = fs::read_to_string(&self.registry_path).map_err(|e| {
+            Failure::Config(format!(
+                "cannot read registry {shown}: {e}\n  hint: pass --registry PATH, set PETROVA_REGISTRY, or put registry.yaml in the workspace (--workspace / PETROVA_WORKSPACE)"
+            ))
+        })?;
+        Ok(registry::parse(&src, &shown)?)
+    }
+
+    fn checkout_dir(&self, entry: &registry::RepoEntry) -> Result<PathBuf, Failure> {
+        let dir = self.workspace.join(&entry.checkout);
+        if !dir.is_dir() {
+            return Err(Failure::Config(format!(
+                "checkout of `{}` not found at {}\n  hint: clone {} there, or set `path:` in the registry entry",
+                entry.slug,
+                dir.display(),
+                entry.url
+            )));
+        }
+        Ok(dir)
+    }
+
+    fn state_dir(&self) -> PathBuf {
+        std::env::var_os("PETROVA_STATE_DIR").map(PathBuf::from).unwrap_or_else(|| self.workspace.join(".petrova"))
+    }
+}
+
+/// The scan time: `PETROVA_NOW` when set (reproducible runs and tests), else the clock.
+fn now() -> Result<String, Failure> {
+    match std::env::var("PETROVA_NOW") {
+        Ok(fixed) => match humantime::parse_rfc3339(&fixed) {
+            Ok(_) => Ok(fixed),
+            Err(e) => Err(Failure::Usage(format!("PETROVA_NOW `{fixed}` is not an RFC 3339 time: {e}"))),
+        },
+        Err(_) => Ok(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Context::new(&cli);
+    let result = match &cli.command {
+        Command::Diagnose(args) => diagnose(&ctx, args),
+        Command::Registry(RegistryCommand::List { json }) => registry_list(&ctx, *json),
+        Command::Registry(RegistryCommand::Check) => registry_check(&ctx),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let (code, msg) = match failure {
+                Failure::Refused(m) => (1, m),
+                Failure::Usage(m) => (2, m),
+                Failure::Config(m) => (3, m),
+            };
+            eprintln!("error: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
+    let window = Window::parse(&args.since, args.until.as_deref()).map_err(Failure::Usage)?;
+    let registry = ctx.registry()?;
+    let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
+    let dir = ctx.checkout_dir(entry)?;
+    let input = ScanInput { window, scanned_at: now()?, head: git_head(&dir), limits: ScanLimits::default() };
+    let result = diagnosis::diagnose(&FsCheckout::new(dir), &input);
+    let output = DiagnoseOutput::new(&entry.slug, result);
+    let cache = write_cache(ctx, &output)?;
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let json = serde_json::to_string(&output).map_err(|e| Failure::Config(e.to_string()))?;
+        let _ = writeln!(stdout, "{json}");
+    } else {
+        let _ = write!(stdout, "{}", diagnosis::render_summary(&output));
+        let _ = writeln!(stdout, "  cached: {}", cache.display());
+    }
+    Ok(())
+}
+
+/// Caches the diagnosis by id so that `propose_fix` can load it; written atomically.
+fn write_cache(ctx: &Context, output: &DiagnoseOutput) -> Result<PathBuf, Failure> {
+    let dir = ctx.state_dir().join("diagnoses");
+    let fail = |e: std::io::Error| Failure::Config(format!("cannot write the diagnosis cache in {}: {e}\n  hint: set PETROVA_STATE_DIR to a writable folder", dir.display()));
+    fs::create_dir_all(&dir).map_err(fail)?;
+    let path = dir.join(format!("{}.json", output.result.diagnosis_id));
+    let json = serde_json::to_string_pretty(output).map_err(|e| Failure::Config(e.to_string()))?;
+    write_atomic(&path, format!("{json}\n").as_bytes()).map_err(fail)?;
+    Ok(path)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
+fn registry_list(ctx: &Context, json: bool) -> Result<(), Failure> {
+    let registry = ctx.registry()?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string(&registry.repos).map_err(|e| Failure::Config(e.to_string()))?;
+        let _ = writeln!(stdout, "{text}");
+        return Ok(());
+    }
+    for r in &registry.repos {
+        let _ = writeln!(
+            stdout,
+            "{:<20} {:<10} {:<10} {}  fleets: {}",
+            r.slug,
+            r.role.as_str(),
+            r.profile,
+            r.repository(),
+            r.fleets_allowed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn registry_check(ctx: &Context) -> Result<(), Failure> {
+    let registry = ctx.registry()?;
+    let mut problems = Vec::new();
+    for entry in &registry.repos {
+        if let Err(Failure::Config(m) | Failure::Refused(m) | Failure::Usage(m)) = ctx.checkout_dir(entry) {
+            problems.push(m);
+        }
+    }
+    if problems.is_empty() {
+        println!("registry ok: {} repositories, every checkout present", registry.repos.len());
+        Ok(())
+    } else {
+        Err(Failure::Config(problems.join("\nerror: ")))
+    }
+}
+
+#[allow(dead_code)]
+fn refused(msg: String) -> Failure {
+    Failure::Refused(msg)
+}

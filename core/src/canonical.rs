@@ -1,0 +1,117 @@
+//! Canonical JSON and hashing: the single encoder behind diagnosis ids,
+//! idempotency keys and the schema fingerprint.
+//!
+//! Canonical form: object keys sorted by Unicode code point, no insignificant
+//! whitespace, strings exactly as given (no normalisation), integers as integers.
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Serializes `value` to canonical JSON.
+///
+/// Serialization of plain data types cannot fail; should a type's `Serialize`
+/// implementation report an error, the value is encoded as `null`, which keeps
+/// this function total.
+pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut out = String::new();
+    write_value(&value, &mut out);
+    out
+}
+
+/// Encodes an already-built JSON value canonically.
+pub fn value_to_canonical(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            // Sorting explicitly, rather than relying on serde_json's map order,
+            // keeps the encoding canonical even if a dependency turns on
+            // serde_json's `preserve_order` feature. UTF-8 byte order equals
+            // code point order, so `str::cmp` is the right comparison.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => write_string(s, out),
+        // serde_json prints integers without exponent or fraction, and these
+        // scalars have exactly one spelling.
+        Value::Number(_) | Value::Bool(_) | Value::Null => out.push_str(&value.to_string()),
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    // serde_json's string escaping is minimal and deterministic: `"`, `\`
+    // and control characters only; everything else is written as given.
+    out.push_str(&Value::String(s.to_owned()).to_string());
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(input: Value, expected: &str) {
+        assert_eq!(value_to_canonical(&input), expected);
+    }
+
+    #[test]
+    fn canonical_form() {
+        check(json!({"b": 1, "a": [true, null, "x"]}), r#"{"a":[true,null,"x"],"b":1}"#);
+        check(json!({"é": 1, "z": 2, "Z": 3}), r#"{"Z":3,"z":2,"é":1}"#);
+        check(json!("tab\tquote\"slash/é"), r#""tab\tquote\"slash/é""#);
+        check(json!(-12), "-12");
+        check(json!({}), "{}");
+    }
+
+    #[test]
+    fn code_point_order_not_utf16_order() {
+        // U+FF61 sorts before U+1F600 by code point but after it in UTF-16 units.
+        check(json!({"\u{1F600}": 1, "\u{FF61}": 2}), "{\"\u{FF61}\":2,\"\u{1F600}\":1}");
+    }
+
+    #[test]
+    fn sha256_known_vector() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! Calendar dates (`YYYY-MM-DD`) without a clock or a date library.
+
+use std::fmt;
+
+/// A proleptic-Gregorian calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, 0000–9999.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of the month, 1–31 depending on the month.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses exactly `YYYY-MM-DD`, rejecting impossible days such as `2026-02-30`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        Date::from_parts(&s[0..4], &s[5..7], &s[8..10])
+    }
+
+    /// Parses the compact `YYYYMMDD` form used in finding file names.
+    pub fn parse_compact(s: &str) -> Option<Date> {
+        if s.len() != 8 {
+            return None;
+        }
+        Date::from_parts(s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)
+    }
+
+    fn from_parts(y: &str, m: &str, d: &str) -> Option<Date> {
+        let all_digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+        if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+            return None;
+        }
+        let year: u16 = y.parse().ok()?;
+        let month: u8 = m.parse().ok()?;
+        let day: u8 = d.parse().ok()?;
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_dates() {
+        let check = |s: &str, ok: bool| assert_eq!(Date::parse(s).is_some(), ok, "{s}");
+        check("2026-04-28", true);
+        check("2024-02-29", true);
+        check("2026-02-29", false);
+        check("2000-02-29", true);
+        check("1900-02-29", false);
+        check("2026-13-01", false);
+        check("2026-4-28", false);
+        check("2026-04-28x", false);
+        check("２026-04-28", false);
+        assert_eq!(Date::parse_compact("20260428").map(|d| d.to_string()).as_deref(), Some("2026-04-28"));
+    }
+}

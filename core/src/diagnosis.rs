@@ -1,0 +1,466 @@
+//! Diagnosis: the governance view of a repository for a window of dates.
+//!
+//! The [`Diagnosis`] names the current phase, open milestones, the decisions and
+//! findings dated in the window, the meta-rules and the guards. Its id hashes
+//! that view (not the commit), so the same documents and window give the same id.
+
+use crate::canonical::{sha256_hex, to_canonical};
+use crate::date::Date;
+use crate::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
+use crate::error::{Code, Diagnostic};
+use crate::source::{Checkout, EntryKind};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// The dates a diagnosis looks at, inclusive; `until: None` is open-ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// First day, `YYYY-MM-DD`.
+    pub since: String,
+    /// Last day, `YYYY-MM-DD`, or open.
+    pub until: Option<String>,
+}
+
+impl Window {
+    /// Builds a window from checked dates.
+    pub fn new(since: Date, until: Option<Date>) -> Self {
+        Window { since: since.to_string(), until: until.map(|d| d.to_string()) }
+    }
+
+    /// Parses `since`/`until`, refusing impossible dates and an `until` before `since`.
+    pub fn parse(since: &str, until: Option<&str>) -> Result<Window, String> {
+        let s = Date::parse(since).ok_or_else(|| format!("--since `{since}` is not a date (YYYY-MM-DD)"))?;
+        let u = match until {
+            Some(u) => Some(Date::parse(u).ok_or_else(|| format!("--until `{u}` is not a date (YYYY-MM-DD)"))?),
+            None => None,
+        };
+        if let Some(u) = u {
+            if u < s {
+                return Err(format!("--until {u} is before --since {s}"));
+            }
+        }
+        Ok(Window::new(s, u))
+    }
+
+    fn contains(&self, date: Date) -> bool {
+        let since = Date::parse(&self.since);
+        let until = self.until.as_deref().and_then(Date::parse);
+        since.is_none_or(|s| date >= s) && until.is_none_or(|u| date <= u)
+    }
+}
+
+/// The phase the roadmap is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phase {
+    /// `Phase-<n>`, the highest-numbered phase.
+    pub current: Option<String>,
+    /// `open` or `closed`.
+    pub status: Option<String>,
+}
+
+/// Milestones of the roadmap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestones {
+    /// Every unchecked milestone id.
+    pub open: Vec<String>,
+}
+
+/// A decision dated in the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Repository-relative path.
+    pub path: String,
+    /// The date from the file name.
+    pub date: String,
+    /// The first heading.
+    pub title: Option<String>,
+    /// SHA-256 of the file.
+    pub digest: String,
+    /// Front matter `status`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Front matter `supersedes`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+}
+
+/// A finding timestamped in the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Repository-relative path.
+    pub path: String,
+    /// `YYYY-MM-DDTHH:MM` from the file name.
+    pub at: String,
+    /// The first heading.
+    pub title: Option<String>,
+    /// `open`, `resolved`, or unknown.
+    pub status: Option<String>,
+    /// SHA-256 of the file.
+    pub digest: String,
+}
+
+/// Digests of the whole documents a diagnosis depends on beyond the window, so
+/// that any edit to them gives a new id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sources {
+    /// `.petrova.yml`.
+    pub config: Option<String>,
+    /// The meta-rules document.
+    pub meta_rules: Option<String>,
+    /// The roadmap.
+    pub roadmap: Option<String>,
+}
+
+/// The `result` of `petrova diagnose`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnosis {
+    /// `diag-` + 16 hex digits.
+    pub diagnosis_id: String,
+    /// When the scan ran (RFC 3339, UTC), given by the caller.
+    pub scanned_at: String,
+    /// The checkout's commit, when known.
+    pub head: Option<String>,
+    /// The dates looked at.
+    pub window: Window,
+    /// The current phase.
+    pub phase: Phase,
+    /// Open milestones.
+    pub milestones: Milestones,
+    /// Decisions in the window, by date then path.
+    pub decisions: Vec<Decision>,
+    /// Findings in the window, by time then path.
+    pub findings: Vec<Finding>,
+    /// Every meta-rule defined, by number.
+    pub meta_rules: Vec<MetaRule>,
+    /// Rule ids of the guards, in `.petrova.yml` order.
+    pub guards: Vec<String>,
+    /// Digests of the config, meta-rules and roadmap documents.
+    pub sources: Sources,
+    /// Problems met while scanning.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The whole `petrova diagnose --json` object, also the cache file's contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnoseOutput {
+    /// Always `diagnose`.
+    pub verb: String,
+    /// The registry slug.
+    pub target_repo: String,
+    /// The diagnosis.
+    pub result: Diagnosis,
+}
+
+impl DiagnoseOutput {
+    /// Wraps a diagnosis.
+    pub fn new(target_repo: &str, result: Diagnosis) -> Self {
+        DiagnoseOutput { verb: "diagnose".to_owned(), target_repo: target_repo.to_owned(), result }
+    }
+}
+
+/// Inputs to a scan that do not come from the checkout.
+#[derive(Clone, Debug)]
+pub struct ScanInput {
+    /// The dates to look at.
+    pub window: Window,
+    /// The scan time, RFC 3339.
+    pub scanned_at: String,
+    /// The checkout's commit.
+    pub head: Option<String>,
+    /// Size limits.
+    pub limits: ScanLimits,
+}
+
+/// Scans a checkout's governance documents.
+///
+/// Only the dated folders are listed; of their files only those dated in the
+/// window are read, so the cost follows the window, not the history.
+pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
+    let mut warnings = Vec::new();
+    let LoadedConfig { config, digest: config_digest, problems } = docs::load_config(checkout);
+    warnings.extend(problems);
+    let limits = input.limits;
+
+    let mut decisions = Vec::new();
+    for (name, path) in dated_files(checkout, &config.decisions, &mut warnings) {
+        let Some(date) = docs::decision_date(&name) else {
+            bad_name(&mut warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
+            continue;
+        };
+        if !input.window.contains(date) {
+            continue;
+        }
+        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else { continue };
+        decisions.push(Decision { path, date: date.to_string(), title: facts.title, digest: facts.digest, status: facts.status, supersedes: facts.supersedes });
+    }
+    decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
+
+    let mut findings = Vec::new();
+    for (name, path) in dated_files(checkout, &config.findings, &mut warnings) {
+        let Some((date, at)) = docs::finding_time(&name) else {
+            bad_name(&mut warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
+            continue;
+        };
+        if !input.window.contains(date) {
+            continue;
+        }
+        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else { continue };
+        let status = match facts.status {
+            Some(s) if s == "open" || s == "resolved" => Some(s),
+            Some(other) => {
+                warnings.push(Diagnostic::in_file(Code::DocBadStatus, &path, None, format!("status `{other}` is neither open nor resolved")));
+                None
+            }
+            None => None,
+        };
+        findings.push(Finding { path, at, title: facts.title, status, digest: facts.digest });
+    }
+    findings.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
+
+    let (meta_rules, meta_digest) = match docs::read_markdown(checkout, &config.meta_rules, limits) {
+        ReadMarkdown::Text { body, line_offset, digest, warnings: w } => {
+            warnings.extend(w);
+            let (rules, w) = docs::parse_meta_rules(&config.meta_rules, &body, line_offset);
+            warnings.extend(w);
+            (rules, Some(digest))
+        }
+        ReadMarkdown::Unusable { digest, problem } => {
+            warnings.push(problem);
+            (Vec::new(), digest)
+        }
+        ReadMarkdown::Missing => {
+            warnings.push(Diagnostic::in_file(Code::DocMissing, &config.meta_rules, None, "meta-rules document not found"));
+            (Vec::new(), None)
+        }
+    };
+
+    let (roadmap, roadmap_digest) = match docs::read_markdown(checkout, &config.roadmap, limits) {
+        ReadMarkdown::Text { body, line_offset, digest, warnings: w } => {
+            warnings.extend(w);
+            let (roadmap, w) = docs::parse_roadmap(&config.roadmap, &body, line_offset);
+            warnings.extend(w);
+            (roadmap, Some(digest))
+        }
+        ReadMarkdown::Unusable { digest, problem } => {
+            warnings.push(problem);
+            (docs::Roadmap::default(), digest)
+        }
+        ReadMarkdown::Missing => {
+            warnings.push(Diagnostic::in_file(Code::DocMissing, &config.roadmap, None, "roadmap document not found"));
+            (docs::Roadmap::default(), None)
+        }
+    };
+
+    for guard in &config.guards {
+        if !meta_rules.iter().any(|r| r.id == guard.rule) {
+            warnings.push(Diagnostic::in_file(
+                Code::GuardUnknownRule,
+                docs::CONFIG_FILE,
+                None,
+                format!("guard {} names a rule that {} does not define", guard.rule, config.meta_rules),
+            ));
+        }
+    }
+
+    let mut diagnosis = Diagnosis {
+        diagnosis_id: String::new(),
+        scanned_at: input.scanned_at.clone(),
+        head: input.head.clone(),
+        window: input.window.clone(),
+        phase: Phase { current: roadmap.current, status: roadmap.status },
+        milestones: Milestones { open: roadmap.open_milestones },
+        decisions,
+        findings,
+        meta_rules,
+        guards: config.guards.iter().map(|g| g.rule.clone()).collect(),
+        sources: Sources { config: config_digest, meta_rules: meta_digest, roadmap: roadmap_digest },
+        warnings,
+    };
+    diagnosis.diagnosis_id = diagnosis_id(&diagnosis);
+    diagnosis
+}
+
+/// `diag-` + the first 16 hex digits of SHA-256 over the canonical JSON of the
+/// diagnosis without `diagnosis_id`, `scanned_at` and `head`.
+pub fn diagnosis_id(diagnosis: &Diagnosis) -> String {
+    let mut value = serde_json::to_value(diagnosis).unwrap_or(serde_json::Value::Null);
+    if let Some(map) = value.as_object_mut() {
+        for key in ["diagnosis_id", "scanned_at", "head"] {
+            map.remove(key);
+        }
+    }
+    let hex = sha256_hex(to_canonical(&value).as_bytes());
+    format!("diag-{}", &hex[..16])
+}
+
+/// Whether `s` has the form of a diagnosis id.
+pub fn is_diagnosis_id(s: &str) -> bool {
+    s.len() == 21 && s.starts_with("diag-") && s[5..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn dated_files(checkout: &dyn Checkout, dir: &str, warnings: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+    let entries = match checkout.list(dir) {
+        Ok(Some(entries)) => entries,
+        Ok(None) => return Vec::new(),
+        Err(e) => {
+            warnings.push(Diagnostic::in_file(Code::DocUnreadable, dir, None, e.message));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<(String, String)> = entries
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name))
+        .map(|e| {
+            let path = format!("{dir}/{}", e.name);
+            (e.name, path)
+        })
+        .collect();
+    // Listings come in whatever order the filesystem keeps; sort so warnings are stable.
+    files.sort();
+    files
+}
+
+fn bad_name(warnings: &mut Vec<Diagnostic>, name: &str, path: &str, pattern: &str) {
+    warnings.push(Diagnostic::in_file(Code::DocBadName, path, None, format!("`{name}` is not named {pattern}; not dated, skipped")));
+}
+
+fn read_facts(checkout: &dyn Checkout, path: &str, limits: ScanLimits, warnings: &mut Vec<Diagnostic>) -> Option<docs::DocFacts> {
+    match checkout.read(path) {
+        Ok(Some(bytes)) => {
+            let mut facts = docs::read_doc_facts(path, &bytes, limits);
+            warnings.append(&mut facts.warnings);
+            Some(facts)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            warnings.push(Diagnostic::in_file(Code::DocUnreadable, path, None, e.message));
+            None
+        }
+    }
+}
+
+/// The short human summary `petrova diagnose` prints without `--json`.
+pub fn render_summary(output: &DiagnoseOutput) -> String {
+    let d = &output.result;
+    let mut s = String::new();
+    let _ = writeln!(s, "diagnose {} → {}", output.target_repo, d.diagnosis_id);
+    let _ = writeln!(s, "  window: {} … {}", d.window.since, d.window.until.as_deref().unwrap_or("(open)"));
+    let _ = writeln!(
+        s,
+        "  phase: {} ({})",
+        d.phase.current.as_deref().unwrap_or("(none)"),
+        d.phase.status.as_deref().unwrap_or("status unknown")
+    );
+    let open = if d.milestones.open.is_empty() { "(none)".to_owned() } else { d.milestones.open.join(", ") };
+    let _ = writeln!(s, "  open milestones: {open}");
+    let _ = writeln!(s, "  decisions in window: {}", d.decisions.len());
+    for dec in &d.decisions {
+        let _ = writeln!(s, "    {}  {}  ({})", dec.date, dec.title.as_deref().unwrap_or("(untitled)"), dec.path);
+    }
+    let _ = writeln!(s, "  findings in window: {}", d.findings.len());
+    for f in &d.findings {
+        let _ = writeln!(
+            s,
+            "    {}  [{}] {}  ({})",
+            f.at,
+            f.status.as_deref().unwrap_or("?"),
+            f.title.as_deref().unwrap_or("(untitled)"),
+            f.path
+        );
+    }
+    let guards = if d.guards.is_empty() { "(none)".to_owned() } else { d.guards.join(", ") };
+    let _ = writeln!(s, "  meta-rules: {} defined; guards: {guards}", d.meta_rules.len());
+    let _ = writeln!(s, "  warnings: {}", d.warnings.len());
+    for w in &d.warnings {
+        let _ = writeln!(s, "    {w}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::MemoryCheckout;
+
+    fn repo() -> MemoryCheckout {
+        MemoryCheckout::new()
+            .with_file(".petrova.yml", "guards:\n  - rule: MR-7\n    kind: append_only\n    paths: [docs/decisions/]\n")
+            .with_file("docs/meta-rules.md", "- **MR-7** — decision docs are dated, append-only\n")
+            .with_file("docs/roadmap.md", "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x\n")
+            .with_file("docs/decisions/2026-04-01-old.md", "# Old\n")
+            .with_file("docs/decisions/2026-04-23-new.md", "# New\n")
+            .with_file("docs/findings/20260424-0900-f.md", "# F\n\nStatus: open\n")
+            .with_file("src/main.rs", "fn main() {}\n")
+    }
+
+    fn scan(c: &MemoryCheckout) -> Diagnosis {
+        let input = ScanInput {
+            window: Window::parse("2026-04-22", None).expect("window"),
+            scanned_at: "2026-04-29T14:30:00Z".into(),
+            head: None,
+            limits: ScanLimits::default(),
+        };
+        diagnose(c, &input)
+    }
+
+    #[test]
+    fn reads_the_window() {
+        let d = scan(&repo());
+        assert_eq!(d.decisions.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(), vec!["docs/decisions/2026-04-23-new.md"]);
+        assert_eq!(d.findings[0].status.as_deref(), Some("open"));
+        assert_eq!(d.phase.current.as_deref(), Some("Phase-1"));
+        assert_eq!(d.guards, vec!["MR-7"]);
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        assert!(is_diagnosis_id(&d.diagnosis_id));
+    }
+
+    #[test]
+    fn id_follows_the_governance_view_only() {
+        let base = scan(&repo()).diagnosis_id;
+        let mut edited = repo();
+        edited.insert_file("src/main.rs", "fn main() { changed() }\n");
+        edited.insert_file("docs/decisions/2026-04-01-old.md", "# Old, edited outside the window\n");
+        assert_eq!(scan(&edited).diagnosis_id, base, "code and out-of-window edits keep the id");
+        for (path, contents) in [
+            ("docs/decisions/2026-04-23-new.md", "# New\n\nmore\n"),
+            ("docs/roadmap.md", "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x, reworded\n"),
+            ("docs/meta-rules.md", "- **MR-7** — decision docs are dated, append-only\n\nIntro.\n"),
+            (".petrova.yml", "guards: []\n"),
+        ] {
+            let mut changed = repo();
+            changed.insert_file(path, contents);
+            assert_ne!(scan(&changed).diagnosis_id, base, "editing {path} must change the id");
+        }
+    }
+
+    #[test]
+    fn bad_names_and_junk_are_warnings() {
+        let mut c = repo();
+        c.insert_file("docs/decisions/notes.md", "# x\n");
+        c.insert_file("docs/decisions/README.md", "# index\n");
+        c.insert_file("docs/decisions/2026-04-24-bin.md", b"\x00\x01binary".to_vec());
+        c.insert_file("docs/findings/20260425-1000-odd.md", "no heading\n\nStatus: maybe\n");
+        let d = scan(&c);
+        let codes: Vec<(Code, Option<&str>)> = d.warnings.iter().map(|w| (w.code, w.path.as_deref())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (Code::DocBinary, Some("docs/decisions/2026-04-24-bin.md")),
+                (Code::DocBadName, Some("docs/decisions/notes.md")),
+                (Code::DocNoTitle, Some("docs/findings/20260425-1000-odd.md")),
+                (Code::DocBadStatus, Some("docs/findings/20260425-1000-odd.md")),
+            ]
+        );
+    }
+
+    #[test]
+    fn window_bounds_are_inclusive() {
+        let w = Window::parse("2026-04-22", Some("2026-04-23")).expect("window");
+        assert!(w.contains(Date::parse("2026-04-22").expect("d")));
+        assert!(w.contains(Date::parse("2026-04-23").expect("d")));
+        assert!(!w.contains(Date::parse("2026-04-24").expect("d")));
+        assert!(Window::parse("2026-04-22", Some("2026-04-21")).is_err());
+    }
+}

@@ -1,0 +1,630 @@
+//! Governance documents of a target repository: `.petrova.yml`, dated decisions
+//! and findings, meta-rules, the roadmap and spec anchors.
+//!
+//! Every reader here is total: odd input becomes a warning [`Diagnostic`] with
+//! `path:line`, never an error that stops a scan.
+
+use crate::canonical::sha256_hex;
+use crate::date::Date;
+use crate::error::{Code, Diagnostic};
+use crate::markdown::{self, Block};
+use crate::source::{Checkout, EntryKind};
+use crate::yaml;
+use serde::{Deserialize, Serialize};
+
+/// The file at a repository's root that says where its governance docs live.
+pub const CONFIG_FILE: &str = ".petrova.yml";
+
+/// Where a repository keeps its governance documents, and its guards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepoConfig {
+    /// Folder of dated decisions.
+    pub decisions: String,
+    /// Folder of timestamped findings.
+    pub findings: String,
+    /// Folder of specs.
+    pub specs: String,
+    /// The meta-rules document.
+    pub meta_rules: String,
+    /// The roadmap document.
+    pub roadmap: String,
+    /// Machine-checked meta-rules.
+    pub guards: Vec<Guard>,
+}
+
+impl Default for RepoConfig {
+    fn default() -> Self {
+        RepoConfig {
+            decisions: "docs/decisions".to_owned(),
+            findings: "docs/findings".to_owned(),
+            specs: "docs/spec".to_owned(),
+            meta_rules: "docs/meta-rules.md".to_owned(),
+            roadmap: "docs/roadmap.md".to_owned(),
+            guards: Vec::new(),
+        }
+    }
+}
+
+/// A machine-checked meta-rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guard {
+    /// The meta-rule it checks, e.g. `MR-7`.
+    pub rule: String,
+    /// What it checks.
+    pub kind: GuardKind,
+    /// Path prefixes (`docs/decisions/`) or exact files (`CLAUDE.md`) it covers.
+    pub paths: Vec<String>,
+}
+
+/// The kinds of guard petrova can check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardKind {
+    /// Existing files are never modified or deleted; new files must be named `YYYY-MM-DD-<slug>.md`.
+    AppendOnly,
+    /// Files are projections: never created, modified or deleted by a proposal.
+    ReadOnly,
+}
+
+impl Guard {
+    /// Whether `path` falls under this guard.
+    pub fn covers(&self, path: &str) -> bool {
+        self.paths.iter().any(|p| path_under(path, p))
+    }
+}
+
+/// Whether `path` equals `prefix` or lies below it (`docs/decisions/` and `docs/decisions` both cover `docs/decisions/x.md`).
+pub fn path_under(path: &str, prefix: &str) -> bool {
+    let trimmed = prefix.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return true;
+    }
+    path == trimmed || (path.starts_with(trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    decisions: Option<String>,
+    findings: Option<String>,
+    specs: Option<String>,
+    meta_rules: Option<String>,
+    roadmap: Option<String>,
+    #[serde(default)]
+    guards: Vec<Guard>,
+}
+
+/// `.petrova.yml` read from a checkout, with its digest and any problems.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedConfig {
+    /// The configuration (defaults where the file is absent or invalid).
+    pub config: RepoConfig,
+    /// SHA-256 of the file's bytes, `None` when there is no file.
+    pub digest: Option<String>,
+    /// Problems; when non-empty the defaults were used and plans are refused.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads `.petrova.yml` (all keys optional).
+pub fn load_config(checkout: &dyn Checkout) -> LoadedConfig {
+    let bytes = match checkout.read(CONFIG_FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return LoadedConfig { config: RepoConfig::default(), digest: None, problems: Vec::new() },
+        Err(e) => {
+            return LoadedConfig {
+                config: RepoConfig::default(),
+                digest: None,
+                problems: vec![Diagnostic::in_file(Code::DocUnreadable, CONFIG_FILE, None, e.message)],
+            }
+        }
+    };
+    let digest = Some(sha256_hex(&bytes));
+    let (config, problems) = parse_config(&bytes);
+    LoadedConfig { config, digest, problems }
+}
+
+/// Parses `.petrova.yml` bytes; problems fall back to the defaults.
+pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
+    let text = match markdown::decode(CONFIG_FILE, bytes) {
+        Ok(d) if d.warning.is_none() => d.text,
+        Ok(d) => return (RepoConfig::default(), d.warning.into_iter().collect()),
+        Err(diag) => return (RepoConfig::default(), vec![diag]),
+    };
+    if text.trim().is_empty() {
+        return (RepoConfig::default(), Vec::new());
+    }
+    let raw: RawConfig = match yaml::from_str(&text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            return (
+                RepoConfig::default(),
+                vec![Diagnostic::in_file(Code::ConfigInvalid, CONFIG_FILE, e.line, format!("{}; using the default layout and no guards", e.message))],
+            )
+        }
+    };
+    let base = RepoConfig::default();
+    let config = RepoConfig {
+        decisions: clean_dir(raw.decisions.unwrap_or(base.decisions)),
+        findings: clean_dir(raw.findings.unwrap_or(base.findings)),
+        specs: clean_dir(raw.specs.unwrap_or(base.specs)),
+        meta_rules: raw.meta_rules.unwrap_or(base.meta_rules),
+        roadmap: raw.roadmap.unwrap_or(base.roadmap),
+        guards: raw.guards,
+    };
+    let mut problems = Vec::new();
+    for (name, value) in [
+        ("decisions", &config.decisions),
+        ("findings", &config.findings),
+        ("specs", &config.specs),
+        ("meta_rules", &config.meta_rules),
+        ("roadmap", &config.roadmap),
+    ] {
+        if value.is_empty() || value.starts_with('/') || value.split('/').any(|s| s == "..") {
+            problems.push(Diagnostic::in_file(
+                Code::ConfigInvalid,
+                CONFIG_FILE,
+                None,
+                format!("`{name}: {value}` must be a relative path inside the repository"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        (config, problems)
+    } else {
+        (RepoConfig::default(), problems)
+    }
+}
+
+fn clean_dir(s: String) -> String {
+    s.trim_end_matches('/').to_owned()
+}
+
+// ----- dated file names -----
+
+/// The date of a decision file named `YYYY-MM-DD-<slug>.md`.
+pub fn decision_date(name: &str) -> Option<Date> {
+    let stem = name.strip_suffix(".md")?;
+    let date = Date::parse(stem.get(..10)?)?;
+    let slug = stem.get(10..)?.strip_prefix('-')?;
+    is_name_slug(slug).then_some(date)
+}
+
+/// The timestamp (`YYYY-MM-DDTHH:MM`) and date of a finding file named `YYYYMMDD-HHMM-<slug>.md`.
+pub fn finding_time(name: &str) -> Option<(Date, String)> {
+    let stem = name.strip_suffix(".md")?;
+    let date = Date::parse_compact(stem.get(..8)?)?;
+    let rest = stem.get(8..)?.strip_prefix('-')?;
+    let hhmm = rest.get(..4)?;
+    let slug = rest.get(4..)?.strip_prefix('-')?;
+    let hours: u8 = hhmm.get(..2)?.parse().ok()?;
+    let minutes: u8 = hhmm.get(2..)?.parse().ok()?;
+    if !hhmm.bytes().all(|b| b.is_ascii_digit()) || hours > 23 || minutes > 59 || !is_name_slug(slug) {
+        return None;
+    }
+    Some((date, format!("{date}T{}:{}", &hhmm[..2], &hhmm[2..])))
+}
+
+fn is_name_slug(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+}
+
+/// Names that may sit in a dated folder without following its pattern.
+pub fn is_index_name(name: &str) -> bool {
+    matches!(name.to_ascii_lowercase().as_str(), "readme.md" | "index.md" | "template.md" | "_template.md")
+}
+
+// ----- one document -----
+
+/// What petrova reads from one dated document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocFacts {
+    /// The first heading.
+    pub title: Option<String>,
+    /// A `Status:` line's value, lower-cased, or front matter `status`.
+    pub status: Option<String>,
+    /// Front matter `supersedes`.
+    pub supersedes: Option<String>,
+    /// SHA-256 of the bytes.
+    pub digest: String,
+    /// Problems found while reading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Limits that keep a scan bounded on hostile repositories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanLimits {
+    /// Documents larger than this are listed but not parsed.
+    pub max_doc_bytes: usize,
+}
+
+impl Default for ScanLimits {
+    fn default() -> Self {
+        ScanLimits { max_doc_bytes: 2 * 1024 * 1024 }
+    }
+}
+
+/// Reads a document's title, status and front matter from its bytes.
+pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts {
+    let mut facts = DocFacts { digest: sha256_hex(bytes), ..DocFacts::default() };
+    if bytes.len() > limits.max_doc_bytes {
+        facts.warnings.push(Diagnostic::in_file(
+            Code::DocTooLarge,
+            path,
+            None,
+            format!("{} bytes is over the scan limit of {} bytes; not parsed", bytes.len(), limits.max_doc_bytes),
+        ));
+        return facts;
+    }
+    let decoded = match markdown::decode(path, bytes) {
+        Ok(d) => d,
+        Err(diag) => {
+            facts.warnings.push(diag);
+            return facts;
+        }
+    };
+    facts.warnings.extend(decoded.warning);
+    let split = markdown::split_front_matter(path, &decoded.text);
+    facts.warnings.extend(split.warning);
+    let mut front_status = None;
+    if let Some(fm) = split.front_matter {
+        let (values, warning) = markdown::front_matter_fields(path, fm, &["status", "supersedes"]);
+        facts.warnings.extend(warning);
+        let mut values = values.into_iter();
+        front_status = values.next().flatten();
+        facts.supersedes = values.next().flatten();
+    }
+    let blocks = markdown::blocks(split.body, split.body_line_offset);
+    facts.title = markdown::first_heading(&blocks).map(str::to_owned);
+    if facts.title.is_none() {
+        facts.warnings.push(Diagnostic::in_file(Code::DocNoTitle, path, Some(1), "no heading to take the title from"));
+    }
+    facts.status = status_line(&blocks).map(|(value, _)| value).or(front_status.map(|s| s.trim().to_lowercase()));
+    facts
+}
+
+/// The first `Status: <value>` line of a paragraph, lower-cased, with its line.
+fn status_line(blocks: &[Block]) -> Option<(String, usize)> {
+    blocks.iter().find_map(|b| match b {
+        Block::Paragraph { text, line } => text.lines().enumerate().find_map(|(i, l)| {
+            let l = l.trim();
+            let head = l.get(..7)?;
+            head.eq_ignore_ascii_case("status:").then(|| {
+                let value = l[7..].trim().trim_matches(|c| c == '*' || c == '_' || c == '`').trim();
+                (value.to_lowercase(), line + i)
+            })
+        }),
+        _ => None,
+    })
+}
+
+// ----- meta-rules -----
+
+/// A meta-rule definition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaRule {
+    /// `MR-<n>`.
+    pub id: String,
+    /// The rest of the defining line.
+    pub statement: String,
+}
+
+/// Reads meta-rule definitions: headings or list items beginning `MR-<n>` and a separator.
+///
+/// Rules come back ordered by number; a repeated id warns and keeps the first.
+pub fn parse_meta_rules(path: &str, text: &str, line_offset: usize) -> (Vec<MetaRule>, Vec<Diagnostic>) {
+    let mut rules: Vec<(u64, MetaRule, usize)> = Vec::new();
+    let mut warnings = Vec::new();
+    for block in markdown::blocks(text, line_offset) {
+        let (candidate, line) = match &block {
+            Block::Heading { text, line, .. } | Block::Item { text, line, .. } => (text.as_str(), *line),
+            Block::Paragraph { .. } => continue,
+        };
+        let Some((number, statement)) = meta_rule_definition(candidate) else { continue };
+        if let Some((_, first, first_line)) = rules.iter().find(|(n, _, _)| *n == number) {
+            warnings.push(Diagnostic::in_file(
+                Code::MetaRuleDuplicate,
+                path,
+                Some(line),
+                format!("{} is defined again (first at line {first_line}); the first definition is kept", first.id),
+            ));
+            continue;
+        }
+        rules.push((number, MetaRule { id: format!("MR-{number}"), statement }, line));
+    }
+    rules.sort_by_key(|(n, _, _)| *n);
+    (rules.into_iter().map(|(_, rule, _)| rule).collect(), warnings)
+}
+
+/// `MR-7 — statement` → `(7, "statement")`.
+fn meta_rule_definition(text: &str) -> Option<(u64, String)> {
+    let rest = text.strip_prefix("MR-")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u64 = rest.get(..digits)?.parse().ok()?;
+    let rest = rest[digits..].trim_start();
+    let sep = rest.chars().next()?;
+    if !matches!(sep, '-' | '–' | '—' | ':') {
+        return None;
+    }
+    let statement = rest[sep.len_utf8()..].trim();
+    Some((number, statement.to_owned()))
+}
+
+// ----- roadmap -----
+
+/// What the roadmap says about phases and milestones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roadmap {
+    /// The highest-numbered phase, `Phase-<n>`.
+    pub current: Option<String>,
+    /// Its `Status:` value.
+    pub status: Option<String>,
+    /// Unchecked milestone ids, in document order.
+    pub open_milestones: Vec<String>,
+}
+
+/// Reads `Phase-<n>` headings with their `Status:` lines and task-list milestones.
+pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Vec<Diagnostic>) {
+    let blocks = markdown::blocks(text, line_offset);
+    let mut warnings = Vec::new();
+    // (number, heading line, status)
+    let mut phases: Vec<(u64, usize, Option<String>)> = Vec::new();
+    let mut in_phase = false;
+    let mut open = Vec::new();
+    for block in &blocks {
+        match block {
+            Block::Heading { text, line, .. } => {
+                in_phase = false;
+                if let Some(n) = phase_number(text) {
+                    phases.push((n, *line, None));
+                    in_phase = true;
+                }
+            }
+            Block::Paragraph { .. } if in_phase => {
+                if let Some((value, status_line)) = status_line(std::slice::from_ref(block)) {
+                    if let Some(phase) = phases.last_mut() {
+                        if phase.2.is_none() {
+                            if value == "open" || value == "closed" {
+                                phase.2 = Some(value);
+                            } else {
+                                warnings.push(Diagnostic::in_file(
+                                    Code::RoadmapPhaseStatus,
+                                    path,
+                                    Some(status_line),
+                                    format!("Phase-{} has status `{value}`; expected open or closed", phase.0),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Block::Item { text, task: Some(false), .. } => {
+                if let Some(id) = milestone_id(text) {
+                    if !open.iter().any(|m| m == id) {
+                        open.push(id.to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut roadmap = Roadmap { open_milestones: open, ..Roadmap::default() };
+    match phases.iter().max_by_key(|(n, _, _)| *n) {
+        Some((n, line, status)) => {
+            roadmap.current = Some(format!("Phase-{n}"));
+            roadmap.status = status.clone();
+            if status.is_none() {
+                warnings.push(Diagnostic::in_file(
+                    Code::RoadmapPhaseStatus,
+                    path,
+                    Some(*line),
+                    format!("Phase-{n} has no `Status: open|closed` line under its heading"),
+                ));
+            }
+        }
+        None => warnings.push(Diagnostic::in_file(Code::RoadmapNoPhase, path, None, "no `Phase-<n>` heading found")),
+    }
+    (roadmap, warnings)
+}
+
+fn phase_number(heading: &str) -> Option<u64> {
+    let rest = heading.strip_prefix("Phase-")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest[digits..].chars().next();
+    if after.is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    rest.get(..digits)?.parse().ok()
+}
+
+/// `M7.8.2 — text` → `M7.8.2`.
+fn milestone_id(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('M')?;
+    let len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+    let id_rest = &rest[..len];
+    if id_rest.is_empty() || !id_rest.as_bytes()[0].is_ascii_digit() || id_rest.ends_with('.') || id_rest.contains("..") {
+        return None;
+    }
+    if rest[len..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    Some(&text[..=len])
+}
+
+// ----- documents read through a checkout -----
+
+/// Reads a whole markdown document for rule-level parsing: decoded text, body line offset and problems.
+pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) -> ReadMarkdown {
+    let bytes = match checkout.read(path) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return ReadMarkdown::Missing,
+        Err(e) => return ReadMarkdown::Unusable { digest: None, problem: Diagnostic::in_file(Code::DocUnreadable, path, None, e.message) },
+    };
+    let digest = sha256_hex(&bytes);
+    if bytes.len() > limits.max_doc_bytes {
+        return ReadMarkdown::Unusable {
+            digest: Some(digest),
+            problem: Diagnostic::in_file(
+                Code::DocTooLarge,
+                path,
+                None,
+                format!("{} bytes is over the scan limit of {} bytes; not parsed", bytes.len(), limits.max_doc_bytes),
+            ),
+        };
+    }
+    match markdown::decode(path, &bytes) {
+        Ok(decoded) => {
+            let mut warnings: Vec<Diagnostic> = decoded.warning.into_iter().collect();
+            let split = markdown::split_front_matter(path, &decoded.text);
+            warnings.extend(split.warning);
+            let offset = split.body_line_offset;
+            let body = split.body.to_owned();
+            ReadMarkdown::Text { body, line_offset: offset, digest, warnings }
+        }
+        Err(problem) => ReadMarkdown::Unusable { digest: Some(digest), problem },
+    }
+}
+
+/// The outcome of [`read_markdown`].
+#[derive(Debug)]
+pub enum ReadMarkdown {
+    /// No file at the path.
+    Missing,
+    /// The file exists but cannot be parsed.
+    Unusable {
+        /// SHA-256 of its bytes, when they could be read.
+        digest: Option<String>,
+        /// Why.
+        problem: Diagnostic,
+    },
+    /// The markdown body (front matter removed).
+    Text {
+        /// The body.
+        body: String,
+        /// Lines before the body.
+        line_offset: usize,
+        /// SHA-256 of the file's bytes.
+        digest: String,
+        /// Non-fatal problems.
+        warnings: Vec<Diagnostic>,
+    },
+}
+
+/// The heading anchors of a spec document, or `None` when it does not exist or is not a file.
+pub fn spec_anchors(checkout: &dyn Checkout, path: &str, limits: ScanLimits) -> Option<Vec<String>> {
+    if checkout.kind(path).ok().flatten() != Some(EntryKind::File) {
+        return None;
+    }
+    match read_markdown(checkout, path, limits) {
+        ReadMarkdown::Text { body, line_offset, .. } => Some(markdown::anchors(&markdown::blocks(&body, line_offset))),
+        _ => Some(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dated_names() {
+        let d = |n: &str| decision_date(n).map(|d| d.to_string());
+        assert_eq!(d("2026-04-28-phase-7-close.md").as_deref(), Some("2026-04-28"));
+        assert_eq!(d("2026-04-28.md"), None);
+        assert_eq!(d("2026-04-28-.md"), None);
+        assert_eq!(d("2026-02-30-x.md"), None);
+        assert_eq!(d("2026-04-28-x.txt"), None);
+        let f = |n: &str| finding_time(n).map(|(_, at)| at);
+        assert_eq!(f("20260428-1430-rls-tenant-drift.md").as_deref(), Some("2026-04-28T14:30"));
+        assert_eq!(f("20260428-2460-x.md"), None);
+        assert_eq!(f("20260428-14300-x.md"), None);
+        assert_eq!(f("2026042-1430-x.md"), None);
+    }
+
+    fn rules(md: &str) -> Vec<(String, String)> {
+        parse_meta_rules("m.md", md, 0).0.into_iter().map(|r| (r.id, r.statement)).collect()
+    }
+
+    #[test]
+    fn meta_rule_forms() {
+        let md = "# Meta-rules\n\nSee MR-7 before editing. MR-9 — is mentioned, not defined.\n\n\
+                  - **MR-7** — decision docs are dated, append-only\n\
+                  - MR-11 – en dash\n\
+                  - **MR-4**: colon form\n\
+                  - MR-5 - hyphen form\n\
+                  - MR-6 no separator\n\
+                  - see MR-8 — not at the start\n\n\
+                  ### MR-10: findings carry a Status line\n\n\
+                  * **MR-2 —** bold includes dash\n";
+        assert_eq!(
+            rules(md),
+            vec![
+                ("MR-2".into(), "bold includes dash".into()),
+                ("MR-4".into(), "colon form".into()),
+                ("MR-5".into(), "hyphen form".into()),
+                ("MR-7".into(), "decision docs are dated, append-only".into()),
+                ("MR-10".into(), "findings carry a Status line".into()),
+                ("MR-11".into(), "en dash".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_meta_rule_warns_and_keeps_first() {
+        let (rules, warnings) = parse_meta_rules("m.md", "- MR-1 — first\n- MR-1 — second\n", 0);
+        assert_eq!(rules[0].statement, "first");
+        assert_eq!(warnings.iter().map(|w| (w.code, w.line)).collect::<Vec<_>>(), vec![(Code::MetaRuleDuplicate, Some(2))]);
+    }
+
+    #[test]
+    fn roadmap_phases_and_milestones() {
+        let md = "# Roadmap\n\n## Phase-6 — old\n\nStatus: closed\n\n- [x] M6.1 — done\n\n## Phase-7 — RLS\n\nStatus: Closed\n\n- [x] M7.8.1 — done\n- [ ] M7.8.2 — open\n  - [ ] not a milestone\n\n## Backlog\n\n- [ ] M8.1.1 — later\n- [ ] M7.8.2 — repeated\n- [ ] Mx — no id\n";
+        let (roadmap, warnings) = parse_roadmap("r.md", md, 0);
+        assert_eq!(roadmap.current.as_deref(), Some("Phase-7"));
+        assert_eq!(roadmap.status.as_deref(), Some("closed"));
+        assert_eq!(roadmap.open_milestones, vec!["M7.8.2", "M8.1.1"]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn roadmap_without_status_warns_with_line() {
+        let (roadmap, warnings) = parse_roadmap("r.md", "## Phase-2\n\ntext\n\n## Phase-10\n", 0);
+        assert_eq!(roadmap.current.as_deref(), Some("Phase-10"));
+        assert_eq!(roadmap.status, None);
+        assert_eq!(warnings.iter().map(|w| (w.code, w.line)).collect::<Vec<_>>(), vec![(Code::RoadmapPhaseStatus, Some(5))]);
+    }
+
+    #[test]
+    fn doc_facts() {
+        let facts = read_doc_facts("f.md", b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n", ScanLimits::default());
+        assert_eq!(facts.title.as_deref(), Some("Title"));
+        assert_eq!(facts.status.as_deref(), Some("open"));
+        assert_eq!(facts.supersedes.as_deref(), Some("a.md"));
+        let empty = read_doc_facts("e.md", b"", ScanLimits::default());
+        assert_eq!(empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), vec![Code::DocNoTitle]);
+        let big = read_doc_facts("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 });
+        assert_eq!(big.warnings[0].code, Code::DocTooLarge);
+    }
+
+    #[test]
+    fn config_defaults_and_errors() {
+        let (config, problems) = parse_config(b"decisions: adr/\nguards:\n  - rule: MR-7\n    kind: append_only\n    paths: [adr/]\n");
+        assert!(problems.is_empty());
+        assert_eq!(config.decisions, "adr");
+        assert_eq!(config.findings, "docs/findings");
+        assert_eq!(config.guards[0].kind, GuardKind::AppendOnly);
+        let (config, problems) = parse_config(b"guards:\n  - rule: MR-7\n    kind: sometimes\n    paths: []\n");
+        assert_eq!(config, RepoConfig::default());
+        assert_eq!(problems.iter().map(|p| (p.code, p.line)).collect::<Vec<_>>(), vec![(Code::ConfigInvalid, Some(3))]);
+        let (_, problems) = parse_config(b"roadmap: ../outside.md\n");
+        assert_eq!(problems[0].code, Code::ConfigInvalid);
+    }
+
+    #[test]
+    fn guard_coverage() {
+        let g = Guard { rule: "MR-7".into(), kind: GuardKind::AppendOnly, paths: vec!["docs/decisions/".into(), "CLAUDE.md".into()] };
+        assert!(g.covers("docs/decisions/x.md"));
+        assert!(g.covers("CLAUDE.md"));
+        assert!(!g.covers("docs/decisionsx/y.md"));
+        assert!(!g.covers("CLAUDE.md.bak"));
+    }
+}

@@ -1,0 +1,21 @@
+//! petrova-core: the pure decision logic of petrova.
+//!
+//! Nothing in this crate touches the filesystem, the environment, the clock or the
+//! network (`clippy.toml` enforces it). Callers hand in bytes, directory listings
+//! and timestamps through [`source::Checkout`] and plain arguments; every decision
+//! — what a governance document means, which plan is valid, what the idempotency
+//! key is, what the pull-request body says — is made here, once, so the native CLI
+//! and the WebAssembly build agree byte for byte.
+#![warn(missing_docs)]
+
+pub mod canonical;
+pub mod date;
+pub mod diagnosis;
+pub mod docs;
+pub mod error;
+pub mod markdown;
+pub mod registry;
+pub mod source;
+pub mod yaml;
+
+pub use error::{Code, Diagnostic};

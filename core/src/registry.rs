@@ -1,0 +1,520 @@
+//! The registry of governed repositories (`registry.yaml`), its change-policy
+//! profiles, and who may act on which repository.
+
+use crate::date::Date;
+use crate::error::{Code, ConfigError};
+use crate::yaml;
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A parsed, checked registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Registry {
+    /// The governed repositories, in file order.
+    pub repos: Vec<RepoEntry>,
+    /// Every profile an entry may name: the built-in `standard` plus those the file defines.
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One governed repository.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RepoEntry {
+    /// Unique short name, `[a-z0-9-]+`.
+    pub slug: String,
+    /// `https://host/owner/name`.
+    pub url: String,
+    /// The owner part of `url`.
+    pub owner: String,
+    /// The repository-name part of `url`.
+    pub name: String,
+    /// The branch pull requests target.
+    pub default_branch: String,
+    /// How much care the repository needs.
+    pub role: Role,
+    /// The change-policy profile's name.
+    pub profile: String,
+    /// Fleet names that may act on this repository.
+    pub fleets_allowed: Vec<String>,
+    /// When the repository joined the registry.
+    pub added: String,
+    /// The checkout folder relative to the workspace (`path`, or the slug).
+    pub checkout: String,
+    /// The line of the entry in the registry file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// How much care a repository needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Serves users.
+    Production,
+    /// Rehearses production.
+    Staging,
+    /// A playground.
+    Sandbox,
+}
+
+impl Role {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Production => "production",
+            Role::Staging => "staging",
+            Role::Sandbox => "sandbox",
+        }
+    }
+}
+
+/// What a proposal against a repository may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    /// At most this many changed files.
+    pub max_files: usize,
+    /// If non-empty, every changed path must start with one of these prefixes.
+    pub allow: Vec<String>,
+    /// No changed path may start with one of these prefixes.
+    pub forbid: Vec<String>,
+    /// No file's new contents may exceed this many bytes.
+    pub max_file_bytes: u64,
+    /// Pull requests are opened as drafts.
+    pub draft: bool,
+}
+
+impl Profile {
+    /// The built-in `standard` profile: 20 files, no workflow or `.git/` changes, 1 MiB per file.
+    pub fn standard() -> Profile {
+        Profile {
+            max_files: 20,
+            allow: Vec::new(),
+            forbid: vec![".github/workflows/".to_owned(), ".git/".to_owned()],
+            max_file_bytes: 1024 * 1024,
+            draft: false,
+        }
+    }
+}
+
+/// The name of the built-in profile.
+pub const STANDARD_PROFILE: &str = "standard";
+
+impl Registry {
+    /// Looks an entry up by slug.
+    pub fn get(&self, slug: &str) -> Option<&RepoEntry> {
+        self.repos.iter().find(|r| r.slug == slug)
+    }
+
+    /// Looks an entry up by slug, as a configuration error naming the known slugs when absent.
+    pub fn require(&self, slug: &str, file: &str) -> Result<&RepoEntry, ConfigError> {
+        self.get(slug).ok_or_else(|| {
+            let known: Vec<&str> = self.repos.iter().map(|r| r.slug.as_str()).collect();
+            ConfigError::new(Code::UnknownRepo, file, None, format!("no repository `{slug}` in the registry"))
+                .with_hint(format!("known slugs: {}", if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }))
+        })
+    }
+
+    /// Looks up the entry whose URL names `owner/name` (case-insensitive, as GitHub is).
+    pub fn find_by_repository(&self, repository: &str) -> Option<&RepoEntry> {
+        self.repos.iter().find(|r| format!("{}/{}", r.owner, r.name).eq_ignore_ascii_case(repository))
+    }
+
+    /// The profile an entry names. Parsing guarantees it exists.
+    pub fn profile_of(&self, entry: &RepoEntry) -> Profile {
+        self.profiles.get(&entry.profile).cloned().unwrap_or_else(Profile::standard)
+    }
+}
+
+impl RepoEntry {
+    /// `owner/name`.
+    pub fn repository(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+}
+
+/// An actor, written `fleet:NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The fleet's name.
+    pub fleet: String,
+}
+
+impl Actor {
+    /// Parses `fleet:NAME` with a non-empty `[A-Za-z0-9._-]+` name.
+    pub fn parse(s: &str) -> Result<Actor, String> {
+        let Some(name) = s.strip_prefix("fleet:") else {
+            return Err(format!("actor `{s}` is not of the form `fleet:NAME`"));
+        };
+        if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')) {
+            return Err(format!("actor `{s}` has an invalid fleet name (expected [A-Za-z0-9._-]+)"));
+        }
+        Ok(Actor { fleet: name.to_owned() })
+    }
+
+    /// Whether `entry` lets this actor act on it.
+    pub fn is_allowed_on(&self, entry: &RepoEntry) -> bool {
+        entry.fleets_allowed.iter().any(|f| *f == self.fleet)
+    }
+}
+
+// ----- parsing -----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    slug: Slug,
+    url: RepoUrl,
+    default_branch: String,
+    role: Role,
+    profile: String,
+    fleets_allowed: Vec<String>,
+    added: AddedDate,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMapping {
+    repos: Vec<RawEntry>,
+    #[serde(default)]
+    profiles: BTreeMap<String, RawProfile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    max_files: Option<usize>,
+    allow: Option<Vec<String>>,
+    forbid: Option<Vec<String>>,
+    max_file_bytes: Option<u64>,
+    draft: Option<bool>,
+}
+
+struct Slug(String);
+struct RepoUrl {
+    url: String,
+    owner: String,
+    name: String,
+}
+struct AddedDate(String);
+
+// These newtypes validate while deserializing so that serde_yaml attaches the
+// line of the offending value to the error.
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if is_slug(&s) {
+            Ok(Slug(s))
+        } else {
+            Err(de::Error::custom(format!("bad slug `{s}`: a slug is lower-case letters, digits and `-`")))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RepoUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_repo_url(&s).ok_or_else(|| {
+            de::Error::custom(format!("bad url `{s}`: expected https://HOST/OWNER/NAME, e.g. https://github.com/kahn-hq/kahn"))
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AddedDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match Date::parse(&s) {
+            Some(_) => Ok(AddedDate(s)),
+            None => Err(de::Error::custom(format!("bad date `{s}`: expected a real date as YYYY-MM-DD in quotes"))),
+        }
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
+fn is_repo_part(s: &str) -> bool {
+    !s.is_empty() && s != "." && s != ".." && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+fn parse_repo_url(s: &str) -> Option<RepoUrl> {
+    let rest = s.strip_prefix("https://")?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let rest = rest.strip_suffix(".git").unwrap_or(rest);
+    let mut parts = rest.split('/');
+    let host = parts.next()?;
+    let owner = parts.next()?;
+    let name = parts.next()?;
+    if parts.next().is_some() || host.is_empty() || host.contains(['@', ' ', '?', '#']) {
+        return None;
+    }
+    if !is_repo_part(owner) || !is_repo_part(name) {
+        return None;
+    }
+    Some(RepoUrl { url: s.to_owned(), owner: owner.to_owned(), name: name.to_owned() })
+}
+
+/// Parses and checks a registry. `file` names the file in error messages.
+///
+/// Both forms are accepted: a sequence of entries, or a mapping with `repos`
+/// and optional `profiles`. The first problem found is returned, located by line.
+pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
+    let shape = yaml::value_from_str(src).map_err(|e| yaml_error(file, src, e))?;
+    let (raw_entries, raw_profiles) = match shape {
+        yaml::Value::Sequence(_) => (yaml::from_str::<Vec<RawEntry>>(src).map_err(|e| yaml_error(file, src, e))?, BTreeMap::new()),
+        yaml::Value::Mapping(_) => {
+            let raw = yaml::from_str::<RawMapping>(src).map_err(|e| yaml_error(file, src, e))?;
+            (raw.repos, raw.profiles)
+        }
+        yaml::Value::Null => (Vec::new(), BTreeMap::new()),
+        _ => {
+            return Err(ConfigError::new(
+                Code::RegistryForm,
+                file,
+                Some(1),
+                "the registry must be a list of repositories or a mapping with `repos:` (and optional `profiles:`)",
+            ))
+        }
+    };
+
+    let mut profiles = BTreeMap::new();
+    profiles.insert(STANDARD_PROFILE.to_owned(), Profile::standard());
+    for (name, raw) in raw_profiles {
+        let base = Profile::standard();
+        let profile = Profile {
+            max_files: raw.max_files.unwrap_or(base.max_files),
+            allow: raw.allow.unwrap_or(base.allow),
+            forbid: raw.forbid.unwrap_or(base.forbid),
+            max_file_bytes: raw.max_file_bytes.unwrap_or(base.max_file_bytes),
+            draft: raw.draft.unwrap_or(base.draft),
+        };
+        profiles.insert(name, profile);
+    }
+
+    let mut repos: Vec<RepoEntry> = Vec::with_capacity(raw_entries.len());
+    for raw in raw_entries {
+        let slug = raw.slug.0;
+        let line = line_of_key_value(src, "slug", &slug, 1).unwrap_or(1);
+        if let Some(first) = repos.iter().find(|r| r.slug == slug) {
+            let dup_line = line_of_key_value(src, "slug", &slug, 2);
+            return Err(ConfigError::new(
+                Code::RegistryDuplicateSlug,
+                file,
+                dup_line,
+                format!("duplicate slug `{slug}` (first defined at line {})", first.line),
+            )
+            .with_hint("every entry needs its own slug"));
+        }
+        if !profiles.contains_key(&raw.profile) {
+            let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
+            return Err(ConfigError::new(
+                Code::RegistryUnknownProfile,
+                file,
+                line_of_key_value(src, "profile", &raw.profile, 1),
+                format!("repository `{slug}` names unknown profile `{}`", raw.profile),
+            )
+            .with_hint(format!("known profiles: {}", known.join(", "))));
+        }
+        let checkout = raw.path.unwrap_or_else(|| slug.clone());
+        if !is_relative_inside(&checkout) {
+            return Err(ConfigError::new(
+                Code::RegistryBadPath,
+                file,
+                line_of_key_value(src, "path", &checkout, 1),
+                format!("repository `{slug}` has checkout path `{checkout}`, which is not a relative path inside the workspace"),
+            ));
+        }
+        repos.push(RepoEntry {
+            slug,
+            url: raw.url.url,
+            owner: raw.url.owner,
+            name: raw.url.name,
+            default_branch: raw.default_branch,
+            role: raw.role,
+            profile: raw.profile,
+            fleets_allowed: raw.fleets_allowed,
+            added: raw.added.0,
+            checkout,
+            line,
+        });
+    }
+    Ok(Registry { repos, profiles })
+}
+
+fn is_relative_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+fn yaml_error(file: &str, src: &str, e: yaml::YamlError) -> ConfigError {
+    let message = e.message;
+    // serde's messages are stable; map them to codes so callers and tests can tell kinds apart.
+    let code = if message.contains("unknown field") {
+        Code::RegistryUnknownField
+    } else if message.contains("missing field") {
+        Code::RegistryMissingField
+    } else if message.contains("bad slug") {
+        Code::RegistryBadSlug
+    } else if message.contains("bad url") {
+        Code::RegistryBadUrl
+    } else if message.contains("bad date") {
+        Code::RegistryBadDate
+    } else if message.contains("invalid type") || message.contains("unknown variant") || message.contains("invalid value") {
+        Code::RegistryInvalidValue
+    } else {
+        Code::RegistrySyntax
+    };
+    let hint = match code {
+        Code::RegistryUnknownField => Some("entry fields: slug, url, default_branch, role, profile, fleets_allowed, added, path"),
+        Code::RegistryMissingField => Some("every entry needs slug, url, default_branch, role, profile, fleets_allowed and added"),
+        _ => None,
+    };
+    // Errors raised by the validating newtypes are located at the start of the
+    // entry by serde_yaml; point at the offending value's own line instead.
+    let key = match code {
+        Code::RegistryBadSlug => Some("slug"),
+        Code::RegistryBadUrl => Some("url"),
+        Code::RegistryBadDate => Some("added"),
+        _ => None,
+    };
+    let value = message.split('`').nth(1).unwrap_or("");
+    let line = key.and_then(|k| line_of_key_value(src, k, value, 1)).or(e.line);
+    let err = ConfigError::new(code, file, line, message);
+    match hint {
+        Some(h) => err.with_hint(h),
+        None => err,
+    }
+}
+
+/// Finds the 1-based line of the `nth` (1-based) `key: value` pair in YAML text.
+///
+/// serde_yaml reports positions only for its own errors; checks that span
+/// entries (duplicate slugs, unknown profiles) locate their line this way.
+fn line_of_key_value(src: &str, key: &str, value: &str, nth: usize) -> Option<usize> {
+    let mut seen = 0;
+    for (idx, line) in src.lines().enumerate() {
+        let mut text = line.trim_start();
+        while let Some(rest) = text.strip_prefix("- ") {
+            text = rest.trim_start();
+        }
+        let Some(rest) = text.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else { continue };
+        let rest = rest.split(" #").next().unwrap_or("").trim();
+        let unquoted = rest.trim_matches(|c| c == '"' || c == '\'');
+        if unquoted == value {
+            seen += 1;
+            if seen == nth {
+                return Some(idx + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRY: &str = "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [kahn-implementer, kahn-diagnostics]\n  added: \"2026-04-29\"\n";
+
+    fn check_err(src: &str, code: Code, line: Option<usize>, needle: &str) {
+        let err = parse(src, "registry.yaml").expect_err("registry should be refused");
+        assert_eq!(err.code(), code, "{err}");
+        assert_eq!(err.diagnostic.line, line, "{err}");
+        assert_eq!(err.diagnostic.path.as_deref(), Some("registry.yaml"));
+        assert!(err.to_string().contains(needle), "`{err}` should mention `{needle}`");
+        assert!(err.to_string().starts_with("registry.yaml"), "{err}");
+    }
+
+    #[test]
+    fn sequence_form() {
+        let reg = parse(ENTRY, "registry.yaml").expect("valid");
+        let entry = reg.get("kahn-hq").expect("entry");
+        assert_eq!(entry.repository(), "kahn-hq/kahn");
+        assert_eq!(entry.checkout, "kahn-hq");
+        assert_eq!(entry.line, 1);
+        assert_eq!(reg.profile_of(entry), Profile::standard());
+    }
+
+    #[test]
+    fn mapping_form_with_custom_profile_and_path() {
+        let src = "repos:\n  - slug: docs\n    url: https://github.com/o/docs.git\n    default_branch: trunk\n    role: sandbox\n    profile: docs-only\n    fleets_allowed: []\n    added: \"2026-01-01\"\n    path: checkouts/docs\nprofiles:\n  docs-only:\n    max_files: 3\n    allow: [docs/]\n    draft: true\n";
+        let reg = parse(src, "r.yaml").expect("valid");
+        let entry = reg.get("docs").expect("entry");
+        assert_eq!(entry.checkout, "checkouts/docs");
+        assert_eq!(entry.name, "docs");
+        let profile = reg.profile_of(entry);
+        assert_eq!(profile.max_files, 3);
+        assert_eq!(profile.allow, vec!["docs/"]);
+        assert!(profile.draft);
+        assert_eq!(profile.max_file_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn duplicate_slug() {
+        check_err(&format!("{ENTRY}{ENTRY}"), Code::RegistryDuplicateSlug, Some(8), "first defined at line 1");
+    }
+
+    #[test]
+    fn bad_slug() {
+        check_err(&ENTRY.replace("slug: kahn-hq", "slug: Kahn_HQ"), Code::RegistryBadSlug, Some(1), "Kahn_HQ");
+    }
+
+    #[test]
+    fn unknown_profile() {
+        check_err(&ENTRY.replace("profile: standard", "profile: lax"), Code::RegistryUnknownProfile, Some(5), "lax");
+    }
+
+    #[test]
+    fn unknown_field() {
+        check_err(&format!("{ENTRY}  owner: me\n"), Code::RegistryUnknownField, Some(8), "owner");
+    }
+
+    #[test]
+    fn missing_field() {
+        check_err(&ENTRY.replace("  default_branch: main\n", ""), Code::RegistryMissingField, Some(1), "default_branch");
+    }
+
+    #[test]
+    fn bad_date() {
+        check_err(&ENTRY.replace("2026-04-29", "2026-02-30"), Code::RegistryBadDate, Some(7), "2026-02-30");
+    }
+
+    #[test]
+    fn bad_url() {
+        check_err(&ENTRY.replace("https://github.com/kahn-hq/kahn", "http://github.com/kahn"), Code::RegistryBadUrl, Some(2), "http://github.com/kahn");
+    }
+
+    #[test]
+    fn bad_role() {
+        check_err(&ENTRY.replace("production", "prod"), Code::RegistryInvalidValue, Some(4), "prod");
+    }
+
+    #[test]
+    fn bad_form() {
+        check_err("just a string\n", Code::RegistryForm, Some(1), "list of repositories");
+    }
+
+    #[test]
+    fn syntax_error() {
+        check_err("- slug: [unclosed\n", Code::RegistrySyntax, Some(2), "");
+    }
+
+    #[test]
+    fn escaping_checkout_path() {
+        check_err(&format!("{ENTRY}  path: ../elsewhere\n"), Code::RegistryBadPath, Some(8), "../elsewhere");
+    }
+
+    #[test]
+    fn actors() {
+        let reg = parse(ENTRY, "registry.yaml").expect("valid");
+        let entry = reg.get("kahn-hq").expect("entry");
+        assert!(Actor::parse("fleet:kahn-implementer").expect("actor").is_allowed_on(entry));
+        assert!(!Actor::parse("fleet:other").expect("actor").is_allowed_on(entry));
+        assert!(Actor::parse("kahn-implementer").is_err());
+        assert!(Actor::parse("fleet:").is_err());
+    }
+}

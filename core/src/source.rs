@@ -1,0 +1,161 @@
+//! How core sees a repository checkout without doing I/O itself.
+//!
+//! The caller implements [`Checkout`] (the CLI over the filesystem, the Action
+//! over Node's `fs`, tests over memory). Core decides which folders to list and
+//! which files to read, so the cost of a scan follows the window, not the history.
+
+use std::collections::BTreeMap;
+
+/// What a path names, without following symlinks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (never followed).
+    Symlink,
+    /// Anything else (socket, device, …).
+    Other,
+}
+
+/// One entry of a directory listing.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DirEntry {
+    /// The file name (one path segment).
+    pub name: String,
+    /// Its kind.
+    pub kind: EntryKind,
+}
+
+/// An I/O failure reported by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceError {
+    /// The repository-relative path.
+    pub path: String,
+    /// The caller's description of what failed.
+    pub message: String,
+}
+
+/// Read access to a repository checkout. Paths are repository-relative and
+/// `/`-separated; `""` is the root.
+pub trait Checkout {
+    /// Lists a directory; `Ok(None)` when it does not exist.
+    fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError>;
+    /// Reads a file; `Ok(None)` when it does not exist.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError>;
+    /// The kind of `path` without following symlinks; `Ok(None)` when nothing is there.
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError>;
+}
+
+/// An in-memory checkout: for tests, the wasm build and the browser preview.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryCheckout {
+    files: BTreeMap<String, MemoryEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MemoryEntry {
+    File(Vec<u8>),
+    Symlink,
+}
+
+impl MemoryCheckout {
+    /// An empty checkout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn with_file(mut self, path: &str, contents: impl Into<Vec<u8>>) -> Self {
+        self.insert_file(path, contents);
+        self
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert_file(&mut self, path: &str, contents: impl Into<Vec<u8>>) {
+        self.files.insert(path.to_owned(), MemoryEntry::File(contents.into()));
+    }
+
+    /// Adds a symbolic link at `path`.
+    pub fn insert_symlink(&mut self, path: &str) {
+        self.files.insert(path.to_owned(), MemoryEntry::Symlink);
+    }
+
+    /// Removes a file.
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    fn is_dir(&self, dir: &str) -> bool {
+        dir.is_empty() || self.files.keys().any(|p| p.len() > dir.len() && p.starts_with(dir) && p.as_bytes()[dir.len()] == b'/')
+    }
+}
+
+impl Checkout for MemoryCheckout {
+    fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError> {
+        let dir = dir.trim_end_matches('/');
+        if !self.is_dir(dir) {
+            return Ok(None);
+        }
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let mut entries: BTreeMap<String, EntryKind> = BTreeMap::new();
+        for (path, entry) in &self.files {
+            let Some(rest) = path.strip_prefix(&prefix) else { continue };
+            match rest.split_once('/') {
+                Some((name, _)) => {
+                    entries.insert(name.to_owned(), EntryKind::Dir);
+                }
+                None => {
+                    let kind = match entry {
+                        MemoryEntry::File(_) => EntryKind::File,
+                        MemoryEntry::Symlink => EntryKind::Symlink,
+                    };
+                    entries.insert(rest.to_owned(), kind);
+                }
+            }
+        }
+        Ok(Some(entries.into_iter().map(|(name, kind)| DirEntry { name, kind }).collect()))
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
+        match self.files.get(path) {
+            Some(MemoryEntry::File(bytes)) => Ok(Some(bytes.clone())),
+            _ => Ok(None),
+        }
+    }
+
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError> {
+        Ok(match self.files.get(path) {
+            Some(MemoryEntry::File(_)) => Some(EntryKind::File),
+            Some(MemoryEntry::Symlink) => Some(EntryKind::Symlink),
+            None if self.is_dir(path) => Some(EntryKind::Dir),
+            None => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_listing() {
+        let mut c = MemoryCheckout::new().with_file("docs/a.md", "a").with_file("docs/sub/b.md", "b").with_file("x", "");
+        c.insert_symlink("docs/link");
+        let names: Vec<(String, EntryKind)> =
+            c.list("docs").expect("ok").expect("dir").into_iter().map(|e| (e.name, e.kind)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("a.md".into(), EntryKind::File),
+                ("link".into(), EntryKind::Symlink),
+                ("sub".into(), EntryKind::Dir)
+            ]
+        );
+        assert_eq!(c.list("nope").expect("ok"), None);
+        assert_eq!(c.kind("docs/sub").expect("ok"), Some(EntryKind::Dir));
+        assert_eq!(c.kind("doc").expect("ok"), None);
+    }
+}
