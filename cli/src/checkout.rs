@@ -27,10 +27,17 @@ impl FsCheckout {
             path.push(segment);
             match fs::symlink_metadata(&path) {
                 Ok(meta) if meta.file_type().is_symlink() && i + 1 < segments.len() => {
-                    return Err(err(rel, &format!("`{}` is a symlink; not followed", segments[..=i].join("/"))));
+                    return Err(err(
+                        rel,
+                        &format!("`{}` is a symlink; not followed", segments[..=i].join("/")),
+                    ));
                 }
                 Ok(_) => {}
-                Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => return Ok(None),
+                Err(e)
+                    if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory =>
+                {
+                    return Ok(None)
+                }
                 Err(e) => return Err(err(rel, &e.to_string())),
             }
         }
@@ -39,7 +46,10 @@ impl FsCheckout {
 }
 
 fn err(path: &str, message: &str) -> SourceError {
-    SourceError { path: path.to_owned(), message: message.to_owned() }
+    SourceError {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 fn kind_of(file_type: fs::FileType) -> EntryKind {
@@ -56,23 +66,32 @@ fn kind_of(file_type: fs::FileType) -> EntryKind {
 
 impl Checkout for FsCheckout {
     fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError> {
-        let Some(path) = self.resolve(dir)? else { return Ok(None) };
+        let Some(path) = self.resolve(dir)? else {
+            return Ok(None);
+        };
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => return Ok(None),
+            Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => {
+                return Ok(None)
+            }
             Err(e) => return Err(err(dir, &e.to_string())),
         };
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| err(dir, &e.to_string()))?;
             let kind = entry.file_type().map(kind_of).unwrap_or(EntryKind::Other);
-            out.push(DirEntry { name: entry.file_name().to_string_lossy().into_owned(), kind });
+            out.push(DirEntry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                kind,
+            });
         }
         Ok(Some(out))
     }
 
     fn read(&self, rel: &str) -> Result<Option<Vec<u8>>, SourceError> {
-        let Some(path) = self.resolve(rel)? else { return Ok(None) };
+        let Some(path) = self.resolve(rel)? else {
+            return Ok(None);
+        };
         let meta = fs::symlink_metadata(&path).map_err(|e| err(rel, &e.to_string()))?;
         if meta.file_type().is_symlink() {
             return Err(err(rel, "is a symlink; not followed"));
@@ -80,11 +99,15 @@ impl Checkout for FsCheckout {
         if !meta.is_file() {
             return Ok(None);
         }
-        fs::read(&path).map(Some).map_err(|e| err(rel, &e.to_string()))
+        fs::read(&path)
+            .map(Some)
+            .map_err(|e| err(rel, &e.to_string()))
     }
 
     fn kind(&self, rel: &str) -> Result<Option<EntryKind>, SourceError> {
-        let Some(path) = self.resolve(rel)? else { return Ok(None) };
+        let Some(path) = self.resolve(rel)? else {
+            return Ok(None);
+        };
         match fs::symlink_metadata(&path) {
             Ok(meta) => Ok(Some(kind_of(meta.file_type()))),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),

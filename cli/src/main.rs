@@ -10,7 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use petrova_core::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use petrova_core::docs::ScanLimits;
 use petrova_core::error::ConfigError;
+use petrova_core::plan;
+use petrova_core::propose::{self, ProposeInput, ProposeOutput};
 use petrova_core::registry::{self, Registry};
+use petrova_core::validate::{DiagnosisStore, PlanLimits, ValidationInput};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,11 +43,55 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan a repository's governance docs and print (and cache) a diagnosis.
-    #[command(after_help = "Example:\n  petrova diagnose kahn-hq --since 2026-04-22 --json > /tmp/diag.json")]
+    #[command(
+        after_help = "Example:\n  petrova diagnose kahn-hq --since 2026-04-22 --json > /tmp/diag.json"
+    )]
     Diagnose(DiagnoseArgs),
+    /// Validate a fix plan and show the exact dry run (nothing is sent without --apply).
+    #[command(name = "propose_fix", visible_alias = "propose-fix", after_help = PROPOSE_EXAMPLE)]
+    ProposeFix(ProposeArgs),
+    /// Print the pull-request body a plan would get, and nothing else.
+    #[command(
+        after_help = "Example:\n  petrova render kahn-hq --input fix.json --actor fleet:kahn-implementer --triggered-by-kind audit_fail --triggered-by-ref ci-run-12345 > body.md"
+    )]
+    Render(ProposeArgs),
+    /// Print the JSON Schema of fix plans.
+    #[command(after_help = "Example:\n  petrova schema > plan.schema.json")]
+    Schema,
     /// Inspect the registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+}
+
+const PROPOSE_EXAMPLE: &str = "Example:
+  petrova propose_fix kahn-hq --input fix.json --actor fleet:kahn-implementer \\
+    --triggered-by-kind audit_fail --triggered-by-ref ci-run-12345";
+
+#[derive(Args)]
+struct ProposeArgs {
+    /// Registry slug of the repository.
+    slug: String,
+    /// The fix plan (JSON); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// Who proposes: fleet:NAME (must be in the entry's fleets_allowed).
+    #[arg(long, value_name = "fleet:NAME")]
+    actor: String,
+    /// What triggered the fleet, e.g. audit_fail.
+    #[arg(long, value_name = "KIND")]
+    triggered_by_kind: String,
+    /// A reference to the trigger, e.g. ci-run-12345.
+    #[arg(long, value_name = "REF")]
+    triggered_by_ref: String,
+    /// Accept a diagnosis whose governance docs have changed since; the PR body says so.
+    #[arg(long)]
+    allow_stale: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Print only the pull-request body.
+    #[arg(long)]
+    body_only: bool,
 }
 
 #[derive(Args)]
@@ -104,8 +151,14 @@ struct Context {
 impl Context {
     fn new(cli: &Cli) -> Self {
         let workspace = cli.workspace.clone().unwrap_or_else(|| PathBuf::from("."));
-        let registry_path = cli.registry.clone().unwrap_or_else(|| workspace.join("registry.yaml"));
-        Context { workspace, registry_path }
+        let registry_path = cli
+            .registry
+            .clone()
+            .unwrap_or_else(|| workspace.join("registry.yaml"));
+        Context {
+            workspace,
+            registry_path,
+        }
     }
 
     fn registry(&self) -> Result<Registry, Failure> {
@@ -132,7 +185,9 @@ impl Context {
     }
 
     fn state_dir(&self) -> PathBuf {
-        std::env::var_os("PETROVA_STATE_DIR").map(PathBuf::from).unwrap_or_else(|| self.workspace.join(".petrova"))
+        std::env::var_os("PETROVA_STATE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.workspace.join(".petrova"))
     }
 }
 
@@ -141,7 +196,9 @@ fn now() -> Result<String, Failure> {
     match std::env::var("PETROVA_NOW") {
         Ok(fixed) => match humantime::parse_rfc3339(&fixed) {
             Ok(_) => Ok(fixed),
-            Err(e) => Err(Failure::Usage(format!("PETROVA_NOW `{fixed}` is not an RFC 3339 time: {e}"))),
+            Err(e) => Err(Failure::Usage(format!(
+                "PETROVA_NOW `{fixed}` is not an RFC 3339 time: {e}"
+            ))),
         },
         Err(_) => Ok(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
     }
@@ -152,6 +209,12 @@ fn main() -> ExitCode {
     let ctx = Context::new(&cli);
     let result = match &cli.command {
         Command::Diagnose(args) => diagnose(&ctx, args),
+        Command::ProposeFix(args) => propose_fix(&ctx, args, args.body_only),
+        Command::Render(args) => propose_fix(&ctx, args, true),
+        Command::Schema => {
+            print!("{}", plan::schema_pretty());
+            Ok(())
+        }
         Command::Registry(RegistryCommand::List { json }) => registry_list(&ctx, *json),
         Command::Registry(RegistryCommand::Check) => registry_check(&ctx),
     };
@@ -174,7 +237,12 @@ fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
     let registry = ctx.registry()?;
     let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
     let dir = ctx.checkout_dir(entry)?;
-    let input = ScanInput { window, scanned_at: now()?, head: git_head(&dir), limits: ScanLimits::default() };
+    let input = ScanInput {
+        window,
+        scanned_at: now()?,
+        head: git_head(&dir),
+        limits: ScanLimits::default(),
+    };
     let result = diagnosis::diagnose(&FsCheckout::new(dir), &input);
     let output = DiagnoseOutput::new(&entry.slug, result);
     let cache = write_cache(ctx, &output)?;
@@ -192,7 +260,9 @@ fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
 /// Caches the diagnosis by id so that `propose_fix` can load it; written atomically.
 fn write_cache(ctx: &Context, output: &DiagnoseOutput) -> Result<PathBuf, Failure> {
     let dir = ctx.state_dir().join("diagnoses");
-    let fail = |e: std::io::Error| Failure::Config(format!("cannot write the diagnosis cache in {}: {e}\n  hint: set PETROVA_STATE_DIR to a writable folder", dir.display()));
+    let fail = |e: std::io::Error| {
+        Failure::Config(format!("cannot write the diagnosis cache in {}: {e}\n  hint: set PETROVA_STATE_DIR to a writable folder", dir.display()))
+    };
     fs::create_dir_all(&dir).map_err(fail)?;
     let path = dir.join(format!("{}.json", output.result.diagnosis_id));
     let json = serde_json::to_string_pretty(output).map_err(|e| Failure::Config(e.to_string()))?;
@@ -210,7 +280,8 @@ fn registry_list(ctx: &Context, json: bool) -> Result<(), Failure> {
     let registry = ctx.registry()?;
     let mut stdout = std::io::stdout().lock();
     if json {
-        let text = serde_json::to_string(&registry.repos).map_err(|e| Failure::Config(e.to_string()))?;
+        let text =
+            serde_json::to_string(&registry.repos).map_err(|e| Failure::Config(e.to_string()))?;
         let _ = writeln!(stdout, "{text}");
         return Ok(());
     }
@@ -232,19 +303,94 @@ fn registry_check(ctx: &Context) -> Result<(), Failure> {
     let registry = ctx.registry()?;
     let mut problems = Vec::new();
     for entry in &registry.repos {
-        if let Err(Failure::Config(m) | Failure::Refused(m) | Failure::Usage(m)) = ctx.checkout_dir(entry) {
+        if let Err(Failure::Config(m) | Failure::Refused(m) | Failure::Usage(m)) =
+            ctx.checkout_dir(entry)
+        {
             problems.push(m);
         }
     }
     if problems.is_empty() {
-        println!("registry ok: {} repositories, every checkout present", registry.repos.len());
+        println!(
+            "registry ok: {} repositories, every checkout present",
+            registry.repos.len()
+        );
         Ok(())
     } else {
         Err(Failure::Config(problems.join("\nerror: ")))
     }
 }
 
-#[allow(dead_code)]
-fn refused(msg: String) -> Failure {
-    Failure::Refused(msg)
+/// Cached diagnoses on disk: `STATE_DIR/diagnoses/<id>.json`.
+struct FsStore(PathBuf);
+
+impl DiagnosisStore for FsStore {
+    fn load(&self, id: &str) -> Option<Vec<u8>> {
+        // Ids are checked by core before lookup, so `id` cannot name another folder.
+        fs::read(self.0.join("diagnoses").join(format!("{id}.json"))).ok()
+    }
+}
+
+fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| {
+            Failure::Usage(format!("cannot read the plan from standard input: {e}"))
+        })?;
+        return Ok(buf);
+    }
+    fs::read(path)
+        .map_err(|e| Failure::Usage(format!("cannot read --input {}: {e}", path.display())))
+}
+
+fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(), Failure> {
+    let plan_bytes = read_input(&args.input)?;
+    let registry = ctx.registry()?;
+    let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
+    let profile = registry.profile_of(entry);
+    let dir = ctx.checkout_dir(entry)?;
+    let now = now()?;
+    let input = ProposeInput {
+        validation: ValidationInput {
+            entry,
+            profile: &profile,
+            actor: &args.actor,
+            plan_bytes: &plan_bytes,
+            allow_stale: args.allow_stale,
+            limits: PlanLimits::default(),
+        },
+        triggered_by_kind: &args.triggered_by_kind,
+        triggered_by_ref: &args.triggered_by_ref,
+        now: &now,
+    };
+    let prepared = propose::prepare(&input, &FsCheckout::new(dir), &FsStore(ctx.state_dir()));
+    let output = match &prepared {
+        Ok(proposal) => ProposeOutput::from_proposal(proposal, propose::Outcome::DryRun, None),
+        Err(problems) => ProposeOutput::refused(problems.clone()),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let json = serde_json::to_string(&output).map_err(|e| Failure::Config(e.to_string()))?;
+        let _ = writeln!(stdout, "{json}");
+    } else if body_only {
+        if let Ok(proposal) = &prepared {
+            let _ = write!(stdout, "{}", proposal.body.text);
+        }
+    } else {
+        let _ = write!(stdout, "{}", output.render_text());
+    }
+    match prepared {
+        Ok(_) => Ok(()),
+        Err(problems) => {
+            let detail = if args.json || !body_only {
+                String::new()
+            } else {
+                problems.iter().map(|p| format!("\n  {p}")).collect()
+            };
+            Err(Failure::Refused(format!(
+                "plan refused ({} problem{}){detail}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )))
+        }
+    }
 }

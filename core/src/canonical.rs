@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn canonical_form() {
-        check(json!({"b": 1, "a": [true, null, "x"]}), r#"{"a":[true,null,"x"],"b":1}"#);
+        check(
+            json!({"b": 1, "a": [true, null, "x"]}),
+            r#"{"a":[true,null,"x"],"b":1}"#,
+        );
         check(json!({"é": 1, "z": 2, "Z": 3}), r#"{"Z":3,"z":2,"é":1}"#);
         check(json!("tab\tquote\"slash/é"), r#""tab\tquote\"slash/é""#);
         check(json!(-12), "-12");
@@ -104,7 +107,10 @@ mod tests {
     #[test]
     fn code_point_order_not_utf16_order() {
         // U+FF61 sorts before U+1F600 by code point but after it in UTF-16 units.
-        check(json!({"\u{1F600}": 1, "\u{FF61}": 2}), "{\"\u{FF61}\":2,\"\u{1F600}\":1}");
+        check(
+            json!({"\u{1F600}": 1, "\u{FF61}": 2}),
+            "{\"\u{FF61}\":2,\"\u{1F600}\":1}",
+        );
     }
 
     #[test]

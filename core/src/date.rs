@@ -77,6 +77,11 @@ mod tests {
         check("2026-4-28", false);
         check("2026-04-28x", false);
         check("２026-04-28", false);
-        assert_eq!(Date::parse_compact("20260428").map(|d| d.to_string()).as_deref(), Some("2026-04-28"));
+        assert_eq!(
+            Date::parse_compact("20260428")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-04-28")
+        );
     }
 }

@@ -24,14 +24,21 @@ pub struct Window {
 impl Window {
     /// Builds a window from checked dates.
     pub fn new(since: Date, until: Option<Date>) -> Self {
-        Window { since: since.to_string(), until: until.map(|d| d.to_string()) }
+        Window {
+            since: since.to_string(),
+            until: until.map(|d| d.to_string()),
+        }
     }
 
     /// Parses `since`/`until`, refusing impossible dates and an `until` before `since`.
     pub fn parse(since: &str, until: Option<&str>) -> Result<Window, String> {
-        let s = Date::parse(since).ok_or_else(|| format!("--since `{since}` is not a date (YYYY-MM-DD)"))?;
+        let s = Date::parse(since)
+            .ok_or_else(|| format!("--since `{since}` is not a date (YYYY-MM-DD)"))?;
         let u = match until {
-            Some(u) => Some(Date::parse(u).ok_or_else(|| format!("--until `{u}` is not a date (YYYY-MM-DD)"))?),
+            Some(u) => Some(
+                Date::parse(u)
+                    .ok_or_else(|| format!("--until `{u}` is not a date (YYYY-MM-DD)"))?,
+            ),
             None => None,
         };
         if let Some(u) = u {
@@ -156,7 +163,11 @@ pub struct DiagnoseOutput {
 impl DiagnoseOutput {
     /// Wraps a diagnosis.
     pub fn new(target_repo: &str, result: Diagnosis) -> Self {
-        DiagnoseOutput { verb: "diagnose".to_owned(), target_repo: target_repo.to_owned(), result }
+        DiagnoseOutput {
+            verb: "diagnose".to_owned(),
+            target_repo: target_repo.to_owned(),
+            result,
+        }
     }
 }
 
@@ -179,7 +190,11 @@ pub struct ScanInput {
 /// window are read, so the cost follows the window, not the history.
 pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     let mut warnings = Vec::new();
-    let LoadedConfig { config, digest: config_digest, problems } = docs::load_config(checkout);
+    let LoadedConfig {
+        config,
+        digest: config_digest,
+        problems,
+    } = docs::load_config(checkout);
     warnings.extend(problems);
     let limits = input.limits;
 
@@ -192,8 +207,17 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         if !input.window.contains(date) {
             continue;
         }
-        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else { continue };
-        decisions.push(Decision { path, date: date.to_string(), title: facts.title, digest: facts.digest, status: facts.status, supersedes: facts.supersedes });
+        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else {
+            continue;
+        };
+        decisions.push(Decision {
+            path,
+            date: date.to_string(),
+            title: facts.title,
+            digest: facts.digest,
+            status: facts.status,
+            supersedes: facts.supersedes,
+        });
     }
     decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
 
@@ -206,21 +230,40 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         if !input.window.contains(date) {
             continue;
         }
-        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else { continue };
+        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else {
+            continue;
+        };
         let status = match facts.status {
             Some(s) if s == "open" || s == "resolved" => Some(s),
             Some(other) => {
-                warnings.push(Diagnostic::in_file(Code::DocBadStatus, &path, None, format!("status `{other}` is neither open nor resolved")));
+                warnings.push(Diagnostic::in_file(
+                    Code::DocBadStatus,
+                    &path,
+                    None,
+                    format!("status `{other}` is neither open nor resolved"),
+                ));
                 None
             }
             None => None,
         };
-        findings.push(Finding { path, at, title: facts.title, status, digest: facts.digest });
+        findings.push(Finding {
+            path,
+            at,
+            title: facts.title,
+            status,
+            digest: facts.digest,
+        });
     }
     findings.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
 
-    let (meta_rules, meta_digest) = match docs::read_markdown(checkout, &config.meta_rules, limits) {
-        ReadMarkdown::Text { body, line_offset, digest, warnings: w } => {
+    let (meta_rules, meta_digest) = match docs::read_markdown(checkout, &config.meta_rules, limits)
+    {
+        ReadMarkdown::Text {
+            body,
+            line_offset,
+            digest,
+            warnings: w,
+        } => {
             warnings.extend(w);
             let (rules, w) = docs::parse_meta_rules(&config.meta_rules, &body, line_offset);
             warnings.extend(w);
@@ -231,13 +274,23 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
             (Vec::new(), digest)
         }
         ReadMarkdown::Missing => {
-            warnings.push(Diagnostic::in_file(Code::DocMissing, &config.meta_rules, None, "meta-rules document not found"));
+            warnings.push(Diagnostic::in_file(
+                Code::DocMissing,
+                &config.meta_rules,
+                None,
+                "meta-rules document not found",
+            ));
             (Vec::new(), None)
         }
     };
 
     let (roadmap, roadmap_digest) = match docs::read_markdown(checkout, &config.roadmap, limits) {
-        ReadMarkdown::Text { body, line_offset, digest, warnings: w } => {
+        ReadMarkdown::Text {
+            body,
+            line_offset,
+            digest,
+            warnings: w,
+        } => {
             warnings.extend(w);
             let (roadmap, w) = docs::parse_roadmap(&config.roadmap, &body, line_offset);
             warnings.extend(w);
@@ -248,7 +301,12 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
             (docs::Roadmap::default(), digest)
         }
         ReadMarkdown::Missing => {
-            warnings.push(Diagnostic::in_file(Code::DocMissing, &config.roadmap, None, "roadmap document not found"));
+            warnings.push(Diagnostic::in_file(
+                Code::DocMissing,
+                &config.roadmap,
+                None,
+                "roadmap document not found",
+            ));
             (docs::Roadmap::default(), None)
         }
     };
@@ -259,7 +317,10 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
                 Code::GuardUnknownRule,
                 docs::CONFIG_FILE,
                 None,
-                format!("guard {} names a rule that {} does not define", guard.rule, config.meta_rules),
+                format!(
+                    "guard {} names a rule that {} does not define",
+                    guard.rule, config.meta_rules
+                ),
             ));
         }
     }
@@ -269,13 +330,22 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         scanned_at: input.scanned_at.clone(),
         head: input.head.clone(),
         window: input.window.clone(),
-        phase: Phase { current: roadmap.current, status: roadmap.status },
-        milestones: Milestones { open: roadmap.open_milestones },
+        phase: Phase {
+            current: roadmap.current,
+            status: roadmap.status,
+        },
+        milestones: Milestones {
+            open: roadmap.open_milestones,
+        },
         decisions,
         findings,
         meta_rules,
         guards: config.guards.iter().map(|g| g.rule.clone()).collect(),
-        sources: Sources { config: config_digest, meta_rules: meta_digest, roadmap: roadmap_digest },
+        sources: Sources {
+            config: config_digest,
+            meta_rules: meta_digest,
+            roadmap: roadmap_digest,
+        },
         warnings,
     };
     diagnosis.diagnosis_id = diagnosis_id(&diagnosis);
@@ -297,21 +367,36 @@ pub fn diagnosis_id(diagnosis: &Diagnosis) -> String {
 
 /// Whether `s` has the form of a diagnosis id.
 pub fn is_diagnosis_id(s: &str) -> bool {
-    s.len() == 21 && s.starts_with("diag-") && s[5..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 21
+        && s.starts_with("diag-")
+        && s[5..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-fn dated_files(checkout: &dyn Checkout, dir: &str, warnings: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+fn dated_files(
+    checkout: &dyn Checkout,
+    dir: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
     let entries = match checkout.list(dir) {
         Ok(Some(entries)) => entries,
         Ok(None) => return Vec::new(),
         Err(e) => {
-            warnings.push(Diagnostic::in_file(Code::DocUnreadable, dir, None, e.message));
+            warnings.push(Diagnostic::in_file(
+                Code::DocUnreadable,
+                dir,
+                None,
+                e.message,
+            ));
             return Vec::new();
         }
     };
     let mut files: Vec<(String, String)> = entries
         .into_iter()
-        .filter(|e| e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name))
+        .filter(|e| {
+            e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name)
+        })
         .map(|e| {
             let path = format!("{dir}/{}", e.name);
             (e.name, path)
@@ -323,10 +408,20 @@ fn dated_files(checkout: &dyn Checkout, dir: &str, warnings: &mut Vec<Diagnostic
 }
 
 fn bad_name(warnings: &mut Vec<Diagnostic>, name: &str, path: &str, pattern: &str) {
-    warnings.push(Diagnostic::in_file(Code::DocBadName, path, None, format!("`{name}` is not named {pattern}; not dated, skipped")));
+    warnings.push(Diagnostic::in_file(
+        Code::DocBadName,
+        path,
+        None,
+        format!("`{name}` is not named {pattern}; not dated, skipped"),
+    ));
 }
 
-fn read_facts(checkout: &dyn Checkout, path: &str, limits: ScanLimits, warnings: &mut Vec<Diagnostic>) -> Option<docs::DocFacts> {
+fn read_facts(
+    checkout: &dyn Checkout,
+    path: &str,
+    limits: ScanLimits,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<docs::DocFacts> {
     match checkout.read(path) {
         Ok(Some(bytes)) => {
             let mut facts = docs::read_doc_facts(path, &bytes, limits);
@@ -335,7 +430,12 @@ fn read_facts(checkout: &dyn Checkout, path: &str, limits: ScanLimits, warnings:
         }
         Ok(None) => None,
         Err(e) => {
-            warnings.push(Diagnostic::in_file(Code::DocUnreadable, path, None, e.message));
+            warnings.push(Diagnostic::in_file(
+                Code::DocUnreadable,
+                path,
+                None,
+                e.message,
+            ));
             None
         }
     }
@@ -346,18 +446,33 @@ pub fn render_summary(output: &DiagnoseOutput) -> String {
     let d = &output.result;
     let mut s = String::new();
     let _ = writeln!(s, "diagnose {} → {}", output.target_repo, d.diagnosis_id);
-    let _ = writeln!(s, "  window: {} … {}", d.window.since, d.window.until.as_deref().unwrap_or("(open)"));
+    let _ = writeln!(
+        s,
+        "  window: {} … {}",
+        d.window.since,
+        d.window.until.as_deref().unwrap_or("(open)")
+    );
     let _ = writeln!(
         s,
         "  phase: {} ({})",
         d.phase.current.as_deref().unwrap_or("(none)"),
         d.phase.status.as_deref().unwrap_or("status unknown")
     );
-    let open = if d.milestones.open.is_empty() { "(none)".to_owned() } else { d.milestones.open.join(", ") };
+    let open = if d.milestones.open.is_empty() {
+        "(none)".to_owned()
+    } else {
+        d.milestones.open.join(", ")
+    };
     let _ = writeln!(s, "  open milestones: {open}");
     let _ = writeln!(s, "  decisions in window: {}", d.decisions.len());
     for dec in &d.decisions {
-        let _ = writeln!(s, "    {}  {}  ({})", dec.date, dec.title.as_deref().unwrap_or("(untitled)"), dec.path);
+        let _ = writeln!(
+            s,
+            "    {}  {}  ({})",
+            dec.date,
+            dec.title.as_deref().unwrap_or("(untitled)"),
+            dec.path
+        );
     }
     let _ = writeln!(s, "  findings in window: {}", d.findings.len());
     for f in &d.findings {
@@ -370,8 +485,16 @@ pub fn render_summary(output: &DiagnoseOutput) -> String {
             f.path
         );
     }
-    let guards = if d.guards.is_empty() { "(none)".to_owned() } else { d.guards.join(", ") };
-    let _ = writeln!(s, "  meta-rules: {} defined; guards: {guards}", d.meta_rules.len());
+    let guards = if d.guards.is_empty() {
+        "(none)".to_owned()
+    } else {
+        d.guards.join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "  meta-rules: {} defined; guards: {guards}",
+        d.meta_rules.len()
+    );
     let _ = writeln!(s, "  warnings: {}", d.warnings.len());
     for w in &d.warnings {
         let _ = writeln!(s, "    {w}");
@@ -386,9 +509,18 @@ mod tests {
 
     fn repo() -> MemoryCheckout {
         MemoryCheckout::new()
-            .with_file(".petrova.yml", "guards:\n  - rule: MR-7\n    kind: append_only\n    paths: [docs/decisions/]\n")
-            .with_file("docs/meta-rules.md", "- **MR-7** — decision docs are dated, append-only\n")
-            .with_file("docs/roadmap.md", "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x\n")
+            .with_file(
+                ".petrova.yml",
+                "guards:\n  - rule: MR-7\n    kind: append_only\n    paths: [docs/decisions/]\n",
+            )
+            .with_file(
+                "docs/meta-rules.md",
+                "- **MR-7** — decision docs are dated, append-only\n",
+            )
+            .with_file(
+                "docs/roadmap.md",
+                "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x\n",
+            )
             .with_file("docs/decisions/2026-04-01-old.md", "# Old\n")
             .with_file("docs/decisions/2026-04-23-new.md", "# New\n")
             .with_file("docs/findings/20260424-0900-f.md", "# F\n\nStatus: open\n")
@@ -408,7 +540,13 @@ mod tests {
     #[test]
     fn reads_the_window() {
         let d = scan(&repo());
-        assert_eq!(d.decisions.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(), vec!["docs/decisions/2026-04-23-new.md"]);
+        assert_eq!(
+            d.decisions
+                .iter()
+                .map(|d| d.path.as_str())
+                .collect::<Vec<_>>(),
+            vec!["docs/decisions/2026-04-23-new.md"]
+        );
         assert_eq!(d.findings[0].status.as_deref(), Some("open"));
         assert_eq!(d.phase.current.as_deref(), Some("Phase-1"));
         assert_eq!(d.guards, vec!["MR-7"]);
@@ -421,17 +559,34 @@ mod tests {
         let base = scan(&repo()).diagnosis_id;
         let mut edited = repo();
         edited.insert_file("src/main.rs", "fn main() { changed() }\n");
-        edited.insert_file("docs/decisions/2026-04-01-old.md", "# Old, edited outside the window\n");
-        assert_eq!(scan(&edited).diagnosis_id, base, "code and out-of-window edits keep the id");
+        edited.insert_file(
+            "docs/decisions/2026-04-01-old.md",
+            "# Old, edited outside the window\n",
+        );
+        assert_eq!(
+            scan(&edited).diagnosis_id,
+            base,
+            "code and out-of-window edits keep the id"
+        );
         for (path, contents) in [
             ("docs/decisions/2026-04-23-new.md", "# New\n\nmore\n"),
-            ("docs/roadmap.md", "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x, reworded\n"),
-            ("docs/meta-rules.md", "- **MR-7** — decision docs are dated, append-only\n\nIntro.\n"),
+            (
+                "docs/roadmap.md",
+                "## Phase-1\n\nStatus: open\n\n- [ ] M1.1 — x, reworded\n",
+            ),
+            (
+                "docs/meta-rules.md",
+                "- **MR-7** — decision docs are dated, append-only\n\nIntro.\n",
+            ),
             (".petrova.yml", "guards: []\n"),
         ] {
             let mut changed = repo();
             changed.insert_file(path, contents);
-            assert_ne!(scan(&changed).diagnosis_id, base, "editing {path} must change the id");
+            assert_ne!(
+                scan(&changed).diagnosis_id,
+                base,
+                "editing {path} must change the id"
+            );
         }
     }
 
@@ -440,17 +595,30 @@ mod tests {
         let mut c = repo();
         c.insert_file("docs/decisions/notes.md", "# x\n");
         c.insert_file("docs/decisions/README.md", "# index\n");
-        c.insert_file("docs/decisions/2026-04-24-bin.md", b"\x00\x01binary".to_vec());
-        c.insert_file("docs/findings/20260425-1000-odd.md", "no heading\n\nStatus: maybe\n");
+        c.insert_file(
+            "docs/decisions/2026-04-24-bin.md",
+            b"\x00\x01binary".to_vec(),
+        );
+        c.insert_file(
+            "docs/findings/20260425-1000-odd.md",
+            "no heading\n\nStatus: maybe\n",
+        );
         let d = scan(&c);
-        let codes: Vec<(Code, Option<&str>)> = d.warnings.iter().map(|w| (w.code, w.path.as_deref())).collect();
+        let codes: Vec<(Code, Option<&str>)> = d
+            .warnings
+            .iter()
+            .map(|w| (w.code, w.path.as_deref()))
+            .collect();
         assert_eq!(
             codes,
             vec![
                 (Code::DocBinary, Some("docs/decisions/2026-04-24-bin.md")),
                 (Code::DocBadName, Some("docs/decisions/notes.md")),
                 (Code::DocNoTitle, Some("docs/findings/20260425-1000-odd.md")),
-                (Code::DocBadStatus, Some("docs/findings/20260425-1000-odd.md")),
+                (
+                    Code::DocBadStatus,
+                    Some("docs/findings/20260425-1000-odd.md")
+                ),
             ]
         );
     }

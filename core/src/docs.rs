@@ -80,7 +80,8 @@ pub fn path_under(path: &str, prefix: &str) -> bool {
     if trimmed.is_empty() {
         return true;
     }
-    path == trimmed || (path.starts_with(trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
+    path == trimmed
+        || (path.starts_with(trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
 }
 
 #[derive(Deserialize)]
@@ -110,18 +111,33 @@ pub struct LoadedConfig {
 pub fn load_config(checkout: &dyn Checkout) -> LoadedConfig {
     let bytes = match checkout.read(CONFIG_FILE) {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => return LoadedConfig { config: RepoConfig::default(), digest: None, problems: Vec::new() },
+        Ok(None) => {
+            return LoadedConfig {
+                config: RepoConfig::default(),
+                digest: None,
+                problems: Vec::new(),
+            }
+        }
         Err(e) => {
             return LoadedConfig {
                 config: RepoConfig::default(),
                 digest: None,
-                problems: vec![Diagnostic::in_file(Code::DocUnreadable, CONFIG_FILE, None, e.message)],
+                problems: vec![Diagnostic::in_file(
+                    Code::DocUnreadable,
+                    CONFIG_FILE,
+                    None,
+                    e.message,
+                )],
             }
         }
     };
     let digest = Some(sha256_hex(&bytes));
     let (config, problems) = parse_config(&bytes);
-    LoadedConfig { config, digest, problems }
+    LoadedConfig {
+        config,
+        digest,
+        problems,
+    }
 }
 
 /// Parses `.petrova.yml` bytes; problems fall back to the defaults.
@@ -139,7 +155,12 @@ pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
         Err(e) => {
             return (
                 RepoConfig::default(),
-                vec![Diagnostic::in_file(Code::ConfigInvalid, CONFIG_FILE, e.line, format!("{}; using the default layout and no guards", e.message))],
+                vec![Diagnostic::in_file(
+                    Code::ConfigInvalid,
+                    CONFIG_FILE,
+                    e.line,
+                    format!("{}; using the default layout and no guards", e.message),
+                )],
             )
         }
     };
@@ -199,19 +220,28 @@ pub fn finding_time(name: &str) -> Option<(Date, String)> {
     let slug = rest.get(4..)?.strip_prefix('-')?;
     let hours: u8 = hhmm.get(..2)?.parse().ok()?;
     let minutes: u8 = hhmm.get(2..)?.parse().ok()?;
-    if !hhmm.bytes().all(|b| b.is_ascii_digit()) || hours > 23 || minutes > 59 || !is_name_slug(slug) {
+    if !hhmm.bytes().all(|b| b.is_ascii_digit())
+        || hours > 23
+        || minutes > 59
+        || !is_name_slug(slug)
+    {
         return None;
     }
     Some((date, format!("{date}T{}:{}", &hhmm[..2], &hhmm[2..])))
 }
 
 fn is_name_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
 /// Names that may sit in a dated folder without following its pattern.
 pub fn is_index_name(name: &str) -> bool {
-    matches!(name.to_ascii_lowercase().as_str(), "readme.md" | "index.md" | "template.md" | "_template.md")
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "readme.md" | "index.md" | "template.md" | "_template.md"
+    )
 }
 
 // ----- one document -----
@@ -240,19 +270,28 @@ pub struct ScanLimits {
 
 impl Default for ScanLimits {
     fn default() -> Self {
-        ScanLimits { max_doc_bytes: 2 * 1024 * 1024 }
+        ScanLimits {
+            max_doc_bytes: 2 * 1024 * 1024,
+        }
     }
 }
 
 /// Reads a document's title, status and front matter from its bytes.
 pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts {
-    let mut facts = DocFacts { digest: sha256_hex(bytes), ..DocFacts::default() };
+    let mut facts = DocFacts {
+        digest: sha256_hex(bytes),
+        ..DocFacts::default()
+    };
     if bytes.len() > limits.max_doc_bytes {
         facts.warnings.push(Diagnostic::in_file(
             Code::DocTooLarge,
             path,
             None,
-            format!("{} bytes is over the scan limit of {} bytes; not parsed", bytes.len(), limits.max_doc_bytes),
+            format!(
+                "{} bytes is over the scan limit of {} bytes; not parsed",
+                bytes.len(),
+                limits.max_doc_bytes
+            ),
         ));
         return facts;
     }
@@ -277,9 +316,16 @@ pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts 
     let blocks = markdown::blocks(split.body, split.body_line_offset);
     facts.title = markdown::first_heading(&blocks).map(str::to_owned);
     if facts.title.is_none() {
-        facts.warnings.push(Diagnostic::in_file(Code::DocNoTitle, path, Some(1), "no heading to take the title from"));
+        facts.warnings.push(Diagnostic::in_file(
+            Code::DocNoTitle,
+            path,
+            Some(1),
+            "no heading to take the title from",
+        ));
     }
-    facts.status = status_line(&blocks).map(|(value, _)| value).or(front_status.map(|s| s.trim().to_lowercase()));
+    facts.status = status_line(&blocks)
+        .map(|(value, _)| value)
+        .or(front_status.map(|s| s.trim().to_lowercase()));
     facts
 }
 
@@ -290,7 +336,10 @@ fn status_line(blocks: &[Block]) -> Option<(String, usize)> {
             let l = l.trim();
             let head = l.get(..7)?;
             head.eq_ignore_ascii_case("status:").then(|| {
-                let value = l[7..].trim().trim_matches(|c| c == '*' || c == '_' || c == '`').trim();
+                let value = l[7..]
+                    .trim()
+                    .trim_matches(|c| c == '*' || c == '_' || c == '`')
+                    .trim();
                 (value.to_lowercase(), line + i)
             })
         }),
@@ -312,15 +361,23 @@ pub struct MetaRule {
 /// Reads meta-rule definitions: headings or list items beginning `MR-<n>` and a separator.
 ///
 /// Rules come back ordered by number; a repeated id warns and keeps the first.
-pub fn parse_meta_rules(path: &str, text: &str, line_offset: usize) -> (Vec<MetaRule>, Vec<Diagnostic>) {
+pub fn parse_meta_rules(
+    path: &str,
+    text: &str,
+    line_offset: usize,
+) -> (Vec<MetaRule>, Vec<Diagnostic>) {
     let mut rules: Vec<(u64, MetaRule, usize)> = Vec::new();
     let mut warnings = Vec::new();
     for block in markdown::blocks(text, line_offset) {
         let (candidate, line) = match &block {
-            Block::Heading { text, line, .. } | Block::Item { text, line, .. } => (text.as_str(), *line),
+            Block::Heading { text, line, .. } | Block::Item { text, line, .. } => {
+                (text.as_str(), *line)
+            }
             Block::Paragraph { .. } => continue,
         };
-        let Some((number, statement)) = meta_rule_definition(candidate) else { continue };
+        let Some((number, statement)) = meta_rule_definition(candidate) else {
+            continue;
+        };
         if let Some((_, first, first_line)) = rules.iter().find(|(n, _, _)| *n == number) {
             warnings.push(Diagnostic::in_file(
                 Code::MetaRuleDuplicate,
@@ -330,10 +387,20 @@ pub fn parse_meta_rules(path: &str, text: &str, line_offset: usize) -> (Vec<Meta
             ));
             continue;
         }
-        rules.push((number, MetaRule { id: format!("MR-{number}"), statement }, line));
+        rules.push((
+            number,
+            MetaRule {
+                id: format!("MR-{number}"),
+                statement,
+            },
+            line,
+        ));
     }
     rules.sort_by_key(|(n, _, _)| *n);
-    (rules.into_iter().map(|(_, rule, _)| rule).collect(), warnings)
+    (
+        rules.into_iter().map(|(_, rule, _)| rule).collect(),
+        warnings,
+    )
 }
 
 /// `MR-7 — statement` → `(7, "statement")`.
@@ -391,14 +458,21 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
                                     Code::RoadmapPhaseStatus,
                                     path,
                                     Some(status_line),
-                                    format!("Phase-{} has status `{value}`; expected open or closed", phase.0),
+                                    format!(
+                                        "Phase-{} has status `{value}`; expected open or closed",
+                                        phase.0
+                                    ),
                                 ));
                             }
                         }
                     }
                 }
             }
-            Block::Item { text, task: Some(false), .. } => {
+            Block::Item {
+                text,
+                task: Some(false),
+                ..
+            } => {
                 if let Some(id) = milestone_id(text) {
                     if !open.iter().any(|m| m == id) {
                         open.push(id.to_owned());
@@ -408,7 +482,10 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
             _ => {}
         }
     }
-    let mut roadmap = Roadmap { open_milestones: open, ..Roadmap::default() };
+    let mut roadmap = Roadmap {
+        open_milestones: open,
+        ..Roadmap::default()
+    };
     match phases.iter().max_by_key(|(n, _, _)| *n) {
         Some((n, line, status)) => {
             roadmap.current = Some(format!("Phase-{n}"));
@@ -422,7 +499,12 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
                 ));
             }
         }
-        None => warnings.push(Diagnostic::in_file(Code::RoadmapNoPhase, path, None, "no `Phase-<n>` heading found")),
+        None => warnings.push(Diagnostic::in_file(
+            Code::RoadmapNoPhase,
+            path,
+            None,
+            "no `Phase-<n>` heading found",
+        )),
     }
     (roadmap, warnings)
 }
@@ -440,12 +522,23 @@ fn phase_number(heading: &str) -> Option<u64> {
 /// `M7.8.2 — text` → `M7.8.2`.
 fn milestone_id(text: &str) -> Option<&str> {
     let rest = text.strip_prefix('M')?;
-    let len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
     let id_rest = &rest[..len];
-    if id_rest.is_empty() || !id_rest.as_bytes()[0].is_ascii_digit() || id_rest.ends_with('.') || id_rest.contains("..") {
+    if id_rest.is_empty()
+        || !id_rest.as_bytes()[0].is_ascii_digit()
+        || id_rest.ends_with('.')
+        || id_rest.contains("..")
+    {
         return None;
     }
-    if rest[len..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+    if rest[len..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric())
+    {
         return None;
     }
     Some(&text[..=len])
@@ -458,7 +551,12 @@ pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) ->
     let bytes = match checkout.read(path) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return ReadMarkdown::Missing,
-        Err(e) => return ReadMarkdown::Unusable { digest: None, problem: Diagnostic::in_file(Code::DocUnreadable, path, None, e.message) },
+        Err(e) => {
+            return ReadMarkdown::Unusable {
+                digest: None,
+                problem: Diagnostic::in_file(Code::DocUnreadable, path, None, e.message),
+            }
+        }
     };
     let digest = sha256_hex(&bytes);
     if bytes.len() > limits.max_doc_bytes {
@@ -468,7 +566,11 @@ pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) ->
                 Code::DocTooLarge,
                 path,
                 None,
-                format!("{} bytes is over the scan limit of {} bytes; not parsed", bytes.len(), limits.max_doc_bytes),
+                format!(
+                    "{} bytes is over the scan limit of {} bytes; not parsed",
+                    bytes.len(),
+                    limits.max_doc_bytes
+                ),
             ),
         };
     }
@@ -479,9 +581,17 @@ pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) ->
             warnings.extend(split.warning);
             let offset = split.body_line_offset;
             let body = split.body.to_owned();
-            ReadMarkdown::Text { body, line_offset: offset, digest, warnings }
+            ReadMarkdown::Text {
+                body,
+                line_offset: offset,
+                digest,
+                warnings,
+            }
         }
-        Err(problem) => ReadMarkdown::Unusable { digest: Some(digest), problem },
+        Err(problem) => ReadMarkdown::Unusable {
+            digest: Some(digest),
+            problem,
+        },
     }
 }
 
@@ -511,12 +621,18 @@ pub enum ReadMarkdown {
 }
 
 /// The heading anchors of a spec document, or `None` when it does not exist or is not a file.
-pub fn spec_anchors(checkout: &dyn Checkout, path: &str, limits: ScanLimits) -> Option<Vec<String>> {
+pub fn spec_anchors(
+    checkout: &dyn Checkout,
+    path: &str,
+    limits: ScanLimits,
+) -> Option<Vec<String>> {
     if checkout.kind(path).ok().flatten() != Some(EntryKind::File) {
         return None;
     }
     match read_markdown(checkout, path, limits) {
-        ReadMarkdown::Text { body, line_offset, .. } => Some(markdown::anchors(&markdown::blocks(&body, line_offset))),
+        ReadMarkdown::Text {
+            body, line_offset, ..
+        } => Some(markdown::anchors(&markdown::blocks(&body, line_offset))),
         _ => Some(Vec::new()),
     }
 }
@@ -528,20 +644,30 @@ mod tests {
     #[test]
     fn dated_names() {
         let d = |n: &str| decision_date(n).map(|d| d.to_string());
-        assert_eq!(d("2026-04-28-phase-7-close.md").as_deref(), Some("2026-04-28"));
+        assert_eq!(
+            d("2026-04-28-phase-7-close.md").as_deref(),
+            Some("2026-04-28")
+        );
         assert_eq!(d("2026-04-28.md"), None);
         assert_eq!(d("2026-04-28-.md"), None);
         assert_eq!(d("2026-02-30-x.md"), None);
         assert_eq!(d("2026-04-28-x.txt"), None);
         let f = |n: &str| finding_time(n).map(|(_, at)| at);
-        assert_eq!(f("20260428-1430-rls-tenant-drift.md").as_deref(), Some("2026-04-28T14:30"));
+        assert_eq!(
+            f("20260428-1430-rls-tenant-drift.md").as_deref(),
+            Some("2026-04-28T14:30")
+        );
         assert_eq!(f("20260428-2460-x.md"), None);
         assert_eq!(f("20260428-14300-x.md"), None);
         assert_eq!(f("2026042-1430-x.md"), None);
     }
 
     fn rules(md: &str) -> Vec<(String, String)> {
-        parse_meta_rules("m.md", md, 0).0.into_iter().map(|r| (r.id, r.statement)).collect()
+        parse_meta_rules("m.md", md, 0)
+            .0
+            .into_iter()
+            .map(|r| (r.id, r.statement))
+            .collect()
     }
 
     #[test]
@@ -572,7 +698,13 @@ mod tests {
     fn duplicate_meta_rule_warns_and_keeps_first() {
         let (rules, warnings) = parse_meta_rules("m.md", "- MR-1 — first\n- MR-1 — second\n", 0);
         assert_eq!(rules[0].statement, "first");
-        assert_eq!(warnings.iter().map(|w| (w.code, w.line)).collect::<Vec<_>>(), vec![(Code::MetaRuleDuplicate, Some(2))]);
+        assert_eq!(
+            warnings
+                .iter()
+                .map(|w| (w.code, w.line))
+                .collect::<Vec<_>>(),
+            vec![(Code::MetaRuleDuplicate, Some(2))]
+        );
     }
 
     #[test]
@@ -590,38 +722,64 @@ mod tests {
         let (roadmap, warnings) = parse_roadmap("r.md", "## Phase-2\n\ntext\n\n## Phase-10\n", 0);
         assert_eq!(roadmap.current.as_deref(), Some("Phase-10"));
         assert_eq!(roadmap.status, None);
-        assert_eq!(warnings.iter().map(|w| (w.code, w.line)).collect::<Vec<_>>(), vec![(Code::RoadmapPhaseStatus, Some(5))]);
+        assert_eq!(
+            warnings
+                .iter()
+                .map(|w| (w.code, w.line))
+                .collect::<Vec<_>>(),
+            vec![(Code::RoadmapPhaseStatus, Some(5))]
+        );
     }
 
     #[test]
     fn doc_facts() {
-        let facts = read_doc_facts("f.md", b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n", ScanLimits::default());
+        let facts = read_doc_facts(
+            "f.md",
+            b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n",
+            ScanLimits::default(),
+        );
         assert_eq!(facts.title.as_deref(), Some("Title"));
         assert_eq!(facts.status.as_deref(), Some("open"));
         assert_eq!(facts.supersedes.as_deref(), Some("a.md"));
         let empty = read_doc_facts("e.md", b"", ScanLimits::default());
-        assert_eq!(empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), vec![Code::DocNoTitle]);
+        assert_eq!(
+            empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+            vec![Code::DocNoTitle]
+        );
         let big = read_doc_facts("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 });
         assert_eq!(big.warnings[0].code, Code::DocTooLarge);
     }
 
     #[test]
     fn config_defaults_and_errors() {
-        let (config, problems) = parse_config(b"decisions: adr/\nguards:\n  - rule: MR-7\n    kind: append_only\n    paths: [adr/]\n");
+        let (config, problems) = parse_config(
+            b"decisions: adr/\nguards:\n  - rule: MR-7\n    kind: append_only\n    paths: [adr/]\n",
+        );
         assert!(problems.is_empty());
         assert_eq!(config.decisions, "adr");
         assert_eq!(config.findings, "docs/findings");
         assert_eq!(config.guards[0].kind, GuardKind::AppendOnly);
-        let (config, problems) = parse_config(b"guards:\n  - rule: MR-7\n    kind: sometimes\n    paths: []\n");
+        let (config, problems) =
+            parse_config(b"guards:\n  - rule: MR-7\n    kind: sometimes\n    paths: []\n");
         assert_eq!(config, RepoConfig::default());
-        assert_eq!(problems.iter().map(|p| (p.code, p.line)).collect::<Vec<_>>(), vec![(Code::ConfigInvalid, Some(3))]);
+        assert_eq!(
+            problems
+                .iter()
+                .map(|p| (p.code, p.line))
+                .collect::<Vec<_>>(),
+            vec![(Code::ConfigInvalid, Some(3))]
+        );
         let (_, problems) = parse_config(b"roadmap: ../outside.md\n");
         assert_eq!(problems[0].code, Code::ConfigInvalid);
     }
 
     #[test]
     fn guard_coverage() {
-        let g = Guard { rule: "MR-7".into(), kind: GuardKind::AppendOnly, paths: vec!["docs/decisions/".into(), "CLAUDE.md".into()] };
+        let g = Guard {
+            rule: "MR-7".into(),
+            kind: GuardKind::AppendOnly,
+            paths: vec!["docs/decisions/".into(), "CLAUDE.md".into()],
+        };
         assert!(g.covers("docs/decisions/x.md"));
         assert!(g.covers("CLAUDE.md"));
         assert!(!g.covers("docs/decisionsx/y.md"));

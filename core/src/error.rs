@@ -94,6 +94,112 @@ codes! {
     ConfigInvalid = "config_invalid",
     /// A guard names a rule the meta-rules document does not define.
     GuardUnknownRule = "guard_unknown_rule",
+
+    // ----- fix plans (refusals: exit 1) -----
+    /// The plan file is over the size limit.
+    PlanTooLarge = "plan_too_large",
+    /// The plan is not valid JSON.
+    PlanSyntax = "plan_syntax",
+    /// The plan repeats a key in one object.
+    PlanDuplicateKey = "plan_duplicate_key",
+    /// A value has the wrong JSON type.
+    PlanType = "plan_type",
+    /// A required field is missing.
+    PlanMissingField = "plan_missing_field",
+    /// A field the schema does not define.
+    PlanUnknownField = "plan_unknown_field",
+    /// A value outside the allowed set (e.g. an unknown operation).
+    PlanBadValue = "plan_bad_value",
+    /// `title` is empty.
+    TitleEmpty = "title_empty",
+    /// `rationale` is empty.
+    RationaleEmpty = "rationale_empty",
+    /// `test_plan` has no entry, or a blank one.
+    TestPlanEmpty = "test_plan_empty",
+    /// `mr_grounding` has no entry.
+    GroundingEmpty = "grounding_empty",
+    /// A grounding's claim is blank.
+    GroundingClaimEmpty = "grounding_claim_empty",
+    /// A `meta_rule` grounding names a rule the meta-rules document does not define.
+    GroundingUnknownRule = "grounding_unknown_rule",
+    /// A `finding` grounding names a file that does not exist.
+    GroundingMissingFinding = "grounding_missing_finding",
+    /// A `decision` grounding names a file that does not exist.
+    GroundingMissingDecision = "grounding_missing_decision",
+    /// A `spec` grounding names a file that does not exist.
+    GroundingMissingSpec = "grounding_missing_spec",
+    /// A `spec` grounding's `#anchor` is not a heading of the spec.
+    GroundingMissingAnchor = "grounding_missing_anchor",
+    /// A `milestone` grounding names no open milestone.
+    GroundingUnknownMilestone = "grounding_unknown_milestone",
+    /// `diagnosis_id` is not of the form `diag-<16 hex>`.
+    DiagnosisBadId = "diagnosis_bad_id",
+    /// No cached diagnosis has this id.
+    DiagnosisUnknown = "diagnosis_unknown",
+    /// The cached diagnosis is for another repository.
+    DiagnosisForeign = "diagnosis_foreign",
+    /// The repository's governance changed since the diagnosis.
+    DiagnosisStale = "diagnosis_stale",
+    /// The actor is not written `fleet:NAME`.
+    ActorInvalid = "actor_invalid",
+    /// The actor's fleet is not in the repository's `fleets_allowed`.
+    ActorNotAllowed = "actor_not_allowed",
+    /// A trigger kind or ref is empty or has control characters.
+    TriggerInvalid = "trigger_invalid",
+    /// A path is empty.
+    PathEmpty = "path_empty",
+    /// A path is absolute.
+    PathAbsolute = "path_absolute",
+    /// A path has a `..` segment.
+    PathParent = "path_parent",
+    /// A path has `.` or empty segments, or a trailing `/`.
+    PathNotNormalized = "path_not_normalized",
+    /// A path uses `\`.
+    PathBackslash = "path_backslash",
+    /// A path holds NUL or control characters.
+    PathControl = "path_control",
+    /// A path is under `.git/`.
+    PathGit = "path_git",
+    /// A path goes through a symlink of the checkout.
+    PathSymlink = "path_symlink",
+    /// Two changes name the same path.
+    PathDuplicate = "path_duplicate",
+    /// `create` names an existing path.
+    ChangeCreateExists = "change_create_exists",
+    /// `modify` or `delete` names a missing file.
+    ChangeTargetMissing = "change_target_missing",
+    /// `modify` or `delete` names something that is not a regular file.
+    ChangeNotFile = "change_not_file",
+    /// A parent of the path is an existing file.
+    ChangeParentNotDir = "change_parent_not_dir",
+    /// `create` or `modify` without `contents`.
+    ChangeContentsMissing = "change_contents_missing",
+    /// `delete` with `contents`.
+    ChangeContentsForbidden = "change_contents_forbidden",
+    /// The plan has no change.
+    ChangesEmpty = "changes_empty",
+    /// More changed files than the profile allows.
+    ProfileTooManyFiles = "profile_too_many_files",
+    /// A path under one of the profile's `forbid` prefixes.
+    ProfileForbiddenPath = "profile_forbidden_path",
+    /// A path outside the profile's `allow` prefixes.
+    ProfilePathNotAllowed = "profile_path_not_allowed",
+    /// A file over the profile's `max_file_bytes`.
+    ProfileFileTooLarge = "profile_file_too_large",
+    /// An `append_only` guard is broken.
+    GuardAppendOnly = "guard_append_only",
+    /// A `read_only` guard is broken.
+    GuardReadOnly = "guard_read_only",
+    /// The repository's `.petrova.yml` is invalid, so its guards cannot be checked.
+    GuardConfigInvalid = "guard_config_invalid",
+
+    // ----- pull-request metadata -----
+    /// A body has no metadata marker.
+    MetadataMissing = "metadata_missing",
+    /// A body has a marker but no fenced yaml block after it.
+    MetadataNoBlock = "metadata_no_block",
+    /// The metadata block is not valid.
+    MetadataInvalid = "metadata_invalid",
 }
 
 impl fmt::Display for Code {
@@ -111,7 +217,8 @@ impl Serialize for Code {
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        Code::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown problem code `{s}`")))
+        Code::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown problem code `{s}`")))
     }
 }
 
@@ -135,13 +242,30 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic located in a file.
-    pub fn in_file(code: Code, path: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
-        Diagnostic { code, pointer: None, path: Some(path.into()), line, message: message.into() }
+    pub fn in_file(
+        code: Code,
+        path: impl Into<String>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            pointer: None,
+            path: Some(path.into()),
+            line,
+            message: message.into(),
+        }
     }
 
     /// A diagnostic located by a JSON pointer into a plan.
     pub fn at_pointer(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { code, pointer: Some(pointer.into()), path: None, line: None, message: message.into() }
+        Diagnostic {
+            code,
+            pointer: Some(pointer.into()),
+            path: None,
+            line: None,
+            message: message.into(),
+        }
     }
 
     /// `path:line: message [code]`, `pointer: message [code]`, or `message [code]`.
@@ -177,7 +301,10 @@ pub struct ConfigError {
 impl ConfigError {
     /// Builds a configuration error located in a file.
     pub fn new(code: Code, path: &str, line: Option<usize>, message: impl Into<String>) -> Self {
-        ConfigError { diagnostic: Diagnostic::in_file(code, path, line, message), hint: None }
+        ConfigError {
+            diagnostic: Diagnostic::in_file(code, path, line, message),
+            hint: None,
+        }
     }
 
     /// Adds a hint.

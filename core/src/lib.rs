@@ -8,14 +8,20 @@
 //! and the WebAssembly build agree byte for byte.
 #![warn(missing_docs)]
 
+pub mod body;
 pub mod canonical;
 pub mod date;
 pub mod diagnosis;
 pub mod docs;
 pub mod error;
+pub mod guard;
+pub mod key;
 pub mod markdown;
+pub mod plan;
+pub mod propose;
 pub mod registry;
 pub mod source;
+pub mod validate;
 pub mod yaml;
 
 pub use error::{Code, Diagnostic};

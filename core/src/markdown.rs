@@ -10,7 +10,10 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The markdown options petrova reads governance docs with (GitHub-flavoured).
 pub fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
 }
 
 /// A decoded text file, or why it could not be decoded.
@@ -26,11 +29,19 @@ pub struct Decoded {
 pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-        return Err(Diagnostic::in_file(Code::DocBinary, path, Some(line), "file looks binary (contains a NUL byte); skipped"));
+        return Err(Diagnostic::in_file(
+            Code::DocBinary,
+            path,
+            Some(line),
+            "file looks binary (contains a NUL byte); skipped",
+        ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded { text: text.to_owned(), warning: None }),
+        Ok(text) => Ok(Decoded {
+            text: text.to_owned(),
+            warning: None,
+        }),
         Err(err) => {
             let valid = err.valid_up_to();
             let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
@@ -64,12 +75,19 @@ pub struct Split<'a> {
 pub fn split_front_matter<'a>(path: &str, text: &'a str) -> Split<'a> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Split { front_matter: None, body: text, body_line_offset: 0, warning: None };
+        return Split {
+            front_matter: None,
+            body: text,
+            body_line_offset: 0,
+            warning: None,
+        };
     }
     let mut offset = first_line_end;
     let mut line_no = 1;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         line_no += 1;
         let line = text[offset..end].trim_end();
         if line == "---" || line == "..." {
@@ -98,7 +116,11 @@ pub fn split_front_matter<'a>(path: &str, text: &'a str) -> Split<'a> {
 /// Reads one string field of front matter (`status:`, `supersedes:`).
 ///
 /// Front matter that is not a YAML mapping gives a warning located at its line.
-pub fn front_matter_fields(path: &str, yaml_src: &str, fields: &[&str]) -> (Vec<Option<String>>, Option<Diagnostic>) {
+pub fn front_matter_fields(
+    path: &str,
+    yaml_src: &str,
+    fields: &[&str],
+) -> (Vec<Option<String>>, Option<Diagnostic>) {
     match yaml::value_from_str(yaml_src) {
         Ok(yaml::Value::Mapping(map)) => {
             let values = fields
@@ -115,7 +137,12 @@ pub fn front_matter_fields(path: &str, yaml_src: &str, fields: &[&str]) -> (Vec<
         Ok(yaml::Value::Null) => (vec![None; fields.len()], None),
         Ok(_) => (
             vec![None; fields.len()],
-            Some(Diagnostic::in_file(Code::DocFrontMatterInvalid, path, Some(2), "front matter is not a YAML mapping; ignored")),
+            Some(Diagnostic::in_file(
+                Code::DocFrontMatterInvalid,
+                path,
+                Some(2),
+                "front matter is not a YAML mapping; ignored",
+            )),
         ),
         Err(e) => (
             vec![None; fields.len()],
@@ -163,7 +190,9 @@ impl Block {
     /// The block's 1-based line.
     pub fn line(&self) -> usize {
         match self {
-            Block::Heading { line, .. } | Block::Item { line, .. } | Block::Paragraph { line, .. } => *line,
+            Block::Heading { line, .. }
+            | Block::Item { line, .. }
+            | Block::Paragraph { line, .. } => *line,
         }
     }
 }
@@ -195,15 +224,33 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                stack.push(Capture { kind: CaptureKind::Heading(heading_level(level)), text: String::new(), start: range.start, task: None, done: false });
+                stack.push(Capture {
+                    kind: CaptureKind::Heading(heading_level(level)),
+                    text: String::new(),
+                    start: range.start,
+                    task: None,
+                    done: false,
+                });
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
-                stack.push(Capture { kind: CaptureKind::Item, text: String::new(), start: range.start, task: None, done: false });
+                stack.push(Capture {
+                    kind: CaptureKind::Item,
+                    text: String::new(),
+                    start: range.start,
+                    task: None,
+                    done: false,
+                });
             }
             Event::Start(Tag::Paragraph) => {
                 if item_depth == 0 {
-                    stack.push(Capture { kind: CaptureKind::Paragraph, text: String::new(), start: range.start, task: None, done: false });
+                    stack.push(Capture {
+                        kind: CaptureKind::Paragraph,
+                        text: String::new(),
+                        start: range.start,
+                        task: None,
+                        done: false,
+                    });
                 } else if let Some(top) = stack.last_mut() {
                     // A second paragraph of a loose item ends its first line.
                     if top.kind == CaptureKind::Item && !top.text.is_empty() {
@@ -225,7 +272,7 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
                     }
                 }
             }
-            Event::Text(t) | Event::Code(t) => append(&mut stack, &t),
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => append(&mut stack, &t),
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(top) = stack.last_mut() {
                     match top.kind {
@@ -240,13 +287,21 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
                     }
                 }
             }
-            Event::End(TagEnd::Heading(_)) => finish(&mut stack, &mut out, &lines, line_offset, |c| matches!(c, CaptureKind::Heading(_))),
+            Event::End(TagEnd::Heading(_)) => {
+                finish(&mut stack, &mut out, &lines, line_offset, |c| {
+                    matches!(c, CaptureKind::Heading(_))
+                })
+            }
             Event::End(TagEnd::Item) => {
                 item_depth = item_depth.saturating_sub(1);
-                finish(&mut stack, &mut out, &lines, line_offset, |c| *c == CaptureKind::Item);
+                finish(&mut stack, &mut out, &lines, line_offset, |c| {
+                    *c == CaptureKind::Item
+                });
             }
             Event::End(TagEnd::Paragraph) if item_depth == 0 => {
-                finish(&mut stack, &mut out, &lines, line_offset, |c| *c == CaptureKind::Paragraph);
+                finish(&mut stack, &mut out, &lines, line_offset, |c| {
+                    *c == CaptureKind::Paragraph
+                });
             }
             _ => {}
         }
@@ -271,13 +326,26 @@ fn finish(
     line_offset: usize,
     is_kind: impl Fn(&CaptureKind) -> bool,
 ) {
-    let Some(pos) = stack.iter().rposition(|c| is_kind(&c.kind)) else { return };
+    let Some(pos) = stack.iter().rposition(|c| is_kind(&c.kind)) else {
+        return;
+    };
     let capture = stack.remove(pos);
     let line = lines.line_of(capture.start) + line_offset;
     let block = match capture.kind {
-        CaptureKind::Heading(level) => Block::Heading { level, text: capture.text.trim().to_owned(), line },
-        CaptureKind::Item => Block::Item { text: capture.text.trim().to_owned(), task: capture.task, line },
-        CaptureKind::Paragraph => Block::Paragraph { text: capture.text.trim().to_owned(), line },
+        CaptureKind::Heading(level) => Block::Heading {
+            level,
+            text: capture.text.trim().to_owned(),
+            line,
+        },
+        CaptureKind::Item => Block::Item {
+            text: capture.text.trim().to_owned(),
+            task: capture.task,
+            line,
+        },
+        CaptureKind::Paragraph => Block::Paragraph {
+            text: capture.text.trim().to_owned(),
+            line,
+        },
     };
     out.push((capture.start, block));
 }
@@ -302,7 +370,12 @@ impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -340,7 +413,9 @@ pub fn anchors(blocks: &[Block]) -> Vec<String> {
     let mut counts = std::collections::HashMap::new();
     let mut out = Vec::new();
     for block in blocks {
-        let Block::Heading { text, .. } = block else { continue };
+        let Block::Heading { text, .. } = block else {
+            continue;
+        };
         let base = github_slug(text);
         let mut candidate = base.clone();
         let count = counts.entry(base.clone()).or_insert(0usize);
@@ -384,13 +459,28 @@ mod tests {
     #[test]
     fn items_first_line_only_and_tasks() {
         let md = "- [ ] M1 — first\n  continued\n  - [x] M2 — nested\n\n- loose item\n\n  second paragraph\n";
-        let items: Vec<Block> = blocks(md, 0).into_iter().filter(|b| matches!(b, Block::Item { .. })).collect();
+        let items: Vec<Block> = blocks(md, 0)
+            .into_iter()
+            .filter(|b| matches!(b, Block::Item { .. }))
+            .collect();
         assert_eq!(
             items,
             vec![
-                Block::Item { text: "M1 — first".into(), task: Some(false), line: 1 },
-                Block::Item { text: "M2 — nested".into(), task: Some(true), line: 3 },
-                Block::Item { text: "loose item".into(), task: None, line: 5 },
+                Block::Item {
+                    text: "M1 — first".into(),
+                    task: Some(false),
+                    line: 1
+                },
+                Block::Item {
+                    text: "M2 — nested".into(),
+                    task: Some(true),
+                    line: 3
+                },
+                Block::Item {
+                    text: "loose item".into(),
+                    task: None,
+                    line: 5
+                },
             ]
         );
     }
@@ -413,10 +503,16 @@ mod tests {
         assert_eq!(s.front_matter, Some("status: accepted\n"));
         assert_eq!(s.body, "# T\n");
         assert_eq!(s.body_line_offset, 3);
-        assert_eq!(headings(s.body).first().map(|h| h.2 + s.body_line_offset), Some(4));
+        assert_eq!(
+            headings(s.body).first().map(|h| h.2 + s.body_line_offset),
+            Some(4)
+        );
         let unterminated = split_front_matter("d.md", "---\nstatus: x\n# T\n");
         assert_eq!(unterminated.front_matter, None);
-        assert_eq!(unterminated.warning.map(|w| w.code), Some(Code::DocFrontMatterUnterminated));
+        assert_eq!(
+            unterminated.warning.map(|w| w.code),
+            Some(Code::DocFrontMatterUnterminated)
+        );
         let (fields, warning) = front_matter_fields("d.md", "status: [unclosed\n", &["status"]);
         assert_eq!(fields, vec![None]);
         assert_eq!(warning.map(|w| w.code), Some(Code::DocFrontMatterInvalid));
@@ -424,9 +520,21 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode("x", b"\xEF\xBB\xBF# T").map(|d| d.text).ok().as_deref(), Some("# T"));
-        assert_eq!(decode("x", b"a\nb\0").map(|_| ()).unwrap_err().line, Some(2));
+        assert_eq!(
+            decode("x", b"\xEF\xBB\xBF# T")
+                .map(|d| d.text)
+                .ok()
+                .as_deref(),
+            Some("# T")
+        );
+        assert_eq!(
+            decode("x", b"a\nb\0").map(|_| ()).unwrap_err().line,
+            Some(2)
+        );
         let lossy = decode("x", b"# T\n\xff\n").expect("lossy");
-        assert_eq!(lossy.warning.map(|w| (w.code, w.line)), Some((Code::DocNotUtf8, Some(2))));
+        assert_eq!(
+            lossy.warning.map(|w| (w.code, w.line)),
+            Some((Code::DocNotUtf8, Some(2)))
+        );
     }
 }

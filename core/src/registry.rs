@@ -109,19 +109,36 @@ impl Registry {
     pub fn require(&self, slug: &str, file: &str) -> Result<&RepoEntry, ConfigError> {
         self.get(slug).ok_or_else(|| {
             let known: Vec<&str> = self.repos.iter().map(|r| r.slug.as_str()).collect();
-            ConfigError::new(Code::UnknownRepo, file, None, format!("no repository `{slug}` in the registry"))
-                .with_hint(format!("known slugs: {}", if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }))
+            ConfigError::new(
+                Code::UnknownRepo,
+                file,
+                None,
+                format!("no repository `{slug}` in the registry"),
+            )
+            .with_hint(format!(
+                "known slugs: {}",
+                if known.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ))
         })
     }
 
     /// Looks up the entry whose URL names `owner/name` (case-insensitive, as GitHub is).
     pub fn find_by_repository(&self, repository: &str) -> Option<&RepoEntry> {
-        self.repos.iter().find(|r| format!("{}/{}", r.owner, r.name).eq_ignore_ascii_case(repository))
+        self.repos
+            .iter()
+            .find(|r| format!("{}/{}", r.owner, r.name).eq_ignore_ascii_case(repository))
     }
 
     /// The profile an entry names. Parsing guarantees it exists.
     pub fn profile_of(&self, entry: &RepoEntry) -> Profile {
-        self.profiles.get(&entry.profile).cloned().unwrap_or_else(Profile::standard)
+        self.profiles
+            .get(&entry.profile)
+            .cloned()
+            .unwrap_or_else(Profile::standard)
     }
 }
 
@@ -145,10 +162,18 @@ impl Actor {
         let Some(name) = s.strip_prefix("fleet:") else {
             return Err(format!("actor `{s}` is not of the form `fleet:NAME`"));
         };
-        if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')) {
-            return Err(format!("actor `{s}` has an invalid fleet name (expected [A-Za-z0-9._-]+)"));
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        {
+            return Err(format!(
+                "actor `{s}` has an invalid fleet name (expected [A-Za-z0-9._-]+)"
+            ));
         }
-        Ok(Actor { fleet: name.to_owned() })
+        Ok(Actor {
+            fleet: name.to_owned(),
+        })
     }
 
     /// Whether `entry` lets this actor act on it.
@@ -207,7 +232,9 @@ impl<'de> Deserialize<'de> for Slug {
         if is_slug(&s) {
             Ok(Slug(s))
         } else {
-            Err(de::Error::custom(format!("bad slug `{s}`: a slug is lower-case letters, digits and `-`")))
+            Err(de::Error::custom(format!(
+                "bad slug `{s}`: a slug is lower-case letters, digits and `-`"
+            )))
         }
     }
 }
@@ -226,17 +253,25 @@ impl<'de> Deserialize<'de> for AddedDate {
         let s = String::deserialize(d)?;
         match Date::parse(&s) {
             Some(_) => Ok(AddedDate(s)),
-            None => Err(de::Error::custom(format!("bad date `{s}`: expected a real date as YYYY-MM-DD in quotes"))),
+            None => Err(de::Error::custom(format!(
+                "bad date `{s}`: expected a real date as YYYY-MM-DD in quotes"
+            ))),
         }
     }
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
 fn is_repo_part(s: &str) -> bool {
-    !s.is_empty() && s != "." && s != ".." && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 fn parse_repo_url(s: &str) -> Option<RepoUrl> {
@@ -253,7 +288,11 @@ fn parse_repo_url(s: &str) -> Option<RepoUrl> {
     if !is_repo_part(owner) || !is_repo_part(name) {
         return None;
     }
-    Some(RepoUrl { url: s.to_owned(), owner: owner.to_owned(), name: name.to_owned() })
+    Some(RepoUrl {
+        url: s.to_owned(),
+        owner: owner.to_owned(),
+        name: name.to_owned(),
+    })
 }
 
 /// Parses and checks a registry. `file` names the file in error messages.
@@ -303,7 +342,10 @@ pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
                 Code::RegistryDuplicateSlug,
                 file,
                 dup_line,
-                format!("duplicate slug `{slug}` (first defined at line {})", first.line),
+                format!(
+                    "duplicate slug `{slug}` (first defined at line {})",
+                    first.line
+                ),
             )
             .with_hint("every entry needs its own slug"));
         }
@@ -313,7 +355,10 @@ pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
                 Code::RegistryUnknownProfile,
                 file,
                 line_of_key_value(src, "profile", &raw.profile, 1),
-                format!("repository `{slug}` names unknown profile `{}`", raw.profile),
+                format!(
+                    "repository `{slug}` names unknown profile `{}`",
+                    raw.profile
+                ),
             )
             .with_hint(format!("known profiles: {}", known.join(", "))));
         }
@@ -347,7 +392,9 @@ fn is_relative_inside(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 fn yaml_error(file: &str, src: &str, e: yaml::YamlError) -> ConfigError {
@@ -363,14 +410,21 @@ fn yaml_error(file: &str, src: &str, e: yaml::YamlError) -> ConfigError {
         Code::RegistryBadUrl
     } else if message.contains("bad date") {
         Code::RegistryBadDate
-    } else if message.contains("invalid type") || message.contains("unknown variant") || message.contains("invalid value") {
+    } else if message.contains("invalid type")
+        || message.contains("unknown variant")
+        || message.contains("invalid value")
+    {
         Code::RegistryInvalidValue
     } else {
         Code::RegistrySyntax
     };
     let hint = match code {
-        Code::RegistryUnknownField => Some("entry fields: slug, url, default_branch, role, profile, fleets_allowed, added, path"),
-        Code::RegistryMissingField => Some("every entry needs slug, url, default_branch, role, profile, fleets_allowed and added"),
+        Code::RegistryUnknownField => Some(
+            "entry fields: slug, url, default_branch, role, profile, fleets_allowed, added, path",
+        ),
+        Code::RegistryMissingField => Some(
+            "every entry needs slug, url, default_branch, role, profile, fleets_allowed and added",
+        ),
         _ => None,
     };
     // Errors raised by the validating newtypes are located at the start of the
@@ -382,7 +436,9 @@ fn yaml_error(file: &str, src: &str, e: yaml::YamlError) -> ConfigError {
         _ => None,
     };
     let value = message.split('`').nth(1).unwrap_or("");
-    let line = key.and_then(|k| line_of_key_value(src, k, value, 1)).or(e.line);
+    let line = key
+        .and_then(|k| line_of_key_value(src, k, value, 1))
+        .or(e.line);
     let err = ConfigError::new(code, file, line, message);
     match hint {
         Some(h) => err.with_hint(h),
@@ -401,7 +457,9 @@ fn line_of_key_value(src: &str, key: &str, value: &str, nth: usize) -> Option<us
         while let Some(rest) = text.strip_prefix("- ") {
             text = rest.trim_start();
         }
-        let Some(rest) = text.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else { continue };
+        let Some(rest) = text.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+            continue;
+        };
         let rest = rest.split(" #").next().unwrap_or("").trim();
         let unquoted = rest.trim_matches(|c| c == '"' || c == '\'');
         if unquoted == value {
@@ -425,7 +483,10 @@ mod tests {
         assert_eq!(err.code(), code, "{err}");
         assert_eq!(err.diagnostic.line, line, "{err}");
         assert_eq!(err.diagnostic.path.as_deref(), Some("registry.yaml"));
-        assert!(err.to_string().contains(needle), "`{err}` should mention `{needle}`");
+        assert!(
+            err.to_string().contains(needle),
+            "`{err}` should mention `{needle}`"
+        );
         assert!(err.to_string().starts_with("registry.yaml"), "{err}");
     }
 
@@ -455,47 +516,92 @@ mod tests {
 
     #[test]
     fn duplicate_slug() {
-        check_err(&format!("{ENTRY}{ENTRY}"), Code::RegistryDuplicateSlug, Some(8), "first defined at line 1");
+        check_err(
+            &format!("{ENTRY}{ENTRY}"),
+            Code::RegistryDuplicateSlug,
+            Some(8),
+            "first defined at line 1",
+        );
     }
 
     #[test]
     fn bad_slug() {
-        check_err(&ENTRY.replace("slug: kahn-hq", "slug: Kahn_HQ"), Code::RegistryBadSlug, Some(1), "Kahn_HQ");
+        check_err(
+            &ENTRY.replace("slug: kahn-hq", "slug: Kahn_HQ"),
+            Code::RegistryBadSlug,
+            Some(1),
+            "Kahn_HQ",
+        );
     }
 
     #[test]
     fn unknown_profile() {
-        check_err(&ENTRY.replace("profile: standard", "profile: lax"), Code::RegistryUnknownProfile, Some(5), "lax");
+        check_err(
+            &ENTRY.replace("profile: standard", "profile: lax"),
+            Code::RegistryUnknownProfile,
+            Some(5),
+            "lax",
+        );
     }
 
     #[test]
     fn unknown_field() {
-        check_err(&format!("{ENTRY}  owner: me\n"), Code::RegistryUnknownField, Some(8), "owner");
+        check_err(
+            &format!("{ENTRY}  owner: me\n"),
+            Code::RegistryUnknownField,
+            Some(8),
+            "owner",
+        );
     }
 
     #[test]
     fn missing_field() {
-        check_err(&ENTRY.replace("  default_branch: main\n", ""), Code::RegistryMissingField, Some(1), "default_branch");
+        check_err(
+            &ENTRY.replace("  default_branch: main\n", ""),
+            Code::RegistryMissingField,
+            Some(1),
+            "default_branch",
+        );
     }
 
     #[test]
     fn bad_date() {
-        check_err(&ENTRY.replace("2026-04-29", "2026-02-30"), Code::RegistryBadDate, Some(7), "2026-02-30");
+        check_err(
+            &ENTRY.replace("2026-04-29", "2026-02-30"),
+            Code::RegistryBadDate,
+            Some(7),
+            "2026-02-30",
+        );
     }
 
     #[test]
     fn bad_url() {
-        check_err(&ENTRY.replace("https://github.com/kahn-hq/kahn", "http://github.com/kahn"), Code::RegistryBadUrl, Some(2), "http://github.com/kahn");
+        check_err(
+            &ENTRY.replace("https://github.com/kahn-hq/kahn", "http://github.com/kahn"),
+            Code::RegistryBadUrl,
+            Some(2),
+            "http://github.com/kahn",
+        );
     }
 
     #[test]
     fn bad_role() {
-        check_err(&ENTRY.replace("production", "prod"), Code::RegistryInvalidValue, Some(4), "prod");
+        check_err(
+            &ENTRY.replace("production", "prod"),
+            Code::RegistryInvalidValue,
+            Some(4),
+            "prod",
+        );
     }
 
     #[test]
     fn bad_form() {
-        check_err("just a string\n", Code::RegistryForm, Some(1), "list of repositories");
+        check_err(
+            "just a string\n",
+            Code::RegistryForm,
+            Some(1),
+            "list of repositories",
+        );
     }
 
     #[test]
@@ -505,15 +611,24 @@ mod tests {
 
     #[test]
     fn escaping_checkout_path() {
-        check_err(&format!("{ENTRY}  path: ../elsewhere\n"), Code::RegistryBadPath, Some(8), "../elsewhere");
+        check_err(
+            &format!("{ENTRY}  path: ../elsewhere\n"),
+            Code::RegistryBadPath,
+            Some(8),
+            "../elsewhere",
+        );
     }
 
     #[test]
     fn actors() {
         let reg = parse(ENTRY, "registry.yaml").expect("valid");
         let entry = reg.get("kahn-hq").expect("entry");
-        assert!(Actor::parse("fleet:kahn-implementer").expect("actor").is_allowed_on(entry));
-        assert!(!Actor::parse("fleet:other").expect("actor").is_allowed_on(entry));
+        assert!(Actor::parse("fleet:kahn-implementer")
+            .expect("actor")
+            .is_allowed_on(entry));
+        assert!(!Actor::parse("fleet:other")
+            .expect("actor")
+            .is_allowed_on(entry));
         assert!(Actor::parse("kahn-implementer").is_err());
         assert!(Actor::parse("fleet:").is_err());
     }

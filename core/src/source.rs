@@ -75,7 +75,8 @@ impl MemoryCheckout {
 
     /// Adds (or replaces) a file.
     pub fn insert_file(&mut self, path: &str, contents: impl Into<Vec<u8>>) {
-        self.files.insert(path.to_owned(), MemoryEntry::File(contents.into()));
+        self.files
+            .insert(path.to_owned(), MemoryEntry::File(contents.into()));
     }
 
     /// Adds a symbolic link at `path`.
@@ -89,7 +90,10 @@ impl MemoryCheckout {
     }
 
     fn is_dir(&self, dir: &str) -> bool {
-        dir.is_empty() || self.files.keys().any(|p| p.len() > dir.len() && p.starts_with(dir) && p.as_bytes()[dir.len()] == b'/')
+        dir.is_empty()
+            || self.files.keys().any(|p| {
+                p.len() > dir.len() && p.starts_with(dir) && p.as_bytes()[dir.len()] == b'/'
+            })
     }
 }
 
@@ -99,10 +103,16 @@ impl Checkout for MemoryCheckout {
         if !self.is_dir(dir) {
             return Ok(None);
         }
-        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
         let mut entries: BTreeMap<String, EntryKind> = BTreeMap::new();
         for (path, entry) in &self.files {
-            let Some(rest) = path.strip_prefix(&prefix) else { continue };
+            let Some(rest) = path.strip_prefix(&prefix) else {
+                continue;
+            };
             match rest.split_once('/') {
                 Some((name, _)) => {
                     entries.insert(name.to_owned(), EntryKind::Dir);
@@ -116,7 +126,12 @@ impl Checkout for MemoryCheckout {
                 }
             }
         }
-        Ok(Some(entries.into_iter().map(|(name, kind)| DirEntry { name, kind }).collect()))
+        Ok(Some(
+            entries
+                .into_iter()
+                .map(|(name, kind)| DirEntry { name, kind })
+                .collect(),
+        ))
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
@@ -142,10 +157,18 @@ mod tests {
 
     #[test]
     fn memory_listing() {
-        let mut c = MemoryCheckout::new().with_file("docs/a.md", "a").with_file("docs/sub/b.md", "b").with_file("x", "");
+        let mut c = MemoryCheckout::new()
+            .with_file("docs/a.md", "a")
+            .with_file("docs/sub/b.md", "b")
+            .with_file("x", "");
         c.insert_symlink("docs/link");
-        let names: Vec<(String, EntryKind)> =
-            c.list("docs").expect("ok").expect("dir").into_iter().map(|e| (e.name, e.kind)).collect();
+        let names: Vec<(String, EntryKind)> = c
+            .list("docs")
+            .expect("ok")
+            .expect("dir")
+            .into_iter()
+            .map(|e| (e.name, e.kind))
+            .collect();
         assert_eq!(
             names,
             vec![

@@ -1,0 +1,503 @@
+//! The pull-request body: rendered deterministically from (plan, diagnosis,
+//! metadata), safe against hostile plan text, within GitHub's size limit, and
+//! carrying a metadata block that [`parse_metadata`] reads back.
+
+use crate::diagnosis::Diagnosis;
+use crate::docs::MetaRule;
+use crate::error::Code;
+use crate::plan::{Operation, Plan};
+use crate::yaml;
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// GitHub cuts pull-request bodies at this many characters.
+pub const GITHUB_BODY_LIMIT: usize = 65_536;
+
+/// The HTML comment that introduces the metadata block.
+pub const METADATA_MARKER: &str = "<!-- petrova:metadata -->";
+
+/// The machine-readable facts of a proposal, carried in the body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// `propose_fix`.
+    pub verb: String,
+    /// The registry slug.
+    pub target_repo: String,
+    /// 64 hex digits.
+    pub idempotency_key: String,
+    /// The plan schema version.
+    pub schema_version: u32,
+    /// First 12 hex digits of the schema's hash.
+    pub schema_fingerprint: String,
+    /// `fleet:NAME`.
+    pub actor: String,
+    /// What made the fleet act.
+    pub triggered_by: TriggeredBy,
+    /// When the proposal was made (RFC 3339, UTC).
+    pub applied_at: String,
+}
+
+/// What made the fleet act.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggeredBy {
+    /// E.g. `audit_fail`.
+    pub kind: String,
+    /// E.g. `ci-run-12345`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MetadataDoc {
+    petrova: Metadata,
+}
+
+/// Why a body's metadata could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    /// No `<!-- petrova:metadata -->` marker.
+    #[error("no `<!-- petrova:metadata -->` marker in the body")]
+    NoMarker,
+    /// A marker but no fenced `yaml` block after it.
+    #[error("no fenced yaml block after the metadata marker")]
+    NoBlock,
+    /// The block is not the expected YAML.
+    #[error("metadata block is invalid at line {line:?}: {message}")]
+    Invalid {
+        /// Line inside the block.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl MetadataError {
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        match self {
+            MetadataError::NoMarker => Code::MetadataMissing,
+            MetadataError::NoBlock => Code::MetadataNoBlock,
+            MetadataError::Invalid { .. } => Code::MetadataInvalid,
+        }
+    }
+}
+
+/// Reads the metadata back from a body: the first fenced `yaml` block after
+/// the first marker. Text around the block may have been edited by people.
+pub fn parse_metadata(body: &str) -> Result<Metadata, MetadataError> {
+    let mut marker_seen = false;
+    let mut in_yaml = false;
+    let mut yaml_text = String::new();
+    for event in Parser::new_ext(body, crate::markdown::options()) {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) if !marker_seen => {
+                if is_marker(&html) {
+                    marker_seen = true;
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if marker_seen => {
+                if info.split_whitespace().next() == Some("yaml") {
+                    in_yaml = true;
+                }
+            }
+            Event::Text(text) if in_yaml => yaml_text.push_str(&text),
+            Event::End(TagEnd::CodeBlock) if in_yaml => {
+                return yaml::from_str::<MetadataDoc>(&yaml_text)
+                    .map(|doc| doc.petrova)
+                    .map_err(|e| MetadataError::Invalid {
+                        line: e.line,
+                        message: e.message,
+                    });
+            }
+            _ => {}
+        }
+    }
+    Err(if marker_seen {
+        MetadataError::NoBlock
+    } else {
+        MetadataError::NoMarker
+    })
+}
+
+fn is_marker(html: &str) -> bool {
+    let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.starts_with("<!--petrova:metadata-->")
+}
+
+/// Everything a body is rendered from.
+pub struct BodyInput<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The diagnosis the plan cites.
+    pub diagnosis: &'a Diagnosis,
+    /// The metadata block's values.
+    pub metadata: &'a Metadata,
+    /// The guards upheld, with statements.
+    pub upholds: &'a [MetaRule],
+    /// The current diagnosis id when the cited one is stale (accepted with `--allow-stale`).
+    pub stale_against: Option<&'a str>,
+}
+
+/// A rendered body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body {
+    /// The markdown.
+    pub text: String,
+    /// What was shortened to fit GitHub's limit, if anything.
+    pub shortened: Option<String>,
+}
+
+/// How hard a body had to be shortened.
+#[derive(Clone, Copy)]
+struct Budget {
+    /// Longest inline item (claim, test-plan entry, edit rationale, rule statement).
+    item_chars: Option<usize>,
+    /// Most entries shown per list.
+    list_entries: Option<usize>,
+    /// Longest rationale.
+    rationale_chars: Option<usize>,
+}
+
+/// Renders the body, shortening the plan-derived sections if GitHub's limit requires it.
+pub fn render(input: &BodyInput<'_>) -> Body {
+    render_with_limit(input, GITHUB_BODY_LIMIT)
+}
+
+/// [`render`] with an explicit character limit.
+pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
+    let full = render_budget(
+        input,
+        Budget {
+            item_chars: None,
+            list_entries: None,
+            rationale_chars: None,
+        },
+        None,
+    );
+    if full.chars().count() <= limit {
+        return Body {
+            text: full,
+            shortened: None,
+        };
+    }
+    let rationale_len = input.plan.rationale.chars().count();
+    for (item_chars, list_entries) in [
+        (Some(300), None),
+        (Some(300), Some(20)),
+        (Some(120), Some(5)),
+    ] {
+        let without = Budget {
+            item_chars,
+            list_entries,
+            rationale_chars: Some(0),
+        };
+        let base = render_budget(input, without, Some("")).chars().count();
+        let mut allowance = limit.saturating_sub(base + 400);
+        // A cut rationale may need a longer fence or notice; shrink until it fits.
+        for _ in 0..8 {
+            let budget = Budget {
+                rationale_chars: Some(allowance),
+                ..without
+            };
+            let note = notice(
+                rationale_len,
+                allowance.min(rationale_len),
+                list_entries.is_some() || item_chars.is_some(),
+            );
+            let text = render_budget(input, budget, Some(&note));
+            let len = text.chars().count();
+            if len <= limit {
+                return Body {
+                    text,
+                    shortened: Some(note),
+                };
+            }
+            allowance = allowance.saturating_sub(len - limit + 64);
+        }
+    }
+    // Last resort: keep the head (metadata first) and cut the tail.
+    let note = "the body was cut at GitHub's limit".to_owned();
+    let text = render_budget(
+        input,
+        Budget {
+            item_chars: Some(80),
+            list_entries: Some(3),
+            rationale_chars: Some(0),
+        },
+        Some(&note),
+    );
+    let cut: String = text.chars().take(limit.saturating_sub(2)).collect();
+    Body {
+        text: format!("{cut}…\n"),
+        shortened: Some(note),
+    }
+}
+
+fn notice(full: usize, kept: usize, lists: bool) -> String {
+    let mut s = format!("shortened to fit GitHub's {GITHUB_BODY_LIMIT}-character limit: rationale cut from {full} to {kept} characters");
+    if lists {
+        s.push_str("; long list entries abridged");
+    }
+    s
+}
+
+fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> String {
+    let plan = input.plan;
+    let mut s = String::new();
+    s.push_str("## Petrova action: `propose_fix`\n\n");
+    s.push_str(METADATA_MARKER);
+    s.push('\n');
+    let doc = MetadataDoc {
+        petrova: input.metadata.clone(),
+    };
+    let yaml_text = yaml::to_string(&doc).unwrap_or_default();
+    let fence = fence_for(&yaml_text, '`');
+    let _ = write!(s, "{fence}yaml\n{yaml_text}");
+    if !yaml_text.ends_with('\n') {
+        s.push('\n');
+    }
+    let _ = writeln!(s, "{fence}\n");
+
+    if let Some(note) = note.filter(|n| !n.is_empty()) {
+        let _ = writeln!(s, "> **Note:** this body was {}.\n", inline(note, None));
+    }
+    if let Some(current) = input.stale_against {
+        let _ = writeln!(
+            s,
+            "> **Stale diagnosis:** proposed with `--allow-stale`; the governance docs changed after {} (a fresh scan gives {}).\n",
+            code_span(&input.diagnosis.diagnosis_id),
+            code_span(current)
+        );
+    }
+
+    let rationale = match budget.rationale_chars {
+        Some(max) if plan.rationale.chars().count() > max => {
+            if max == 0 {
+                String::new()
+            } else {
+                let mut cut: String = plan.rationale.chars().take(max).collect();
+                cut.push('…');
+                cut
+            }
+        }
+        _ => plan.rationale.clone(),
+    };
+    if !rationale.trim().is_empty() {
+        s.push_str(&safe_block(&rationale));
+        s.push_str("\n\n");
+    } else if budget.rationale_chars == Some(0) && !plan.rationale.trim().is_empty() {
+        s.push_str("_(rationale omitted: too long for a pull-request body)_\n\n");
+    }
+
+    s.push_str("### Upholds\n\n");
+    if input.upholds.is_empty() {
+        s.push_str("- (no guards configured)\n");
+    }
+    write_list(&mut s, input.upholds, budget.list_entries, |s, rule| {
+        let _ = writeln!(
+            s,
+            "- {} — {}",
+            rule.id,
+            inline(&rule.statement, budget.item_chars)
+        );
+    });
+
+    s.push_str("\n### Changes\n\n");
+    write_list(
+        &mut s,
+        &plan.proposed_changes,
+        budget.list_entries,
+        |s, change| {
+            let _ = write!(
+                s,
+                "- {} {}",
+                code_span(change.operation.as_str()),
+                code_span(&change.path)
+            );
+            if change.operation != Operation::Delete {
+                let _ = write!(
+                    s,
+                    " ({})",
+                    format_size(change.contents.as_ref().map_or(0, String::len) as u64)
+                );
+            }
+            if let Some(why) = change
+                .edit_rationale
+                .as_deref()
+                .filter(|w| !w.trim().is_empty())
+            {
+                let _ = write!(s, " — {}", inline(why, budget.item_chars));
+            }
+            s.push('\n');
+        },
+    );
+
+    s.push_str("\n### Summary\n\n");
+    let _ = writeln!(
+        s,
+        "Diagnosis: {} (scanned {}).\n",
+        code_span(&input.diagnosis.diagnosis_id),
+        inline(&input.diagnosis.scanned_at, None)
+    );
+    s.push_str("MR grounding:\n\n");
+    write_list(&mut s, &plan.mr_grounding, budget.list_entries, |s, g| {
+        let _ = writeln!(
+            s,
+            "- {}: {} — {}",
+            g.kind.as_str(),
+            code_span(&g.reference),
+            inline(&g.claim, budget.item_chars)
+        );
+    });
+    s.push_str("\nTest plan:\n\n");
+    write_list(&mut s, &plan.test_plan, budget.list_entries, |s, t| {
+        let _ = writeln!(s, "- {}", inline(t, budget.item_chars));
+    });
+    s
+}
+
+/// Writes at most `max` items, then a line saying how many were left out.
+fn write_list<T>(
+    s: &mut String,
+    items: &[T],
+    max: Option<usize>,
+    mut line: impl FnMut(&mut String, &T),
+) {
+    let shown = max.map_or(items.len(), |m| m.min(items.len()));
+    for item in &items[..shown] {
+        line(s, item);
+    }
+    if shown < items.len() {
+        let _ = writeln!(s, "- … and {} more (abridged)", items.len() - shown);
+    }
+}
+
+/// `192 B`, `1.5 KiB`, `2.0 MiB`.
+pub fn format_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    if bytes < KIB {
+        format!("{bytes} B")
+    } else if bytes < KIB * KIB {
+        format!("{}.{} KiB", bytes / KIB, (bytes % KIB) * 10 / KIB)
+    } else {
+        format!(
+            "{}.{} MiB",
+            bytes / (KIB * KIB),
+            (bytes % (KIB * KIB)) * 10 / (KIB * KIB)
+        )
+    }
+}
+
+/// A fence of `ch` longer than any run of `ch` in `text` (at least three).
+fn fence_for(text: &str, ch: char) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == ch {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    ch.to_string().repeat((longest + 1).max(3))
+}
+
+/// Plan text placed inside one line of markdown: whitespace folded to single
+/// spaces (so it cannot start a block), `<` escaped (so it cannot be HTML or a
+/// forged marker), optionally abridged.
+pub fn inline(text: &str, max_chars: Option<usize>) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = match max_chars {
+        Some(max) if folded.chars().count() > max => {
+            let mut cut: String = folded.chars().take(max).collect();
+            cut.push('…');
+            cut
+        }
+        _ => folded,
+    };
+    folded.replace('<', "&lt;")
+}
+
+/// A code span that shows `text` literally, whatever backticks it holds.
+pub fn code_span(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+const SENTINEL: &str = "petrova-sentinel-3b9c1f";
+
+/// Plan markdown (the rationale) made safe to embed: raw HTML is escaped so it
+/// shows as text, and if the text would still swallow what follows it (an
+/// unclosed fence, an open HTML block), it is quoted whole in a fenced block
+/// longer than any backtick run inside.
+pub fn safe_block(markdown: &str) -> String {
+    let text = markdown.replace("\r\n", "\n").replace('\r', "\n");
+    let escaped = escape_html(&text);
+    if ends_cleanly(&escaped) {
+        escaped.trim_end().to_owned()
+    } else {
+        let fence = fence_for(&text, '`');
+        format!("{fence}text\n{}\n{fence}", text.trim_end_matches('\n'))
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            ranges.push(range);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for range in ranges {
+        if range.start < last {
+            continue;
+        }
+        out.push_str(&text[last..range.start]);
+        out.push_str(&text[range.clone()].replace('<', "&lt;"));
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Whether a paragraph placed after `text` stays a top-level paragraph.
+fn ends_cleanly(text: &str) -> bool {
+    let probe = format!("{}\n\n{SENTINEL}\n", text.trim_end());
+    let mut depth = 0usize;
+    let mut at_paragraph_start = false;
+    for event in Parser::new_ext(&probe, crate::markdown::options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => at_paragraph_start = depth == 0,
+            Event::Start(_) => {
+                depth += 1;
+                at_paragraph_start = false;
+            }
+            Event::End(TagEnd::Paragraph) => at_paragraph_start = false,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) if at_paragraph_start && t.as_ref() == SENTINEL => return true,
+            Event::Html(_) | Event::InlineHtml(_) => return false,
+            _ => at_paragraph_start = false,
+        }
+    }
+    false
+}

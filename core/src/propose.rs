@@ -1,0 +1,334 @@
+//! `propose_fix` up to the point of talking to GitHub: validate the plan,
+//! compute the key and branch, render the body, and describe the outcome in
+//! the CLI's text and JSON forms.
+
+use crate::body::{self, Body, BodyInput, Metadata, TriggeredBy};
+use crate::docs::MetaRule;
+use crate::error::{Code, Diagnostic};
+use crate::key::{proposal_key, ProposalKey};
+use crate::plan::{self, Operation, Plan, SCHEMA_VERSION};
+use crate::source::Checkout;
+use crate::validate::{self, DiagnosisStore, ValidationInput};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// Inputs of a proposal beyond the checkout and the diagnosis store.
+pub struct ProposeInput<'a> {
+    /// What validation needs.
+    pub validation: ValidationInput<'a>,
+    /// `--triggered-by-kind`.
+    pub triggered_by_kind: &'a str,
+    /// `--triggered-by-ref`.
+    pub triggered_by_ref: &'a str,
+    /// The time recorded as `applied_at` (RFC 3339, UTC).
+    pub now: &'a str,
+}
+
+/// A validated proposal, ready for a dry run or for the apply protocol.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// Key, short key and branch.
+    pub key: ProposalKey,
+    /// The plan.
+    pub plan: Plan,
+    /// The pull request's title (one line).
+    pub title: String,
+    /// The rendered body.
+    pub body: Body,
+    /// The metadata carried in the body.
+    pub metadata: Metadata,
+    /// Guards upheld.
+    pub upholds: Vec<MetaRule>,
+    /// Whether the profile asks for draft pull requests.
+    pub draft: bool,
+    /// The current diagnosis id when the cited one was stale.
+    pub stale_against: Option<String>,
+}
+
+/// Validates and prepares a proposal. A refusal lists every problem.
+pub fn prepare(
+    input: &ProposeInput<'_>,
+    checkout: &dyn Checkout,
+    store: &dyn DiagnosisStore,
+) -> Result<Proposal, Vec<Diagnostic>> {
+    let mut trigger_problems = Vec::new();
+    for (name, value) in [
+        ("--triggered-by-kind", input.triggered_by_kind),
+        ("--triggered-by-ref", input.triggered_by_ref),
+    ] {
+        if value.trim().is_empty()
+            || value.chars().any(char::is_control)
+            || value.chars().count() > 200
+        {
+            trigger_problems.push(Diagnostic::at_pointer(
+                Code::TriggerInvalid,
+                "",
+                format!(
+                    "{name} `{}` must be 1–200 characters without control characters",
+                    value.escape_debug()
+                ),
+            ));
+        }
+    }
+    let validated = validate::validate(&input.validation, checkout, store);
+    let validated = match (validated, trigger_problems.is_empty()) {
+        (Ok(v), true) => v,
+        (Ok(_), false) => return Err(trigger_problems),
+        (Err(mut problems), _) => {
+            problems.extend(trigger_problems);
+            return Err(problems);
+        }
+    };
+    let entry = input.validation.entry;
+    let key = proposal_key(&entry.slug, &validated.plan);
+    let metadata = Metadata {
+        verb: "propose_fix".to_owned(),
+        target_repo: entry.slug.clone(),
+        idempotency_key: key.idempotency_key.clone(),
+        schema_version: SCHEMA_VERSION,
+        schema_fingerprint: plan::schema_fingerprint(),
+        actor: input.validation.actor.to_owned(),
+        triggered_by: TriggeredBy {
+            kind: input.triggered_by_kind.to_owned(),
+            reference: input.triggered_by_ref.to_owned(),
+        },
+        applied_at: input.now.to_owned(),
+    };
+    let body = body::render(&BodyInput {
+        plan: &validated.plan,
+        diagnosis: &validated.diagnosis,
+        metadata: &metadata,
+        upholds: &validated.upholds,
+        stale_against: validated.stale_against.as_deref(),
+    });
+    Ok(Proposal {
+        title: pr_title(&validated.plan.title),
+        key,
+        plan: validated.plan,
+        body,
+        metadata,
+        upholds: validated.upholds,
+        draft: input.validation.profile.draft,
+        stale_against: validated.stale_against,
+    })
+}
+
+/// The plan title folded to one line of at most 256 characters (GitHub's limit).
+pub fn pr_title(title: &str) -> String {
+    let folded = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= 256 {
+        folded
+    } else {
+        let mut cut: String = folded.chars().take(255).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// How a `propose_fix` run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Validated; nothing sent.
+    DryRun,
+    /// A pull request was opened (or finished) by this run.
+    Applied,
+    /// An open pull request with the same key exists.
+    SkippedIdempotent,
+    /// A closed, unmerged pull request with the same key exists: a human said no.
+    SkippedRejected,
+    /// A merged pull request with the same key exists.
+    SkippedMerged,
+    /// The branch or its pull request carries another key; nothing was touched.
+    Conflict,
+    /// The plan was refused.
+    Refused,
+}
+
+impl Outcome {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::DryRun => "dry_run",
+            Outcome::Applied => "applied",
+            Outcome::SkippedIdempotent => "skipped_idempotent",
+            Outcome::SkippedRejected => "skipped_rejected",
+            Outcome::SkippedMerged => "skipped_merged",
+            Outcome::Conflict => "conflict",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    /// The documented exit code: 0 done, 1 refused.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Conflict | Outcome::Refused => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// One change as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSummary {
+    /// `create`, `modify` or `delete`.
+    pub operation: Operation,
+    /// The path.
+    pub path: String,
+    /// New size in bytes; `null` for delete.
+    pub bytes: Option<u64>,
+}
+
+/// A pull request reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrRef {
+    /// Its number.
+    pub number: u64,
+    /// Its web address.
+    pub url: String,
+}
+
+/// The `--json` form of a `propose_fix` run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposeOutput {
+    /// Always `propose_fix`.
+    pub verb: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// 64 hex digits (null when refused).
+    pub idempotency_key: Option<String>,
+    /// The branch (null when refused).
+    pub branch: Option<String>,
+    /// Guards upheld.
+    pub upholds: Vec<String>,
+    /// The changes.
+    pub changes: Vec<ChangeSummary>,
+    /// The pull request, when one exists.
+    pub pr: Option<PrRef>,
+    /// The rendered body (null when refused).
+    pub body: Option<String>,
+    /// Why a run was refused or ended in conflict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Diagnostic>,
+    /// What was shortened in the body, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_shortened: Option<String>,
+    /// The current diagnosis id when the cited one was stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_against: Option<String>,
+}
+
+impl ProposeOutput {
+    /// The output for a prepared proposal.
+    pub fn from_proposal(proposal: &Proposal, outcome: Outcome, pr: Option<PrRef>) -> Self {
+        ProposeOutput {
+            verb: "propose_fix".to_owned(),
+            outcome,
+            idempotency_key: Some(proposal.key.idempotency_key.clone()),
+            branch: Some(proposal.key.branch.clone()),
+            upholds: proposal.upholds.iter().map(|r| r.id.clone()).collect(),
+            changes: proposal
+                .plan
+                .proposed_changes
+                .iter()
+                .map(|c| ChangeSummary {
+                    operation: c.operation,
+                    path: c.path.clone(),
+                    bytes: (c.operation != Operation::Delete)
+                        .then(|| c.contents.as_ref().map_or(0, String::len) as u64),
+                })
+                .collect(),
+            pr,
+            body: Some(proposal.body.text.clone()),
+            problems: Vec::new(),
+            body_shortened: proposal.body.shortened.clone(),
+            stale_against: proposal.stale_against.clone(),
+        }
+    }
+
+    /// The output for a refused plan.
+    pub fn refused(problems: Vec<Diagnostic>) -> Self {
+        ProposeOutput {
+            verb: "propose_fix".to_owned(),
+            outcome: Outcome::Refused,
+            idempotency_key: None,
+            branch: None,
+            upholds: Vec::new(),
+            changes: Vec::new(),
+            pr: None,
+            body: None,
+            problems,
+            body_shortened: None,
+            stale_against: None,
+        }
+    }
+
+    /// The human form the CLI prints.
+    pub fn render_text(&self) -> String {
+        let mut s = String::new();
+        let short = self
+            .idempotency_key
+            .as_deref()
+            .map(|k| &k[..12.min(k.len())])
+            .unwrap_or("");
+        if self.outcome == Outcome::Refused {
+            let n = self.problems.len();
+            let _ = writeln!(
+                s,
+                "propose_fix → refused ({n} problem{})",
+                if n == 1 { "" } else { "s" }
+            );
+            for p in &self.problems {
+                let _ = writeln!(s, "  {p}");
+            }
+            return s;
+        }
+        let _ = writeln!(s, "propose_fix → {} {short}", self.outcome.as_str());
+        let upholds = if self.upholds.is_empty() {
+            "(none)".to_owned()
+        } else {
+            self.upholds.join(", ")
+        };
+        let _ = writeln!(s, "  upholds: {upholds}");
+        if let Some(current) = &self.stale_against {
+            let _ = writeln!(s, "  stale: the diagnosis no longer matches the checkout (now {current}); accepted with --allow-stale");
+        }
+        let branch = self.branch.as_deref().unwrap_or("");
+        match (self.outcome, &self.pr) {
+            (Outcome::DryRun, _) => {
+                let _ = writeln!(s, "  branch: {branch}");
+                for c in &self.changes {
+                    match c.bytes {
+                        Some(b) => {
+                            let _ = writeln!(
+                                s,
+                                "  {} {} ({})",
+                                c.operation.as_str(),
+                                c.path,
+                                body::format_size(b)
+                            );
+                        }
+                        None => {
+                            let _ = writeln!(s, "  {} {}", c.operation.as_str(), c.path);
+                        }
+                    }
+                }
+            }
+            (Outcome::Applied, Some(pr)) => {
+                let _ = writeln!(s, "  PR #{} {branch}", pr.number);
+                let _ = writeln!(s, "  {}", pr.url);
+            }
+            (_, Some(pr)) => {
+                let _ = writeln!(s, "  PR #{} (existing)", pr.number);
+                let _ = writeln!(s, "  {}", pr.url);
+            }
+            (_, None) => {
+                let _ = writeln!(s, "  branch: {branch}");
+            }
+        }
+        for p in &self.problems {
+            let _ = writeln!(s, "  {p}");
+        }
+        s
+    }
+}

@@ -1,0 +1,619 @@
+//! Validation of a fix plan against the registry, the cached diagnosis, the
+//! checkout, the profile and the guards. Every problem is reported at once.
+
+use crate::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
+use crate::docs::{self, MetaRule, ScanLimits};
+use crate::error::{Code, Diagnostic};
+use crate::guard;
+use crate::plan::{self, GroundingKind, Operation, Plan};
+use crate::registry::{Actor, Profile, RepoEntry};
+use crate::source::{Checkout, EntryKind};
+use std::collections::BTreeMap;
+
+/// Where cached diagnoses come from (the CLI: `$PETROVA_STATE_DIR/diagnoses/<id>.json`).
+pub trait DiagnosisStore {
+    /// The cached diagnosis bytes for `id`, if any.
+    fn load(&self, id: &str) -> Option<Vec<u8>>;
+}
+
+/// A store holding diagnoses in memory (wasm, tests).
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore(pub BTreeMap<String, Vec<u8>>);
+
+impl DiagnosisStore for MemoryStore {
+    fn load(&self, id: &str) -> Option<Vec<u8>> {
+        self.0.get(id).cloned()
+    }
+}
+
+/// Size limits that protect users from hostile or runaway plans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanLimits {
+    /// Largest accepted plan file.
+    pub max_plan_bytes: usize,
+    /// Limits for re-scanning the checkout.
+    pub scan: ScanLimits,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        PlanLimits {
+            max_plan_bytes: 16 * 1024 * 1024,
+            scan: ScanLimits::default(),
+        }
+    }
+}
+
+/// What a validation needs beyond the checkout and the store.
+pub struct ValidationInput<'a> {
+    /// The registry entry of the target repository.
+    pub entry: &'a RepoEntry,
+    /// Its profile.
+    pub profile: &'a Profile,
+    /// `fleet:NAME`.
+    pub actor: &'a str,
+    /// The plan file's bytes.
+    pub plan_bytes: &'a [u8],
+    /// Accept a diagnosis whose governance view has since changed.
+    pub allow_stale: bool,
+    /// Limits.
+    pub limits: PlanLimits,
+}
+
+/// A plan that passed every check, with what was learned checking it.
+#[derive(Clone, Debug)]
+pub struct Validated {
+    /// The plan.
+    pub plan: Plan,
+    /// The cached diagnosis it was composed from.
+    pub diagnosis: Diagnosis,
+    /// The guards it upholds, with their statements, in `.petrova.yml` order.
+    pub upholds: Vec<MetaRule>,
+    /// `Some(current id)` when the diagnosis is stale and `--allow-stale` accepted it.
+    pub stale_against: Option<String>,
+}
+
+/// Validates a plan, returning every problem found.
+pub fn validate(
+    input: &ValidationInput<'_>,
+    checkout: &dyn Checkout,
+    store: &dyn DiagnosisStore,
+) -> Result<Validated, Vec<Diagnostic>> {
+    // The actor is refused before any other work, so an unauthorised fleet
+    // learns nothing about the repository.
+    let actor = Actor::parse(input.actor)
+        .map_err(|m| vec![Diagnostic::at_pointer(Code::ActorInvalid, "", m)])?;
+    if !actor.is_allowed_on(input.entry) {
+        return Err(vec![Diagnostic::at_pointer(
+            Code::ActorNotAllowed,
+            "",
+            format!(
+                "actor `{}` may not act on `{}`: fleet `{}` is not in fleets_allowed [{}]",
+                input.actor,
+                input.entry.slug,
+                actor.fleet,
+                input.entry.fleets_allowed.join(", ")
+            ),
+        )]);
+    }
+
+    let plan = plan::parse(input.plan_bytes, input.limits.max_plan_bytes)?;
+    let mut problems = Vec::new();
+
+    check_text_fields(&plan, &mut problems);
+
+    let (cached, current) = check_diagnosis(input, &plan, checkout, store, &mut problems);
+    let loaded = docs::load_config(checkout);
+    if !loaded.problems.is_empty() {
+        for p in &loaded.problems {
+            problems.push(Diagnostic::at_pointer(
+                Code::GuardConfigInvalid,
+                "",
+                format!(
+                    "{}: the repository's guards cannot be checked: {}",
+                    p.location().unwrap_or_default(),
+                    p.message
+                ),
+            ));
+        }
+    }
+    // Rules and milestones come from the current scan: the checkout is what the change applies to.
+    let rules = current
+        .as_ref()
+        .map(|d| d.meta_rules.clone())
+        .unwrap_or_default();
+
+    check_changes(
+        input,
+        &plan,
+        checkout,
+        &loaded.config,
+        &rules,
+        &mut problems,
+    );
+    check_grounding(
+        &plan,
+        checkout,
+        &loaded.config,
+        &rules,
+        current.as_ref(),
+        input.limits.scan,
+        &mut problems,
+    );
+
+    match cached {
+        Some(diagnosis) if problems.is_empty() => {
+            let mut upholds: Vec<MetaRule> = Vec::new();
+            for g in &loaded.config.guards {
+                if !upholds.iter().any(|u| u.id == g.rule) {
+                    let statement = rules
+                        .iter()
+                        .find(|r| r.id == g.rule)
+                        .map(|r| r.statement.clone())
+                        .unwrap_or_default();
+                    upholds.push(MetaRule {
+                        id: g.rule.clone(),
+                        statement,
+                    });
+                }
+            }
+            let stale_against = current
+                .map(|c| c.diagnosis_id)
+                .filter(|id| *id != diagnosis.diagnosis_id);
+            Ok(Validated {
+                plan,
+                diagnosis,
+                upholds,
+                stale_against,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn check_text_fields(plan: &Plan, problems: &mut Vec<Diagnostic>) {
+    if blank(&plan.title) {
+        problems.push(Diagnostic::at_pointer(
+            Code::TitleEmpty,
+            "/title",
+            "title is empty",
+        ));
+    }
+    if blank(&plan.rationale) {
+        problems.push(Diagnostic::at_pointer(
+            Code::RationaleEmpty,
+            "/rationale",
+            "rationale is empty",
+        ));
+    }
+    if plan.test_plan.is_empty() {
+        problems.push(Diagnostic::at_pointer(
+            Code::TestPlanEmpty,
+            "/test_plan",
+            "test_plan needs at least one entry",
+        ));
+    }
+    for (i, entry) in plan.test_plan.iter().enumerate() {
+        if blank(entry) {
+            problems.push(Diagnostic::at_pointer(
+                Code::TestPlanEmpty,
+                format!("/test_plan/{i}"),
+                "test_plan entry is blank",
+            ));
+        }
+    }
+    if plan.mr_grounding.is_empty() {
+        problems.push(Diagnostic::at_pointer(
+            Code::GroundingEmpty,
+            "/mr_grounding",
+            "mr_grounding needs at least one entry",
+        ));
+    }
+    if plan.proposed_changes.is_empty() {
+        problems.push(Diagnostic::at_pointer(
+            Code::ChangesEmpty,
+            "/proposed_changes",
+            "proposed_changes needs at least one change",
+        ));
+    }
+}
+
+/// Loads the cached diagnosis and re-scans the checkout with the same window.
+fn check_diagnosis(
+    input: &ValidationInput<'_>,
+    plan: &Plan,
+    checkout: &dyn Checkout,
+    store: &dyn DiagnosisStore,
+    problems: &mut Vec<Diagnostic>,
+) -> (Option<Diagnosis>, Option<Diagnosis>) {
+    let id = &plan.diagnosis_id;
+    let pointer = "/diagnosis_id";
+    let cached = if !diagnosis::is_diagnosis_id(id) {
+        problems.push(Diagnostic::at_pointer(
+            Code::DiagnosisBadId,
+            pointer,
+            format!("`{id}` is not a diagnosis id (diag- and 16 hex digits)"),
+        ));
+        None
+    } else {
+        match store
+            .load(id)
+            .map(|bytes| serde_json::from_slice::<DiagnoseOutput>(&bytes))
+        {
+            None => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::DiagnosisUnknown,
+                    pointer,
+                    format!(
+                        "no cached diagnosis `{id}`; run `petrova diagnose {} --since …` first",
+                        input.entry.slug
+                    ),
+                ));
+                None
+            }
+            Some(Err(e)) => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::DiagnosisUnknown,
+                    pointer,
+                    format!("cached diagnosis `{id}` is unreadable: {e}"),
+                ));
+                None
+            }
+            Some(Ok(out)) if out.target_repo != input.entry.slug => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::DiagnosisForeign,
+                    pointer,
+                    format!(
+                        "diagnosis `{id}` is for `{}`, not `{}`",
+                        out.target_repo, input.entry.slug
+                    ),
+                ));
+                None
+            }
+            Some(Ok(out)) => Some(out.result),
+        }
+    };
+    let window = cached.as_ref().map(|d| d.window.clone());
+    let scan = ScanInput {
+        window: window.unwrap_or_else(|| diagnosis::Window {
+            since: "0000-01-01".to_owned(),
+            until: None,
+        }),
+        scanned_at: cached
+            .as_ref()
+            .map(|d| d.scanned_at.clone())
+            .unwrap_or_default(),
+        head: None,
+        limits: input.limits.scan,
+    };
+    let current = diagnosis::diagnose(checkout, &scan);
+    if let Some(c) = &cached {
+        if c.diagnosis_id != current.diagnosis_id && !input.allow_stale {
+            problems.push(Diagnostic::at_pointer(
+                Code::DiagnosisStale,
+                pointer,
+                format!(
+                    "diagnosis `{id}` is stale: the governance docs changed since (a scan of the same window now gives `{}`); diagnose again, or pass --allow-stale",
+                    current.diagnosis_id
+                ),
+            ));
+        }
+    }
+    (cached, Some(current))
+}
+
+/// Why a path is unsafe, if it is.
+pub fn path_problem(path: &str) -> Option<(Code, &'static str)> {
+    if path.is_empty() {
+        return Some((Code::PathEmpty, "path is empty"));
+    }
+    if path.chars().any(char::is_control) {
+        return Some((Code::PathControl, "path holds NUL or control characters"));
+    }
+    if path.contains('\\') {
+        return Some((Code::PathBackslash, "path uses `\\`; write paths with `/`"));
+    }
+    if path.starts_with('/') || (path.len() >= 2 && path.as_bytes()[1] == b':') {
+        return Some((
+            Code::PathAbsolute,
+            "path is absolute; paths are relative to the repository root",
+        ));
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.contains(&"..") {
+        return Some((
+            Code::PathParent,
+            "path has a `..` segment and could leave the repository",
+        ));
+    }
+    if segments.iter().any(|s| s.is_empty() || *s == ".") {
+        return Some((
+            Code::PathNotNormalized,
+            "path is not normalized (empty or `.` segments, or a trailing `/`)",
+        ));
+    }
+    if segments.iter().any(|s| s.eq_ignore_ascii_case(".git")) {
+        return Some((Code::PathGit, "path is inside `.git/`"));
+    }
+    None
+}
+
+fn check_changes(
+    input: &ValidationInput<'_>,
+    plan: &Plan,
+    checkout: &dyn Checkout,
+    config: &docs::RepoConfig,
+    rules: &[MetaRule],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let profile = input.profile;
+    let profile_name = &input.entry.profile;
+    if plan.proposed_changes.len() > profile.max_files {
+        problems.push(Diagnostic::at_pointer(
+            Code::ProfileTooManyFiles,
+            "/proposed_changes",
+            format!(
+                "{} changed files; profile `{profile_name}` allows at most {}",
+                plan.proposed_changes.len(),
+                profile.max_files
+            ),
+        ));
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, change) in plan.proposed_changes.iter().enumerate() {
+        let path = change.path.as_str();
+        let at = format!("/proposed_changes/{i}/path");
+        match change.operation {
+            Operation::Create | Operation::Modify if change.contents.is_none() => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::ChangeContentsMissing,
+                    format!("/proposed_changes/{i}/contents"),
+                    format!(
+                        "{} of `{path}` needs `contents` (the whole new file)",
+                        change.operation.as_str()
+                    ),
+                ))
+            }
+            Operation::Delete if change.contents.is_some() => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::ChangeContentsForbidden,
+                    format!("/proposed_changes/{i}/contents"),
+                    format!("delete of `{path}` must not carry `contents`"),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(bytes) = change.contents.as_ref().map(String::len) {
+            if bytes as u64 > profile.max_file_bytes {
+                problems.push(Diagnostic::at_pointer(
+                    Code::ProfileFileTooLarge,
+                    format!("/proposed_changes/{i}/contents"),
+                    format!("`{path}` would be {bytes} bytes; profile `{profile_name}` allows at most {} bytes per file", profile.max_file_bytes),
+                ));
+            }
+        }
+        if let Some((code, why)) = path_problem(path) {
+            problems.push(Diagnostic::at_pointer(
+                code,
+                at,
+                format!("`{}`: {why}", path.escape_debug()),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert(path, i) {
+            problems.push(Diagnostic::at_pointer(
+                Code::PathDuplicate,
+                at.clone(),
+                format!("`{path}` is already changed by /proposed_changes/{first}"),
+            ));
+        }
+        if let Some(prefix) = profile.forbid.iter().find(|p| docs::path_under(path, p)) {
+            problems.push(Diagnostic::at_pointer(
+                Code::ProfileForbiddenPath,
+                at.clone(),
+                format!("`{path}` is under `{prefix}`, which profile `{profile_name}` forbids"),
+            ));
+        }
+        if !profile.allow.is_empty() && !profile.allow.iter().any(|p| docs::path_under(path, p)) {
+            problems.push(Diagnostic::at_pointer(
+                Code::ProfilePathNotAllowed,
+                at.clone(),
+                format!(
+                    "`{path}` is outside what profile `{profile_name}` allows ({})",
+                    profile.allow.join(", ")
+                ),
+            ));
+        }
+        let existing = match inspect_path(checkout, path) {
+            PathState::ThroughSymlink(link) => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::PathSymlink,
+                    at,
+                    format!("`{path}` goes through the symlink `{link}` in the checkout"),
+                ));
+                continue;
+            }
+            PathState::ParentIsFile(parent) => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::ChangeParentNotDir,
+                    at,
+                    format!("`{path}` cannot exist: `{parent}` is a file"),
+                ));
+                continue;
+            }
+            PathState::Unreadable(message) => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::PathSymlink,
+                    at,
+                    format!("`{path}` cannot be inspected: {message}"),
+                ));
+                continue;
+            }
+            PathState::Exists(kind) => Some(kind),
+            PathState::Missing => None,
+        };
+        match (change.operation, existing) {
+            (Operation::Create, Some(_)) => problems.push(Diagnostic::at_pointer(
+                Code::ChangeCreateExists,
+                at.clone(),
+                format!("cannot create `{path}`: it already exists (use modify)"),
+            )),
+            (Operation::Modify | Operation::Delete, None) => problems.push(Diagnostic::at_pointer(
+                Code::ChangeTargetMissing,
+                at.clone(),
+                format!(
+                    "cannot {} `{path}`: no such file in the checkout",
+                    change.operation.as_str()
+                ),
+            )),
+            (Operation::Modify | Operation::Delete, Some(kind)) if kind != EntryKind::File => {
+                problems.push(Diagnostic::at_pointer(
+                    Code::ChangeNotFile,
+                    at.clone(),
+                    format!(
+                        "cannot {} `{path}`: it is not a regular file",
+                        change.operation.as_str()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        guard::check_change(&config.guards, rules, i, change, existing, problems);
+    }
+}
+
+enum PathState {
+    Missing,
+    Exists(EntryKind),
+    ThroughSymlink(String),
+    ParentIsFile(String),
+    Unreadable(String),
+}
+
+/// Walks the path's components so that a symlink anywhere on the way is found.
+fn inspect_path(checkout: &dyn Checkout, path: &str) -> PathState {
+    let segments: Vec<&str> = path.split('/').collect();
+    for end in 1..=segments.len() {
+        let prefix = segments[..end].join("/");
+        match checkout.kind(&prefix) {
+            Ok(None) => return PathState::Missing,
+            Ok(Some(EntryKind::Symlink)) => return PathState::ThroughSymlink(prefix),
+            Ok(Some(kind)) if end == segments.len() => return PathState::Exists(kind),
+            Ok(Some(EntryKind::Dir)) => {}
+            Ok(Some(_)) => return PathState::ParentIsFile(prefix),
+            Err(e) => return PathState::Unreadable(e.message),
+        }
+    }
+    PathState::Missing
+}
+
+fn check_grounding(
+    plan: &Plan,
+    checkout: &dyn Checkout,
+    config: &docs::RepoConfig,
+    rules: &[MetaRule],
+    current: Option<&Diagnosis>,
+    limits: ScanLimits,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let open_milestones: &[String] = current.map(|d| d.milestones.open.as_slice()).unwrap_or(&[]);
+    for (i, g) in plan.mr_grounding.iter().enumerate() {
+        let at = format!("/mr_grounding/{i}/ref");
+        let r = g.reference.as_str();
+        if blank(&g.claim) {
+            problems.push(Diagnostic::at_pointer(
+                Code::GroundingClaimEmpty,
+                format!("/mr_grounding/{i}/claim"),
+                format!("the claim citing `{r}` is blank"),
+            ));
+        }
+        let is_file = |p: &str| {
+            path_problem(p).is_none()
+                && matches!(
+                    inspect_path(checkout, p),
+                    PathState::Exists(EntryKind::File)
+                )
+        };
+        match g.kind {
+            GroundingKind::MetaRule => {
+                if !rules.iter().any(|rule| rule.id == r) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingUnknownRule,
+                        at,
+                        format!(
+                            "meta-rule `{r}` is not defined in {} ({} rules defined)",
+                            config.meta_rules,
+                            rules.len()
+                        ),
+                    ));
+                }
+            }
+            GroundingKind::Finding => {
+                if !is_file(r) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingMissingFinding,
+                        at,
+                        format!("finding `{r}` does not exist in the checkout"),
+                    ));
+                }
+            }
+            GroundingKind::Decision => {
+                if !is_file(r) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingMissingDecision,
+                        at,
+                        format!("decision `{r}` does not exist in the checkout"),
+                    ));
+                }
+            }
+            GroundingKind::Milestone => {
+                if !open_milestones.iter().any(|m| m == r) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingUnknownMilestone,
+                        at,
+                        format!(
+                            "`{r}` is not an open milestone of {} (open: {})",
+                            config.roadmap,
+                            open_milestones.join(", ")
+                        ),
+                    ));
+                }
+            }
+            GroundingKind::Spec => {
+                let (path, anchor) = match r.split_once('#') {
+                    Some((p, a)) => (p, Some(a)),
+                    None => (r, None),
+                };
+                let anchors = if is_file(path) {
+                    docs::spec_anchors(checkout, path, limits)
+                } else {
+                    None
+                };
+                match (anchors, anchor) {
+                    (None, _) => problems.push(Diagnostic::at_pointer(
+                        Code::GroundingMissingSpec,
+                        at,
+                        format!("spec `{path}` does not exist in the checkout"),
+                    )),
+                    (Some(anchors), Some(anchor)) if !anchors.iter().any(|a| a == anchor) => {
+                        let shown: Vec<String> =
+                            anchors.iter().take(12).map(|a| format!("#{a}")).collect();
+                        problems.push(Diagnostic::at_pointer(
+                            Code::GroundingMissingAnchor,
+                            at,
+                            format!(
+                                "`{path}` has no heading with anchor `#{anchor}` (headings: {})",
+                                shown.join(", ")
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
