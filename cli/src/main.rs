@@ -4,9 +4,11 @@
 #![allow(clippy::print_stdout)]
 
 mod checkout;
+mod github;
 
 use checkout::{git_head, FsCheckout};
 use clap::{Args, Parser, Subcommand};
+use petrova_core::apply::ApplyResult;
 use petrova_core::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use petrova_core::docs::ScanLimits;
 use petrova_core::error::ConfigError;
@@ -92,6 +94,9 @@ struct ProposeArgs {
     /// Print only the pull-request body.
     #[arg(long)]
     body_only: bool,
+    /// Open the pull request on GitHub (needs PETROVA_GITHUB_TOKEN or GITHUB_TOKEN).
+    #[arg(long)]
+    apply: bool,
 }
 
 #[derive(Args)]
@@ -124,13 +129,15 @@ enum RegistryCommand {
 }
 
 /// How a command failed, and the exit code that says so.
-enum Failure {
+pub(crate) enum Failure {
     /// Exit 1: the input was understood and refused.
     Refused(String),
     /// Exit 2: the command line was wrong.
     Usage(String),
     /// Exit 3: registry, checkout or token problem.
     Config(String),
+    /// Exit 4: GitHub failed after retries.
+    Github(String),
 }
 
 impl From<ConfigError> for Failure {
@@ -225,6 +232,7 @@ fn main() -> ExitCode {
                 Failure::Refused(m) => (1, m),
                 Failure::Usage(m) => (2, m),
                 Failure::Config(m) => (3, m),
+                Failure::Github(m) => (4, m),
             };
             eprintln!("error: {msg}");
             ExitCode::from(code)
@@ -343,6 +351,12 @@ fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(), Failure> {
+    // Configuration first: an --apply run without a token stops before reading anything else.
+    let github = if args.apply && !body_only {
+        Some(github::GithubConfig::from_env()?)
+    } else {
+        None
+    };
     let plan_bytes = read_input(&args.input)?;
     let registry = ctx.registry()?;
     let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
@@ -363,9 +377,34 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
         now: &now,
     };
     let prepared = propose::prepare(&input, &FsCheckout::new(dir), &FsStore(ctx.state_dir()));
-    let output = match &prepared {
-        Ok(proposal) => ProposeOutput::from_proposal(proposal, propose::Outcome::DryRun, None),
-        Err(problems) => ProposeOutput::refused(problems.clone()),
+    let mut failure = None;
+    let output = match (&prepared, github) {
+        (Ok(proposal), None) => {
+            ProposeOutput::from_proposal(proposal, propose::Outcome::DryRun, None)
+        }
+        (Ok(proposal), Some(config)) => match github::apply(&config, proposal, entry)? {
+            ApplyResult::Finished {
+                outcome,
+                pr,
+                detail,
+            } => {
+                let mut out = ProposeOutput::from_proposal(proposal, outcome, pr);
+                if let Some(detail) = detail {
+                    out.problems.push(petrova_core::Diagnostic::at_pointer(
+                        petrova_core::Code::ApplyConflict,
+                        "",
+                        detail,
+                    ));
+                }
+                if outcome == propose::Outcome::Conflict {
+                    failure = Some(Failure::Refused("conflict: nothing was touched".to_owned()));
+                }
+                out
+            }
+            ApplyResult::Configuration { message } => return Err(Failure::Config(message)),
+            ApplyResult::GithubFailed { message } => return Err(Failure::Github(message)),
+        },
+        (Err(problems), _) => ProposeOutput::refused(problems.clone()),
     };
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -377,6 +416,9 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
         }
     } else {
         let _ = write!(stdout, "{}", output.render_text());
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
     }
     match prepared {
         Ok(_) => Ok(()),

@@ -193,6 +193,10 @@ codes! {
     /// The repository's `.petrova.yml` is invalid, so its guards cannot be checked.
     GuardConfigInvalid = "guard_config_invalid",
 
+    // ----- apply -----
+    /// The branch or its pull request belongs to another proposal; nothing was touched.
+    ApplyConflict = "apply_conflict",
+
     // ----- pull-request metadata -----
     /// A body has no metadata marker.
     MetadataMissing = "metadata_missing",

@@ -8,6 +8,7 @@
 //! and the WebAssembly build agree byte for byte.
 #![warn(missing_docs)]
 
+pub mod apply;
 pub mod body;
 pub mod canonical;
 pub mod date;

@@ -1,0 +1,1074 @@
+//! The apply protocol as a sans-I/O state machine.
+//!
+//! [`ApplyMachine`] decides every GitHub request of `propose_fix --apply`: it
+//! looks up pull requests on the proposal's branch and reads their metadata,
+//! builds one commit holding all changes through the Git Data API, creates the
+//! branch, opens the pull request, and decides what an "already exists" answer
+//! or a transient failure means. The caller (the CLI over octocrab, the Action
+//! over `fetch`) only sends the requests it is given and feeds back the
+//! responses, so both executors behave identically.
+//!
+//! Fresh apply: list PRs, base ref, base commit, tree, commit, ref, PR — 7
+//! requests. Re-run with an open PR: 1 request.
+
+use crate::body::parse_metadata;
+use crate::plan::Operation;
+use crate::propose::{Outcome, PrRef, Proposal};
+use crate::registry::RepoEntry;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The trailer line that ties a branch's commit to its proposal.
+pub const KEY_TRAILER: &str = "Petrova-Idempotency-Key";
+
+/// An HTTP request for the executor to send, relative to the API base URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// `GET`, `POST` or `PATCH`.
+    pub method: String,
+    /// Path and query, e.g. `/repos/o/r/pulls?state=all`.
+    pub path: String,
+    /// JSON body, if any.
+    pub body: Option<Value>,
+}
+
+/// What the executor observed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// An HTTP response.
+    Response {
+        /// Status code.
+        status: u16,
+        /// Headers, names lower-cased.
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        /// The body text.
+        #[serde(default)]
+        body: String,
+    },
+    /// No response: timeout, connection reset, DNS…
+    Transport {
+        /// What happened.
+        message: String,
+    },
+}
+
+/// What to do next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Wait `delay_ms`, then send `request` and report its reply.
+    Send {
+        /// Milliseconds to wait first (0 unless retrying).
+        delay_ms: u64,
+        /// The request.
+        request: Request,
+    },
+    /// Finished.
+    Done {
+        /// The result.
+        result: ApplyResult,
+    },
+}
+
+/// How an apply ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ApplyResult {
+    /// A documented outcome (applied, skipped_*, conflict).
+    Finished {
+        /// The outcome.
+        outcome: Outcome,
+        /// The pull request concerned, if any.
+        pr: Option<PrRef>,
+        /// For a conflict: what differs.
+        detail: Option<String>,
+    },
+    /// The token or repository is wrong (exit 3).
+    Configuration {
+        /// What to fix.
+        message: String,
+    },
+    /// GitHub kept failing, or answered unexpectedly (exit 4). A re-run resumes safely.
+    GithubFailed {
+        /// What happened.
+        message: String,
+    },
+}
+
+impl ApplyResult {
+    /// The documented exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ApplyResult::Finished { outcome, .. } => outcome.exit_code(),
+            ApplyResult::Configuration { .. } => 3,
+            ApplyResult::GithubFailed { .. } => 4,
+        }
+    }
+}
+
+/// Bounded retries for transient failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryPolicy {
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// First backoff delay; doubled on each retry.
+    pub base_delay_ms: u64,
+    /// No single wait is longer than this, whatever `retry-after` says.
+    pub max_delay_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay_ms: 1_000,
+            max_delay_ms: 60_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    ListPulls {
+        after: ListReason,
+    },
+    GetBaseRef,
+    GetBaseCommit {
+        base_sha: String,
+    },
+    CreateTree {
+        base_sha: String,
+        base_tree: String,
+    },
+    CreateCommit {
+        base_sha: String,
+        tree_sha: String,
+    },
+    CreateRef {
+        commit_sha: String,
+    },
+    GetBranchRef,
+    GetTipCommit {
+        tip_sha: String,
+    },
+    GetParentCommit {
+        tip_tree: String,
+        parent_sha: String,
+    },
+    CompareTree {
+        tip_tree: String,
+        parent_tree: String,
+    },
+    CreatePull,
+    Done,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListReason {
+    Start,
+    /// POST pulls answered that one already exists.
+    PullExists,
+}
+
+/// The apply protocol for one proposal.
+#[derive(Clone, Debug)]
+pub struct ApplyMachine {
+    owner: String,
+    repo: String,
+    base_branch: String,
+    branch: String,
+    key: String,
+    title: String,
+    body: String,
+    draft: bool,
+    changes: Vec<Value>,
+    policy: RetryPolicy,
+    state: State,
+    attempt: u32,
+    /// `(base commit, tree)` of the tree this run built on the base, once created.
+    our_tree: Option<(String, String)>,
+    /// POST pulls got no clear answer once, so a PR found later is this run's.
+    pull_post_ambiguous: bool,
+    list_retries: u32,
+    restarts: u32,
+    requests_sent: u32,
+}
+
+impl ApplyMachine {
+    /// Prepares the protocol for a validated proposal on `entry`.
+    pub fn new(proposal: &Proposal, entry: &RepoEntry, policy: RetryPolicy) -> Self {
+        let changes = proposal
+            .plan
+            .proposed_changes
+            .iter()
+            .map(|c| match (&c.contents, c.operation) {
+                (Some(contents), Operation::Create | Operation::Modify) => {
+                    json!({"path": c.path, "mode": "100644", "type": "blob", "content": contents})
+                }
+                _ => json!({"path": c.path, "mode": "100644", "type": "blob", "sha": null}),
+            })
+            .collect();
+        ApplyMachine {
+            owner: entry.owner.clone(),
+            repo: entry.name.clone(),
+            base_branch: entry.default_branch.clone(),
+            branch: proposal.key.branch.clone(),
+            key: proposal.key.idempotency_key.clone(),
+            title: proposal.title.clone(),
+            body: proposal.body.text.clone(),
+            draft: proposal.draft,
+            changes,
+            policy,
+            state: State::ListPulls {
+                after: ListReason::Start,
+            },
+            attempt: 0,
+            our_tree: None,
+            pull_post_ambiguous: false,
+            list_retries: 0,
+            restarts: 0,
+            requests_sent: 0,
+        }
+    }
+
+    /// How many requests were handed out so far, retries included.
+    pub fn requests_sent(&self) -> u32 {
+        self.requests_sent
+    }
+
+    /// The first step.
+    pub fn start(&mut self) -> Step {
+        self.goto(
+            State::ListPulls {
+                after: ListReason::Start,
+            },
+            0,
+        )
+    }
+
+    /// Feeds the reply to the last request; `now_epoch_s` is the caller's clock,
+    /// used only to read `x-ratelimit-reset`.
+    pub fn on_reply(&mut self, reply: &Reply, now_epoch_s: u64) -> Step {
+        if self.state == State::Done {
+            return self.finish(ApplyResult::GithubFailed {
+                message: "the apply protocol had already finished".to_owned(),
+            });
+        }
+        let creating_pull = self.state == State::CreatePull;
+        let (status, headers, body) = match reply {
+            Reply::Transport { message } => {
+                if creating_pull {
+                    self.pull_post_ambiguous = true;
+                }
+                return self.retry(format!("no response ({message})"), None);
+            }
+            Reply::Response {
+                status,
+                headers,
+                body,
+            } => (*status, headers, body.as_str()),
+        };
+        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        if status >= 500 {
+            if creating_pull {
+                self.pull_post_ambiguous = true;
+            }
+            return self.retry(format!("HTTP {status}{}", github_message(&json)), None);
+        }
+        if status == 429 || (status == 403 && is_rate_limited(headers)) {
+            let delay = rate_limit_delay(headers, now_epoch_s);
+            return self.retry(format!("rate limited (HTTP {status})"), delay);
+        }
+        if status == 401 {
+            return self.finish(ApplyResult::Configuration {
+                message: format!("GitHub rejected the token (HTTP 401{}); set PETROVA_GITHUB_TOKEN or GITHUB_TOKEN to a valid token", github_message(&json)),
+            });
+        }
+        if status == 403 {
+            return self.finish(ApplyResult::Configuration {
+                message: format!(
+                    "GitHub refused {} (HTTP 403{}); the token needs contents:write and pull-requests:write on {}/{}",
+                    self.describe_state(),
+                    github_message(&json),
+                    self.owner,
+                    self.repo
+                ),
+            });
+        }
+        self.attempt = 0;
+        let state = std::mem::replace(&mut self.state, State::Done);
+        self.advance(state, status, &json)
+    }
+
+    fn advance(&mut self, state: State, status: u16, json: &Value) -> Step {
+        match (state, status) {
+            (State::ListPulls { after }, 200) => self.on_pulls(after, json),
+            (State::GetBaseRef, 200) => match str_at(json, "/object/sha") {
+                Some(base_sha) => self.goto(State::GetBaseCommit { base_sha }, 0),
+                None => self.unexpected("the base ref", status, json),
+            },
+            (State::GetBaseRef, 404) => self.finish(ApplyResult::Configuration {
+                message: format!(
+                    "branch `{}` of {}/{} was not found; check `default_branch` in the registry and that the token can read the repository",
+                    self.base_branch, self.owner, self.repo
+                ),
+            }),
+            (State::GetBaseCommit { base_sha }, 200) => match str_at(json, "/tree/sha") {
+                Some(base_tree) => self.goto(State::CreateTree { base_sha, base_tree }, 0),
+                None => self.unexpected("the base commit", status, json),
+            },
+            (State::CreateTree { base_sha, .. }, 201) => match str_at(json, "/sha") {
+                Some(tree_sha) => {
+                    self.our_tree = Some((base_sha.clone(), tree_sha.clone()));
+                    self.goto(State::CreateCommit { base_sha, tree_sha }, 0)
+                }
+                None => self.unexpected("the new tree", status, json),
+            },
+            (State::CreateCommit { .. }, 201) => match str_at(json, "/sha") {
+                Some(commit_sha) => self.goto(State::CreateRef { commit_sha }, 0),
+                None => self.unexpected("the new commit", status, json),
+            },
+            (State::CreateRef { .. }, 201) => self.goto(State::CreatePull, 0),
+            (State::CreateRef { .. }, 422) if says(json, "already exists") => self.goto(State::GetBranchRef, 0),
+            (State::GetBranchRef, 200) => match str_at(json, "/object/sha") {
+                Some(tip_sha) => self.goto(State::GetTipCommit { tip_sha }, 0),
+                None => self.unexpected("the branch ref", status, json),
+            },
+            (State::GetBranchRef, 404) => self.restart("the branch vanished while it was being inspected"),
+            (State::GetTipCommit { tip_sha }, 200) => self.on_tip(&tip_sha, json),
+            (State::GetParentCommit { tip_tree, .. }, 200) => match str_at(json, "/tree/sha") {
+                Some(parent_tree) => self.goto(State::CompareTree { tip_tree, parent_tree }, 0),
+                None => self.unexpected("the branch's parent commit", status, json),
+            },
+            (State::CompareTree { tip_tree, .. }, 201) => match str_at(json, "/sha") {
+                Some(planned) if planned == tip_tree => self.goto(State::CreatePull, 0),
+                Some(planned) => self.conflict(None, format!(
+                    "branch `{}` carries this proposal's key but its tip holds tree {tip_tree}, not the planned tree {planned}; someone changed it",
+                    self.branch
+                )),
+                None => self.unexpected("the comparison tree", status, json),
+            },
+            (State::CreatePull, 201) => match (json.get("number").and_then(Value::as_u64), str_at(json, "/html_url")) {
+                (Some(number), Some(url)) => self.finish(ApplyResult::Finished { outcome: Outcome::Applied, pr: Some(PrRef { number, url }), detail: None }),
+                _ => self.unexpected("the new pull request", status, json),
+            },
+            (State::CreatePull, 422) if says(json, "already exists") => self.goto(State::ListPulls { after: ListReason::PullExists }, 0),
+            (State::ListPulls { .. } | State::GetBaseCommit { .. }, 404) => self.finish(ApplyResult::Configuration {
+                message: format!("repository {}/{} was not found, or the token cannot see it", self.owner, self.repo),
+            }),
+            (state, _) => {
+                self.state = state;
+                let what = self.describe_state();
+                self.unexpected(&what, status, json)
+            }
+        }
+    }
+
+    fn on_pulls(&mut self, after: ListReason, json: &Value) -> Step {
+        let Some(pulls) = json.as_array() else {
+            return self.unexpected("the pull-request list", 200, json);
+        };
+        let mut ours: Vec<(u64, String, &'static str)> = Vec::new();
+        let mut foreign: Vec<String> = Vec::new();
+        for pr in pulls {
+            if str_at(pr, "/head/ref").is_some_and(|r| r != self.branch) {
+                continue;
+            }
+            let number = pr.get("number").and_then(Value::as_u64).unwrap_or(0);
+            let url = str_at(pr, "/html_url").unwrap_or_default();
+            let state = if pr.get("merged_at").is_some_and(|m| !m.is_null())
+                || pr.get("merged") == Some(&Value::Bool(true))
+            {
+                "merged"
+            } else if str_at(pr, "/state").as_deref() == Some("open") {
+                "open"
+            } else {
+                "closed"
+            };
+            match parse_metadata(pr.get("body").and_then(Value::as_str).unwrap_or("")) {
+                Ok(meta) if meta.idempotency_key == self.key => ours.push((number, url, state)),
+                Ok(meta) => foreign.push(format!(
+                    "PR #{number} carries key {}",
+                    &meta.idempotency_key.chars().take(12).collect::<String>()
+                )),
+                Err(e) => foreign.push(format!(
+                    "PR #{number} has no readable petrova metadata ({e})"
+                )),
+            }
+        }
+        for wanted in ["open", "merged", "closed"] {
+            if let Some((number, url, _)) = ours.iter().find(|(_, _, s)| *s == wanted) {
+                let outcome = match wanted {
+                    "open" if after == ListReason::PullExists && self.pull_post_ambiguous => {
+                        Outcome::Applied
+                    }
+                    "open" => Outcome::SkippedIdempotent,
+                    "merged" => Outcome::SkippedMerged,
+                    _ => Outcome::SkippedRejected,
+                };
+                let pr = Some(PrRef {
+                    number: *number,
+                    url: url.clone(),
+                });
+                return self.finish(ApplyResult::Finished {
+                    outcome,
+                    pr,
+                    detail: None,
+                });
+            }
+        }
+        if !foreign.is_empty() {
+            return self.conflict(
+                None,
+                format!(
+                    "branch `{}` already has pull requests of another proposal: {}",
+                    self.branch,
+                    foreign.join("; ")
+                ),
+            );
+        }
+        match after {
+            ListReason::Start => self.goto(State::GetBaseRef, 0),
+            // GitHub said a PR exists but does not list it yet: its index lags. Ask again, boundedly.
+            ListReason::PullExists if self.list_retries < self.policy.max_attempts => {
+                self.list_retries += 1;
+                let delay = self.backoff(self.list_retries);
+                self.goto(State::ListPulls { after }, delay)
+            }
+            ListReason::PullExists => self.finish(ApplyResult::GithubFailed {
+                message: format!("GitHub says a pull request for `{}` exists but does not list it; run again later", self.branch),
+            }),
+        }
+    }
+
+    fn on_tip(&mut self, tip_sha: &str, json: &Value) -> Step {
+        let message = str_at(json, "/message").unwrap_or_default();
+        let trailer = format!("{KEY_TRAILER}: {}", self.key);
+        if !message.lines().any(|l| l.trim() == trailer) {
+            return self.conflict(
+                None,
+                format!(
+                    "branch `{}` exists and its tip {tip_sha} is not this proposal's commit",
+                    self.branch
+                ),
+            );
+        }
+        let Some(tip_tree) = str_at(json, "/tree/sha") else {
+            return self.unexpected("the branch's tip commit", 200, json);
+        };
+        let Some(parent_sha) = str_at(json, "/parents/0/sha") else {
+            return self.unexpected("the branch's tip commit", 200, json);
+        };
+        match &self.our_tree {
+            Some((base, tree)) if *base == parent_sha => {
+                if *tree == tip_tree {
+                    self.goto(State::CreatePull, 0)
+                } else {
+                    let tree = tree.clone();
+                    self.conflict(None, format!(
+                        "branch `{}` carries this proposal's key but its tip holds tree {tip_tree}, not the planned tree {tree}; someone changed it",
+                        self.branch
+                    ))
+                }
+            }
+            _ => self.goto(
+                State::GetParentCommit {
+                    tip_tree,
+                    parent_sha,
+                },
+                0,
+            ),
+        }
+    }
+
+    fn request(&self) -> Option<Request> {
+        let repo = format!("/repos/{}/{}", encode(&self.owner), encode(&self.repo));
+        let get = |path: String| Request {
+            method: "GET".to_owned(),
+            path,
+            body: None,
+        };
+        let post = |path: String, body: Value| Request {
+            method: "POST".to_owned(),
+            path,
+            body: Some(body),
+        };
+        Some(match &self.state {
+            State::ListPulls { .. } => get(format!(
+                "{repo}/pulls?state=all&head={}&per_page=100",
+                encode(&format!("{}:{}", self.owner, self.branch))
+            )),
+            State::GetBaseRef => get(format!(
+                "{repo}/git/ref/heads/{}",
+                encode_ref(&self.base_branch)
+            )),
+            State::GetBaseCommit { base_sha } => get(format!("{repo}/git/commits/{base_sha}")),
+            State::CreateTree { base_tree, .. } => post(
+                format!("{repo}/git/trees"),
+                json!({"base_tree": base_tree, "tree": self.changes}),
+            ),
+            State::CreateCommit { base_sha, tree_sha } => post(
+                format!("{repo}/git/commits"),
+                json!({"message": format!("{}\n\n{KEY_TRAILER}: {}\n", self.title, self.key), "tree": tree_sha, "parents": [base_sha]}),
+            ),
+            State::CreateRef { commit_sha } => post(
+                format!("{repo}/git/refs"),
+                json!({"ref": format!("refs/heads/{}", self.branch), "sha": commit_sha}),
+            ),
+            State::GetBranchRef => {
+                get(format!("{repo}/git/ref/heads/{}", encode_ref(&self.branch)))
+            }
+            State::GetTipCommit { tip_sha } => get(format!("{repo}/git/commits/{tip_sha}")),
+            State::GetParentCommit { parent_sha, .. } => {
+                get(format!("{repo}/git/commits/{parent_sha}"))
+            }
+            State::CompareTree { parent_tree, .. } => post(
+                format!("{repo}/git/trees"),
+                json!({"base_tree": parent_tree, "tree": self.changes}),
+            ),
+            State::CreatePull => post(
+                format!("{repo}/pulls"),
+                json!({"title": self.title, "head": self.branch, "base": self.base_branch, "body": self.body, "draft": self.draft}),
+            ),
+            State::Done => return None,
+        })
+    }
+
+    fn goto(&mut self, state: State, delay_ms: u64) -> Step {
+        self.state = state;
+        self.attempt = 0;
+        self.send(delay_ms)
+    }
+
+    fn send(&mut self, delay_ms: u64) -> Step {
+        match self.request() {
+            Some(request) => {
+                self.requests_sent += 1;
+                Step::Send { delay_ms, request }
+            }
+            None => self.finish(ApplyResult::GithubFailed {
+                message: "nothing left to send".to_owned(),
+            }),
+        }
+    }
+
+    fn retry(&mut self, why: String, delay_ms: Option<u64>) -> Step {
+        self.attempt += 1;
+        if self.attempt >= self.policy.max_attempts {
+            let what = self.describe_state();
+            return self.finish(ApplyResult::GithubFailed {
+                message: format!("GitHub failed {what} after {} attempts: {why}; nothing half-done is lost, run again to resume", self.attempt),
+            });
+        }
+        let delay = delay_ms
+            .unwrap_or_else(|| self.backoff(self.attempt))
+            .min(self.policy.max_delay_ms);
+        self.send(delay)
+    }
+
+    fn backoff(&self, attempt: u32) -> u64 {
+        let factor = 1u64 << attempt.saturating_sub(1).min(16);
+        self.policy
+            .base_delay_ms
+            .saturating_mul(factor)
+            .min(self.policy.max_delay_ms)
+    }
+
+    fn restart(&mut self, why: &str) -> Step {
+        self.restarts += 1;
+        if self.restarts > 2 {
+            return self.finish(ApplyResult::GithubFailed {
+                message: format!("{why}; gave up after restarting twice"),
+            });
+        }
+        self.goto(
+            State::ListPulls {
+                after: ListReason::Start,
+            },
+            self.backoff(self.restarts),
+        )
+    }
+
+    fn conflict(&mut self, pr: Option<PrRef>, detail: String) -> Step {
+        self.finish(ApplyResult::Finished {
+            outcome: Outcome::Conflict,
+            pr,
+            detail: Some(detail),
+        })
+    }
+
+    fn unexpected(&mut self, what: &str, status: u16, json: &Value) -> Step {
+        self.finish(ApplyResult::GithubFailed {
+            message: format!(
+                "unexpected answer reading {what}: HTTP {status}{}",
+                github_message(json)
+            ),
+        })
+    }
+
+    fn finish(&mut self, result: ApplyResult) -> Step {
+        self.state = State::Done;
+        Step::Done { result }
+    }
+
+    fn describe_state(&self) -> String {
+        match &self.state {
+            State::ListPulls { .. } => "listing pull requests",
+            State::GetBaseRef => "reading the base branch",
+            State::GetBaseCommit { .. } => "reading the base commit",
+            State::CreateTree { .. } | State::CompareTree { .. } => "creating a tree",
+            State::CreateCommit { .. } => "creating the commit",
+            State::CreateRef { .. } => "creating the branch",
+            State::GetBranchRef => "reading the branch",
+            State::GetTipCommit { .. } | State::GetParentCommit { .. } => {
+                "reading the branch's commits"
+            }
+            State::CreatePull => "opening the pull request",
+            State::Done => "after finishing",
+        }
+        .to_owned()
+    }
+}
+
+fn str_at(json: &Value, pointer: &str) -> Option<String> {
+    json.pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Whether GitHub's `message` or any `errors[].message` contains `needle`
+/// (GitHub puts "A pull request already exists" in `errors[].message`).
+fn says(json: &Value, needle: &str) -> bool {
+    let in_message = json
+        .get("message")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.contains(needle));
+    let in_errors = json
+        .get("errors")
+        .and_then(Value::as_array)
+        .is_some_and(|errors| {
+            errors.iter().any(|e| {
+                e.get("message")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| m.contains(needle))
+            })
+        });
+    in_message || in_errors
+}
+
+fn github_message(json: &Value) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(m) = json.get("message").and_then(Value::as_str) {
+        parts.push(m.to_owned());
+    }
+    if let Some(errors) = json.get("errors").and_then(Value::as_array) {
+        parts.extend(
+            errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str))
+                .map(str::to_owned),
+        );
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join("; "))
+    }
+}
+
+fn is_rate_limited(headers: &BTreeMap<String, String>) -> bool {
+    headers.contains_key("retry-after")
+        || headers.get("x-ratelimit-remaining").map(String::as_str) == Some("0")
+}
+
+fn rate_limit_delay(headers: &BTreeMap<String, String>, now_epoch_s: u64) -> Option<u64> {
+    if let Some(seconds) = headers
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        return Some(seconds.saturating_mul(1000));
+    }
+    headers
+        .get("x-ratelimit-reset")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|reset| {
+            reset
+                .saturating_sub(now_epoch_s)
+                .saturating_add(1)
+                .saturating_mul(1000)
+        })
+}
+
+/// Percent-encodes everything but unreserved characters (and `:` in query values).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes a ref path, keeping its `/` separators.
+fn encode_ref(s: &str) -> String {
+    s.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::{Body, Metadata, TriggeredBy};
+    use crate::key::ProposalKey;
+    use crate::plan::{Change, Grounding, GroundingKind, Plan};
+    use crate::registry::Role;
+
+    fn entry() -> RepoEntry {
+        RepoEntry {
+            slug: "kahn-hq".into(),
+            url: "https://github.com/kahn-hq/kahn".into(),
+            owner: "kahn-hq".into(),
+            name: "kahn".into(),
+            default_branch: "main".into(),
+            role: Role::Production,
+            profile: "standard".into(),
+            fleets_allowed: vec!["f".into()],
+            added: "2026-04-29".into(),
+            checkout: "kahn-hq".into(),
+            line: 1,
+        }
+    }
+
+    const KEY: &str = "4f8c3e21d97a00000000000000000000000000000000000000000000000000aa";
+
+    fn proposal() -> Proposal {
+        let metadata = Metadata {
+            verb: "propose_fix".into(),
+            target_repo: "kahn-hq".into(),
+            idempotency_key: KEY.into(),
+            schema_version: 1,
+            schema_fingerprint: "000000000000".into(),
+            actor: "fleet:f".into(),
+            triggered_by: TriggeredBy {
+                kind: "k".into(),
+                reference: "r".into(),
+            },
+            applied_at: "2026-04-29T14:32:18Z".into(),
+        };
+        let body = format!("## Petrova action: `propose_fix`\n\n<!-- petrova:metadata -->\n```yaml\npetrova:\n  verb: propose_fix\n  target_repo: kahn-hq\n  idempotency_key: {KEY}\n  schema_version: 1\n  schema_fingerprint: '000000000000'\n  actor: fleet:f\n  triggered_by:\n    kind: k\n    ref: r\n  applied_at: 2026-04-29T14:32:18Z\n```\n");
+        Proposal {
+            key: ProposalKey {
+                idempotency_key: KEY.into(),
+                short_key: KEY[..12].into(),
+                branch: format!("petrova/propose-fix/{}", &KEY[..8]),
+            },
+            plan: Plan {
+                diagnosis_id: "diag-0000000000000000".into(),
+                title: "t".into(),
+                rationale: "r".into(),
+                proposed_changes: vec![Change {
+                    path: "a.sql".into(),
+                    operation: Operation::Create,
+                    contents: Some("x".into()),
+                    edit_rationale: None,
+                }],
+                test_plan: vec!["t".into()],
+                mr_grounding: vec![Grounding {
+                    kind: GroundingKind::MetaRule,
+                    reference: "MR-1".into(),
+                    claim: "c".into(),
+                }],
+            },
+            title: "t".into(),
+            body: Body {
+                text: body,
+                shortened: None,
+            },
+            metadata,
+            upholds: vec![],
+            draft: false,
+            stale_against: None,
+        }
+    }
+
+    fn ok(status: u16, body: Value) -> Reply {
+        Reply::Response {
+            status,
+            headers: BTreeMap::new(),
+            body: body.to_string(),
+        }
+    }
+
+    fn pr(number: u64, state: &str, merged: bool, body: &str) -> Value {
+        json!({"number": number, "state": state, "merged_at": if merged { json!("2026-05-01T00:00:00Z") } else { Value::Null },
+               "html_url": format!("https://github.com/kahn-hq/kahn/pull/{number}"), "body": body,
+               "head": {"ref": format!("petrova/propose-fix/{}", &KEY[..8])}})
+    }
+
+    /// Drives the machine through scripted replies; returns (requests as "METHOD path", result).
+    fn drive(replies: Vec<Reply>) -> (Vec<String>, ApplyResult) {
+        let mut m = ApplyMachine::new(
+            &proposal(),
+            &entry(),
+            RetryPolicy {
+                max_attempts: 3,
+                base_delay_ms: 10,
+                max_delay_ms: 100,
+            },
+        );
+        let mut step = m.start();
+        let mut log = Vec::new();
+        let mut replies = replies.into_iter();
+        loop {
+            match step {
+                Step::Done { result } => return (log, result),
+                Step::Send { request, .. } => {
+                    log.push(format!(
+                        "{} {}",
+                        request.method,
+                        request.path.split('?').next().unwrap_or("")
+                    ));
+                    let reply = replies
+                        .next()
+                        .unwrap_or_else(|| panic!("no scripted reply for {}", request.path));
+                    step = m.on_reply(&reply, 0);
+                }
+            }
+        }
+    }
+
+    fn outcome(result: &ApplyResult) -> Option<(Outcome, Option<u64>)> {
+        match result {
+            ApplyResult::Finished { outcome, pr, .. } => {
+                Some((*outcome, pr.as_ref().map(|p| p.number)))
+            }
+            _ => None,
+        }
+    }
+
+    fn fresh_replies() -> Vec<Reply> {
+        vec![
+            ok(200, json!([])),
+            ok(200, json!({"object": {"sha": "base"}})),
+            ok(200, json!({"tree": {"sha": "basetree"}})),
+            ok(201, json!({"sha": "tree1"})),
+            ok(201, json!({"sha": "commit1"})),
+            ok(201, json!({"ref": "refs/heads/x"})),
+            ok(
+                201,
+                json!({"number": 1234, "html_url": "https://github.com/kahn-hq/kahn/pull/1234"}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn fresh_apply_takes_seven_requests() {
+        let (log, result) = drive(fresh_replies());
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1234))));
+        assert_eq!(
+            log,
+            vec![
+                "GET /repos/kahn-hq/kahn/pulls",
+                "GET /repos/kahn-hq/kahn/git/ref/heads/main",
+                "GET /repos/kahn-hq/kahn/git/commits/base",
+                "POST /repos/kahn-hq/kahn/git/trees",
+                "POST /repos/kahn-hq/kahn/git/commits",
+                "POST /repos/kahn-hq/kahn/git/refs",
+                "POST /repos/kahn-hq/kahn/pulls",
+            ]
+        );
+    }
+
+    #[test]
+    fn rerun_outcomes_take_one_request() {
+        let body = proposal().body.text;
+        let check = |pulls: Value, expected: Outcome| {
+            let (log, result) = drive(vec![ok(200, pulls)]);
+            assert_eq!(log.len(), 1);
+            assert_eq!(outcome(&result).map(|o| o.0), Some(expected));
+        };
+        check(
+            json!([pr(7, "open", false, &body)]),
+            Outcome::SkippedIdempotent,
+        );
+        check(
+            json!([pr(7, "closed", false, &body)]),
+            Outcome::SkippedRejected,
+        );
+        check(
+            json!([pr(7, "closed", true, &body)]),
+            Outcome::SkippedMerged,
+        );
+        check(
+            json!([pr(7, "closed", false, &body), pr(8, "open", false, &body)]),
+            Outcome::SkippedIdempotent,
+        );
+        check(
+            json!([pr(7, "open", false, &body.replace(KEY, &"b".repeat(64)))]),
+            Outcome::Conflict,
+        );
+        check(
+            json!([pr(7, "open", false, "hand-written body")]),
+            Outcome::Conflict,
+        );
+    }
+
+    #[test]
+    fn pull_created_but_answered_502_ends_applied() {
+        let mut replies = fresh_replies();
+        replies.pop();
+        replies.push(ok(502, json!({"message": "Bad Gateway"})));
+        replies.push(ok(422, json!({"message": "Validation Failed", "errors": [{"message": "A pull request already exists for kahn-hq:petrova/propose-fix/4f8c3e21."}]})));
+        replies.push(ok(
+            200,
+            json!([pr(1234, "open", false, &proposal().body.text)]),
+        ));
+        let (_, result) = drive(replies);
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1234))));
+    }
+
+    #[test]
+    fn concurrent_run_meeting_existing_pull_is_idempotent() {
+        let mut replies = fresh_replies();
+        replies.pop();
+        replies.push(ok(422, json!({"message": "Validation Failed", "errors": [{"message": "A pull request already exists for kahn-hq:x."}]})));
+        replies.push(ok(
+            200,
+            json!([pr(1234, "open", false, &proposal().body.text)]),
+        ));
+        let (_, result) = drive(replies);
+        assert_eq!(
+            outcome(&result),
+            Some((Outcome::SkippedIdempotent, Some(1234)))
+        );
+    }
+
+    #[test]
+    fn existing_branch_with_our_tree_is_finished() {
+        let mut replies = fresh_replies()[..5].to_vec();
+        replies.push(ok(422, json!({"message": "Reference already exists"})));
+        replies.push(ok(200, json!({"object": {"sha": "tip"}})));
+        replies.push(ok(200, json!({"message": format!("t\n\n{KEY_TRAILER}: {KEY}\n"), "tree": {"sha": "tree1"}, "parents": [{"sha": "base"}]})));
+        replies.push(ok(201, json!({"number": 1235, "html_url": "u"})));
+        let (log, result) = drive(replies);
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1235))));
+        assert_eq!(log.len(), 9);
+    }
+
+    #[test]
+    fn existing_branch_on_older_base_is_compared_on_its_parent() {
+        let mut replies = fresh_replies()[..5].to_vec();
+        replies.push(ok(422, json!({"message": "Reference already exists"})));
+        replies.push(ok(200, json!({"object": {"sha": "tip"}})));
+        replies.push(ok(200, json!({"message": format!("t\n\n{KEY_TRAILER}: {KEY}\n"), "tree": {"sha": "oldtree"}, "parents": [{"sha": "oldbase"}]})));
+        replies.push(ok(200, json!({"tree": {"sha": "oldbasetree"}})));
+        replies.push(ok(201, json!({"sha": "oldtree"})));
+        replies.push(ok(201, json!({"number": 1236, "html_url": "u"})));
+        let (_, result) = drive(replies);
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1236))));
+    }
+
+    #[test]
+    fn foreign_branch_is_a_conflict() {
+        let mut replies = fresh_replies()[..5].to_vec();
+        replies.push(ok(422, json!({"message": "Reference already exists"})));
+        replies.push(ok(200, json!({"object": {"sha": "tip"}})));
+        replies.push(ok(
+            200,
+            json!({"message": "human commit", "tree": {"sha": "t"}, "parents": [{"sha": "base"}]}),
+        ));
+        let (log, result) = drive(replies);
+        assert_eq!(outcome(&result).map(|o| o.0), Some(Outcome::Conflict));
+        assert!(
+            !log.iter()
+                .any(|l| l.ends_with("/pulls") && l.starts_with("POST")),
+            "{log:?}"
+        );
+    }
+
+    #[test]
+    fn transient_failures_are_retried_then_give_up() {
+        let limited = Reply::Response {
+            status: 403,
+            headers: BTreeMap::from([("retry-after".to_owned(), "0".to_owned())]),
+            body: "{\"message\":\"secondary rate limit\"}".into(),
+        };
+        let mut replies = vec![
+            Reply::Transport {
+                message: "reset".into(),
+            },
+            limited,
+        ];
+        replies.extend(fresh_replies());
+        let (log, result) = drive(replies);
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1234))));
+        assert_eq!(log.len(), 9);
+        let (_, result) = drive(vec![
+            ok(500, json!({})),
+            ok(502, json!({})),
+            ok(503, json!({})),
+        ]);
+        assert!(
+            matches!(result, ApplyResult::GithubFailed { .. }),
+            "{result:?}"
+        );
+        assert_eq!(result.exit_code(), 4);
+    }
+
+    #[test]
+    fn bad_token_and_missing_branch_are_configuration() {
+        let (_, result) = drive(vec![ok(401, json!({"message": "Bad credentials"}))]);
+        assert_eq!(result.exit_code(), 3);
+        let (_, result) = drive(vec![
+            ok(200, json!([])),
+            ok(404, json!({"message": "Not Found"})),
+        ]);
+        assert_eq!(result.exit_code(), 3);
+    }
+
+    #[test]
+    fn rate_limit_delay_honours_headers_with_a_cap() {
+        let headers = BTreeMap::from([
+            ("x-ratelimit-remaining".to_owned(), "0".to_owned()),
+            ("x-ratelimit-reset".to_owned(), "1000".to_owned()),
+        ]);
+        let mut m = ApplyMachine::new(
+            &proposal(),
+            &entry(),
+            RetryPolicy {
+                max_attempts: 3,
+                base_delay_ms: 10,
+                max_delay_ms: 5_000,
+            },
+        );
+        m.start();
+        match m.on_reply(
+            &Reply::Response {
+                status: 403,
+                headers,
+                body: String::new(),
+            },
+            998,
+        ) {
+            Step::Send { delay_ms, .. } => assert_eq!(delay_ms, 3_000),
+            other => panic!("{other:?}"),
+        }
+        let headers = BTreeMap::from([("retry-after".to_owned(), "3600".to_owned())]);
+        match m.on_reply(
+            &Reply::Response {
+                status: 429,
+                headers,
+                body: String::new(),
+            },
+            0,
+        ) {
+            Step::Send { delay_ms, .. } => assert_eq!(delay_ms, 5_000),
+            other => panic!("{other:?}"),
+        }
+    }
+}
