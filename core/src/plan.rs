@@ -130,7 +130,10 @@ pub fn schema() -> Value {
 
 /// The schema as `petrova schema` prints it: pretty JSON with a final newline.
 pub fn schema_pretty() -> String {
-    let mut s = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    // Going through the canonical form keeps keys sorted even if a dependency
+    // turned on serde_json's `preserve_order`.
+    let sorted: Value = serde_json::from_str(&to_canonical(&schema())).unwrap_or(Value::Null);
+    let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -496,5 +499,15 @@ mod tests {
         let fp = schema_fingerprint();
         assert_eq!(fp.len(), 12);
         assert_eq!(fp, schema_fingerprint());
+    }
+}
+
+#[cfg(test)]
+mod committed_schema {
+    /// Guards the published schema: regenerate with
+    /// `cargo run -p petrova-cli -- schema > schema/plan.schema.json` and review the diff.
+    #[test]
+    fn committed_schema_matches_the_types() {
+        assert_eq!(include_str!("../../schema/plan.schema.json"), super::schema_pretty(), "schema/plan.schema.json is out of date");
     }
 }
