@@ -8,7 +8,6 @@ mod github;
 
 use checkout::{git_head, FsCheckout};
 use clap::{Args, Parser, Subcommand};
-use petrova_core::apply::ApplyResult;
 use petrova_core::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use petrova_core::docs::ScanLimits;
 use petrova_core::error::ConfigError;
@@ -382,28 +381,20 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
         (Ok(proposal), None) => {
             ProposeOutput::from_proposal(proposal, propose::Outcome::DryRun, None)
         }
-        (Ok(proposal), Some(config)) => match github::apply(&config, proposal, entry)? {
-            ApplyResult::Finished {
-                outcome,
-                pr,
-                detail,
-            } => {
-                let mut out = ProposeOutput::from_proposal(proposal, outcome, pr);
-                if let Some(detail) = detail {
-                    out.problems.push(petrova_core::Diagnostic::at_pointer(
-                        petrova_core::Code::ApplyConflict,
-                        "",
-                        detail,
-                    ));
+        (Ok(proposal), Some(config)) => {
+            let result = github::apply(&config, proposal, entry)?;
+            let report = petrova_core::request::apply_report(proposal, &result);
+            match (report.output, report.exit_code, report.error) {
+                (Some(output), code, error) => {
+                    if code != 0 {
+                        failure = Some(Failure::Refused(error.unwrap_or_default()));
+                    }
+                    output
                 }
-                if outcome == propose::Outcome::Conflict {
-                    failure = Some(Failure::Refused("conflict: nothing was touched".to_owned()));
-                }
-                out
+                (None, 3, error) => return Err(Failure::Config(error.unwrap_or_default())),
+                (None, _, error) => return Err(Failure::Github(error.unwrap_or_default())),
             }
-            ApplyResult::Configuration { message } => return Err(Failure::Config(message)),
-            ApplyResult::GithubFailed { message } => return Err(Failure::Github(message)),
-        },
+        }
         (Err(problems), _) => ProposeOutput::refused(problems.clone()),
     };
     let mut stdout = std::io::stdout().lock();

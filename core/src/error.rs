@@ -277,8 +277,8 @@ impl Diagnostic {
         match (&self.path, self.line, &self.pointer) {
             (Some(path), Some(line), _) => Some(format!("{path}:{line}")),
             (Some(path), None, _) => Some(path.clone()),
-            (None, _, Some(pointer)) => Some(pointer.clone()),
-            (None, _, None) => None,
+            (None, _, Some(pointer)) if !pointer.is_empty() => Some(pointer.clone()),
+            (None, _, _) => None,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod plan;
 pub mod propose;
 pub mod registry;
+pub mod request;
 pub mod source;
 pub mod validate;
 pub mod yaml;

@@ -508,6 +508,10 @@ mod committed_schema {
     /// `cargo run -p petrova-cli -- schema > schema/plan.schema.json` and review the diff.
     #[test]
     fn committed_schema_matches_the_types() {
-        assert_eq!(include_str!("../../schema/plan.schema.json"), super::schema_pretty(), "schema/plan.schema.json is out of date");
+        assert_eq!(
+            include_str!("../../schema/plan.schema.json"),
+            super::schema_pretty(),
+            "schema/plan.schema.json is out of date"
+        );
     }
 }

@@ -1,0 +1,153 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/**
+ * One run of the apply protocol; the caller executes each request with `fetch`.
+ */
+export class ApplyRun {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Feeds a reply (`{"kind":"response","status","headers","body"}` or
+     * `{"kind":"transport","message"}`) and returns the next step.
+     */
+    reply(reply_json: string, now_epoch_s: number): string;
+    /**
+     * The final report (`output`, `exit_code`, `error`) once the protocol is done.
+     */
+    report(): string;
+    /**
+     * The first step as JSON: `{"step":"send","delay_ms","request"}` or `{"step":"done","result"}`.
+     */
+    start(): string;
+}
+
+/**
+ * A validated (or refused) proposal.
+ */
+export class PreparedProposal {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * `::error …` workflow commands for the problems, as a JSON array of strings.
+     */
+    annotations(plan_file: string): string;
+    /**
+     * Starts the apply protocol; `policy_json` is a retry policy or `null` for the defaults.
+     */
+    apply(policy_json: string): ApplyRun;
+    /**
+     * The dry-run (or refusal) output as JSON.
+     */
+    dryRunJson(): string;
+    /**
+     * The dry-run (or refusal) output as the CLI prints it.
+     */
+    dryRunText(): string;
+    /**
+     * Whether the plan passed validation.
+     */
+    readonly ok: boolean;
+}
+
+/**
+ * `diagnose` over a JS checkout; returns the `--json` object.
+ */
+export function diagnose(request_json: string, checkout: any): string;
+
+/**
+ * `diagnose` over files given as a JSON object `{path: text}`.
+ */
+export function diagnoseFiles(request_json: string, files_json: string): string;
+
+/**
+ * The human summary of a diagnosis (`diagnose` without `--json`).
+ */
+export function diagnosisSummary(output_json: string): string;
+
+/**
+ * The plan JSON Schema, pretty-printed.
+ */
+export function planSchema(): string;
+
+/**
+ * Validates a plan against a JS checkout and a JS diagnosis store.
+ */
+export function prepare(request_json: string, checkout: any, load_diagnosis: Function): PreparedProposal;
+
+/**
+ * Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
+ */
+export function prepareFiles(request_json: string, files_json: string, diagnoses_json: string): PreparedProposal;
+
+/**
+ * The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
+ */
+export function renderOutputText(output_json: string): string;
+
+/**
+ * The schema fingerprint.
+ */
+export function schemaFingerprint(): string;
+
+/**
+ * The core version.
+ */
+export function version(): string;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_applyrun_free: (a: number, b: number) => void;
+    readonly __wbg_preparedproposal_free: (a: number, b: number) => void;
+    readonly applyrun_reply: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly applyrun_report: (a: number) => [number, number, number, number];
+    readonly applyrun_start: (a: number) => [number, number];
+    readonly diagnose: (a: number, b: number, c: any) => [number, number, number, number];
+    readonly diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly diagnosisSummary: (a: number, b: number) => [number, number, number, number];
+    readonly planSchema: () => [number, number];
+    readonly prepare: (a: number, b: number, c: any, d: any) => [number, number, number];
+    readonly prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
+    readonly preparedproposal_apply: (a: number, b: number, c: number) => [number, number, number];
+    readonly preparedproposal_dryRunJson: (a: number) => [number, number];
+    readonly preparedproposal_dryRunText: (a: number) => [number, number];
+    readonly preparedproposal_ok: (a: number) => number;
+    readonly renderOutputText: (a: number, b: number) => [number, number, number, number];
+    readonly schemaFingerprint: () => [number, number];
+    readonly version: () => [number, number];
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,30 @@
+/* tslint:disable */
+/* eslint-disable */
+export const memory: WebAssembly.Memory;
+export const __wbg_applyrun_free: (a: number, b: number) => void;
+export const __wbg_preparedproposal_free: (a: number, b: number) => void;
+export const applyrun_reply: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+export const applyrun_report: (a: number) => [number, number, number, number];
+export const applyrun_start: (a: number) => [number, number];
+export const diagnose: (a: number, b: number, c: any) => [number, number, number, number];
+export const diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+export const diagnosisSummary: (a: number, b: number) => [number, number, number, number];
+export const planSchema: () => [number, number];
+export const prepare: (a: number, b: number, c: any, d: any) => [number, number, number];
+export const prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+export const preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
+export const preparedproposal_apply: (a: number, b: number, c: number) => [number, number, number];
+export const preparedproposal_dryRunJson: (a: number) => [number, number];
+export const preparedproposal_dryRunText: (a: number) => [number, number];
+export const preparedproposal_ok: (a: number) => number;
+export const renderOutputText: (a: number, b: number) => [number, number, number, number];
+export const schemaFingerprint: () => [number, number];
+export const version: () => [number, number];
+export const __wbindgen_malloc: (a: number, b: number) => number;
+export const __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+export const __wbindgen_free: (a: number, b: number, c: number) => void;
+export const __wbindgen_exn_store: (a: number) => void;
+export const __externref_table_alloc: () => number;
+export const __wbindgen_externrefs: WebAssembly.Table;
+export const __externref_table_dealloc: (a: number) => void;
+export const __wbindgen_start: () => void;

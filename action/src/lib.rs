@@ -1,0 +1,364 @@
+//! The wasm binding of `petrova-core`. Every export deserializes its input,
+//! calls core, and serializes the result; errors cross as JS `Error`s carrying
+//! core's `code`, `pointer` and `exitCode`. No decision is made here.
+#![allow(clippy::needless_pass_by_value)]
+
+use js_sys::{Array, Function, Reflect, Uint8Array};
+use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
+use petrova_core::propose::Proposal;
+use petrova_core::registry::RepoEntry;
+use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest, RequestError};
+use petrova_core::source::{Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError};
+use petrova_core::validate::{DiagnosisStore, MemoryStore};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+fn js_error(message: &str, code: &str, pointer: Option<&str>, exit_code: u8) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let _ = Reflect::set(&error, &"code".into(), &code.into());
+    if let Some(pointer) = pointer {
+        let _ = Reflect::set(&error, &"pointer".into(), &pointer.into());
+    }
+    let _ = Reflect::set(&error, &"exitCode".into(), &JsValue::from(exit_code));
+    error.into()
+}
+
+fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, JsValue> {
+    serde_json::from_str(json)
+        .map_err(|e| js_error(&format!("invalid {what}: {e}"), "binding_input", None, 2))
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn request_error(e: RequestError) -> JsValue {
+    let mut message = e.diagnostic.to_string();
+    if let Some(hint) = &e.hint {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    js_error(
+        &message,
+        e.diagnostic.code.as_str(),
+        e.diagnostic.pointer.as_deref(),
+        e.exit_code,
+    )
+}
+
+/// The core version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The plan JSON Schema, pretty-printed.
+#[wasm_bindgen(js_name = planSchema)]
+pub fn plan_schema() -> String {
+    petrova_core::plan::schema_pretty()
+}
+
+/// The schema fingerprint.
+#[wasm_bindgen(js_name = schemaFingerprint)]
+pub fn schema_fingerprint() -> String {
+    petrova_core::plan::schema_fingerprint()
+}
+
+/// A checkout served by JS callbacks: `{ list(dir), read(path), kind(path) }`.
+struct JsCheckout {
+    list: Function,
+    read: Function,
+    kind: Function,
+    this: JsValue,
+}
+
+impl JsCheckout {
+    fn new(obj: &JsValue) -> Result<Self, JsValue> {
+        let get = |name: &str| -> Result<Function, JsValue> {
+            Reflect::get(obj, &name.into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .ok_or_else(|| {
+                    js_error(
+                        &format!("checkout object lacks a `{name}` function"),
+                        "binding_input",
+                        None,
+                        2,
+                    )
+                })
+        };
+        Ok(JsCheckout {
+            list: get("list")?,
+            read: get("read")?,
+            kind: get("kind")?,
+            this: obj.clone(),
+        })
+    }
+
+    fn call(&self, f: &Function, path: &str) -> Result<JsValue, SourceError> {
+        f.call1(&self.this, &JsValue::from_str(path))
+            .map_err(|e| SourceError {
+                path: path.to_owned(),
+                message: e
+                    .as_string()
+                    .or_else(|| js_sys::Error::from(e).message().as_string())
+                    .unwrap_or_else(|| "read failed".to_owned()),
+            })
+    }
+}
+
+fn parse_kind(s: &str) -> EntryKind {
+    match s {
+        "file" => EntryKind::File,
+        "dir" => EntryKind::Dir,
+        "symlink" => EntryKind::Symlink,
+        _ => EntryKind::Other,
+    }
+}
+
+impl Checkout for JsCheckout {
+    fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError> {
+        let value = self.call(&self.list, dir)?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        let entries = Array::from(&value)
+            .iter()
+            .filter_map(|item| {
+                let name = Reflect::get(&item, &"name".into()).ok()?.as_string()?;
+                let kind = Reflect::get(&item, &"kind".into()).ok()?.as_string()?;
+                Some(DirEntry {
+                    name,
+                    kind: parse_kind(&kind),
+                })
+            })
+            .collect();
+        Ok(Some(entries))
+    }
+
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
+        let value = self.call(&self.read, path)?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(Uint8Array::new(&value).to_vec()))
+    }
+
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError> {
+        let value = self.call(&self.kind, path)?;
+        Ok(value.as_string().map(|k| parse_kind(&k)))
+    }
+}
+
+/// A diagnosis store served by a JS callback `load(id) -> Uint8Array | null`.
+struct JsStore {
+    load: Function,
+}
+
+impl DiagnosisStore for JsStore {
+    fn load(&self, id: &str) -> Option<Vec<u8>> {
+        let value = self
+            .load
+            .call1(&JsValue::NULL, &JsValue::from_str(id))
+            .ok()?;
+        if value.is_null() || value.is_undefined() {
+            None
+        } else if let Some(s) = value.as_string() {
+            Some(s.into_bytes())
+        } else {
+            Some(Uint8Array::new(&value).to_vec())
+        }
+    }
+}
+
+fn memory_checkout(files_json: &str) -> Result<MemoryCheckout, JsValue> {
+    let files: BTreeMap<String, String> = from_json("files", files_json)?;
+    let mut checkout = MemoryCheckout::new();
+    for (path, contents) in files {
+        checkout.insert_file(&path, contents);
+    }
+    Ok(checkout)
+}
+
+/// `diagnose` over a JS checkout; returns the `--json` object.
+#[wasm_bindgen]
+pub fn diagnose(request_json: &str, checkout: &JsValue) -> Result<String, JsValue> {
+    let req: DiagnoseRequest = from_json("diagnose request", request_json)?;
+    let checkout = JsCheckout::new(checkout)?;
+    request::diagnose(&req, &checkout)
+        .map(|out| to_json(&out))
+        .map_err(request_error)
+}
+
+/// `diagnose` over files given as a JSON object `{path: text}`.
+#[wasm_bindgen(js_name = diagnoseFiles)]
+pub fn diagnose_files(request_json: &str, files_json: &str) -> Result<String, JsValue> {
+    let req: DiagnoseRequest = from_json("diagnose request", request_json)?;
+    request::diagnose(&req, &memory_checkout(files_json)?)
+        .map(|out| to_json(&out))
+        .map_err(request_error)
+}
+
+/// The human summary of a diagnosis (`diagnose` without `--json`).
+#[wasm_bindgen(js_name = diagnosisSummary)]
+pub fn diagnosis_summary(output_json: &str) -> Result<String, JsValue> {
+    let output: petrova_core::diagnosis::DiagnoseOutput = from_json("diagnosis", output_json)?;
+    Ok(petrova_core::diagnosis::render_summary(&output))
+}
+
+/// The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
+#[wasm_bindgen(js_name = renderOutputText)]
+pub fn render_output_text(output_json: &str) -> Result<String, JsValue> {
+    let output: petrova_core::propose::ProposeOutput = from_json("propose output", output_json)?;
+    Ok(output.render_text())
+}
+
+/// A validated (or refused) proposal.
+#[wasm_bindgen]
+pub struct PreparedProposal {
+    inner: Prepared,
+}
+
+#[wasm_bindgen]
+impl PreparedProposal {
+    /// Whether the plan passed validation.
+    #[wasm_bindgen(getter)]
+    pub fn ok(&self) -> bool {
+        self.inner.proposal.is_ok()
+    }
+
+    /// The dry-run (or refusal) output as JSON.
+    #[wasm_bindgen(js_name = dryRunJson)]
+    pub fn dry_run_json(&self) -> String {
+        to_json(&self.inner.dry_run_output())
+    }
+
+    /// The dry-run (or refusal) output as the CLI prints it.
+    #[wasm_bindgen(js_name = dryRunText)]
+    pub fn dry_run_text(&self) -> String {
+        self.inner.dry_run_output().render_text()
+    }
+
+    /// `::error …` workflow commands for the problems, as a JSON array of strings.
+    pub fn annotations(&self, plan_file: &str) -> String {
+        match &self.inner.proposal {
+            Ok(_) => "[]".to_owned(),
+            Err(problems) => to_json(&request::annotations(problems, plan_file)),
+        }
+    }
+
+    /// Starts the apply protocol; `policy_json` is a retry policy or `null` for the defaults.
+    pub fn apply(&self, policy_json: &str) -> Result<ApplyRun, JsValue> {
+        let policy: Option<RetryPolicy> = from_json("retry policy", policy_json)?;
+        match &self.inner.proposal {
+            Ok(proposal) => Ok(ApplyRun::new(
+                proposal.clone(),
+                &self.inner.entry,
+                policy.unwrap_or_default(),
+            )),
+            Err(_) => Err(js_error(
+                "a refused plan cannot be applied",
+                "refused",
+                None,
+                1,
+            )),
+        }
+    }
+}
+
+/// Validates a plan against a JS checkout and a JS diagnosis store.
+#[wasm_bindgen]
+pub fn prepare(
+    request_json: &str,
+    checkout: &JsValue,
+    load_diagnosis: Function,
+) -> Result<PreparedProposal, JsValue> {
+    let req: ProposeRequest = from_json("propose request", request_json)?;
+    let checkout = JsCheckout::new(checkout)?;
+    request::prepare(
+        &req,
+        &checkout,
+        &JsStore {
+            load: load_diagnosis,
+        },
+    )
+    .map(|inner| PreparedProposal { inner })
+    .map_err(request_error)
+}
+
+/// Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
+#[wasm_bindgen(js_name = prepareFiles)]
+pub fn prepare_files(
+    request_json: &str,
+    files_json: &str,
+    diagnoses_json: &str,
+) -> Result<PreparedProposal, JsValue> {
+    let req: ProposeRequest = from_json("propose request", request_json)?;
+    let diagnoses: BTreeMap<String, String> = from_json("diagnoses", diagnoses_json)?;
+    let store = MemoryStore(
+        diagnoses
+            .into_iter()
+            .map(|(k, v)| (k, v.into_bytes()))
+            .collect(),
+    );
+    request::prepare(&req, &memory_checkout(files_json)?, &store)
+        .map(|inner| PreparedProposal { inner })
+        .map_err(request_error)
+}
+
+/// One run of the apply protocol; the caller executes each request with `fetch`.
+#[wasm_bindgen]
+pub struct ApplyRun {
+    proposal: Proposal,
+    machine: ApplyMachine,
+    result: Option<ApplyResult>,
+}
+
+impl ApplyRun {
+    fn new(proposal: Proposal, entry: &RepoEntry, policy: RetryPolicy) -> Self {
+        let machine = ApplyMachine::new(&proposal, entry, policy);
+        ApplyRun {
+            proposal,
+            machine,
+            result: None,
+        }
+    }
+
+    fn record(&mut self, step: Step) -> String {
+        if let Step::Done { result } = &step {
+            self.result = Some(result.clone());
+        }
+        to_json(&step)
+    }
+}
+
+#[wasm_bindgen]
+impl ApplyRun {
+    /// The first step as JSON: `{"step":"send","delay_ms","request"}` or `{"step":"done","result"}`.
+    pub fn start(&mut self) -> String {
+        let step = self.machine.start();
+        self.record(step)
+    }
+
+    /// Feeds a reply (`{"kind":"response","status","headers","body"}` or
+    /// `{"kind":"transport","message"}`) and returns the next step.
+    pub fn reply(&mut self, reply_json: &str, now_epoch_s: f64) -> Result<String, JsValue> {
+        let reply: Reply = from_json("reply", reply_json)?;
+        let step = self.machine.on_reply(&reply, now_epoch_s.max(0.0) as u64);
+        Ok(self.record(step))
+    }
+
+    /// The final report (`output`, `exit_code`, `error`) once the protocol is done.
+    pub fn report(&self) -> Result<String, JsValue> {
+        match &self.result {
+            Some(result) => Ok(to_json(&request::apply_report(&self.proposal, result))),
+            None => Err(js_error(
+                "the apply protocol has not finished",
+                "not_finished",
+                None,
+                4,
+            )),
+        }
+    }
+}

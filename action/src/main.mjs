@@ -1,0 +1,253 @@
+// The petrova GitHub Action entry. It reads inputs and files, hands bytes to
+// the wasm build of petrova-core, executes the GitHub requests core asks for
+// with fetch, and writes outputs. Every decision is made in core.
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { initSync, diagnose, diagnosisSummary, prepare, renderOutputText } from '../dist/petrova.js';
+
+initSync({ module: readFileSync(new URL('../dist/petrova_bg.wasm', import.meta.url)) });
+
+const input = (name, fallback = '') => {
+  const value = process.env[`INPUT_${name.toUpperCase().replace(/[- ]/g, '_')}`];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+};
+
+function command(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function setOutput(name, value) {
+  const file = process.env.GITHUB_OUTPUT;
+  const text = `${name}=${String(value ?? '').replace(/\r?\n/g, ' ')}\n`;
+  if (file) appendFileSync(file, text);
+  else process.stdout.write(text);
+}
+
+function summary(markdown) {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+}
+
+function nowRfc3339() {
+  return process.env.PETROVA_NOW || new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A checkout on disk, served to core; symlinks are reported, never followed. */
+function fsCheckout(root) {
+  const kindOf = (stat) => (stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : 'other');
+  const resolve = (rel) => {
+    const segments = rel.split('/').filter((s) => s !== '');
+    let current = root;
+    for (let i = 0; i < segments.length; i += 1) {
+      if (segments[i] === '..' || segments[i] === '.') throw new Error(`${rel}: path leaves the checkout`);
+      current = path.join(current, segments[i]);
+      let stat;
+      try {
+        stat = lstatSync(current);
+      } catch (e) {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+        throw e;
+      }
+      if (stat.isSymbolicLink() && i + 1 < segments.length) throw new Error(`${segments.slice(0, i + 1).join('/')} is a symlink; not followed`);
+    }
+    return current;
+  };
+  return {
+    list(dir) {
+      const full = resolve(dir);
+      if (full === null) return null;
+      try {
+        return readdirSync(full, { withFileTypes: true }).map((d) => ({
+          name: d.name,
+          kind: d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other',
+        }));
+      } catch (e) {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+        throw e;
+      }
+    },
+    read(rel) {
+      const full = resolve(rel);
+      if (full === null) return null;
+      const stat = lstatSync(full);
+      if (stat.isSymbolicLink()) throw new Error(`${rel} is a symlink; not followed`);
+      if (!stat.isFile()) return null;
+      return new Uint8Array(readFileSync(full));
+    },
+    kind(rel) {
+      const full = resolve(rel);
+      return full === null ? null : kindOf(lstatSync(full));
+    },
+  };
+}
+
+/** The commit HEAD names, read from .git without running git. */
+function gitHead(root) {
+  try {
+    const head = readFileSync(path.join(root, '.git', 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40,64}$/.test(head) ? head : null;
+    const ref = head.slice(5);
+    const loose = path.join(root, '.git', ref);
+    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+    const packed = readFileSync(path.join(root, '.git', 'packed-refs'), 'utf8');
+    const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+    return line ? line.split(' ')[0] : null;
+  } catch {
+    return process.env.GITHUB_SHA || null;
+  }
+}
+
+function context() {
+  const workspace = path.resolve(input('workspace', process.env.GITHUB_WORKSPACE || '.'));
+  const registryPath = path.resolve(workspace, input('registry', 'petrova-registry.yaml'));
+  let registry;
+  try {
+    registry = { source: readFileSync(registryPath, 'utf8'), path: path.relative(workspace, registryPath) || registryPath };
+  } catch (e) {
+    throw Object.assign(new Error(`cannot read registry ${registryPath}: ${e.message}`), { exitCode: 3 });
+  }
+  const target = { slug: input('target') || null, repository: process.env.GITHUB_REPOSITORY || null };
+  const stateDir = process.env.PETROVA_STATE_DIR || path.join(process.env.RUNNER_TEMP || path.join(workspace, '.petrova'), 'petrova');
+  return { workspace, registry, target, stateDir };
+}
+
+function runDiagnose(ctx) {
+  const since = input('since');
+  if (!since) throw Object.assign(new Error('input `since` is required for diagnose'), { exitCode: 2 });
+  const request = { registry: ctx.registry, target: ctx.target, since, until: input('until') || null, scanned_at: nowRfc3339(), head: gitHead(ctx.workspace) };
+  const json = diagnose(JSON.stringify(request), fsCheckout(ctx.workspace));
+  const output = JSON.parse(json);
+  const dir = path.join(ctx.stateDir, 'diagnoses');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${output.result.diagnosis_id}.json`), `${json}\n`);
+  const text = diagnosisSummary(json);
+  process.stdout.write(text);
+  setOutput('outcome', 'diagnosed');
+  setOutput('diagnosis-id', output.result.diagnosis_id);
+  summary(`### petrova diagnose\n\n\`\`\`\n${text}\`\`\`\n`);
+  return 0;
+}
+
+async function send(request, api, token, timeoutMs) {
+  try {
+    const response = await fetch(`${api.replace(/\/$/, '')}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'petrova-action',
+        ...(request.body == null ? {} : { 'content-type': 'application/json' }),
+      },
+      body: request.body == null ? undefined : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const headers = {};
+    response.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    return { kind: 'response', status: response.status, headers, body: await response.text() };
+  } catch (e) {
+    const message = String(e?.cause?.message || e?.message || e).split(token).join('***');
+    return { kind: 'transport', message };
+  }
+}
+
+async function runPropose(ctx) {
+  const planPath = path.resolve(ctx.workspace, input('input'));
+  const apply = input('apply', 'false') === 'true';
+  const token = input('token', process.env.PETROVA_GITHUB_TOKEN || process.env.GITHUB_TOKEN || '');
+  if (token) command(`::add-mask::${token}`);
+  if (apply && !token) throw Object.assign(new Error('apply needs a GitHub token (input `token`)'), { exitCode: 3 });
+  let plan;
+  try {
+    plan = readFileSync(planPath, 'utf8');
+  } catch (e) {
+    throw Object.assign(new Error(`cannot read input ${planPath}: ${e.message}`), { exitCode: 2 });
+  }
+  const request = {
+    registry: ctx.registry,
+    target: ctx.target,
+    plan,
+    actor: input('actor'),
+    triggered_by_kind: input('triggered-by-kind'),
+    triggered_by_ref: input('triggered-by-ref'),
+    allow_stale: input('allow-stale', 'false') === 'true',
+    now: nowRfc3339(),
+  };
+  const storeDir = path.join(ctx.stateDir, 'diagnoses');
+  const load = (id) => {
+    try {
+      return new Uint8Array(readFileSync(path.join(storeDir, `${id}.json`)));
+    } catch {
+      return null;
+    }
+  };
+  const prepared = prepare(JSON.stringify(request), fsCheckout(ctx.workspace), load);
+  const relPlan = path.relative(ctx.workspace, planPath);
+  if (!prepared.ok) {
+    for (const line of JSON.parse(prepared.annotations(relPlan))) command(line);
+    process.stdout.write(prepared.dryRunText());
+    setOutput('outcome', 'refused');
+    summary(`### petrova propose_fix: refused\n\n\`\`\`\n${prepared.dryRunText()}\`\`\`\n`);
+    return 1;
+  }
+  let output = JSON.parse(prepared.dryRunJson());
+  let exitCode = 0;
+  let error = null;
+  if (apply) {
+    const api = process.env.PETROVA_GITHUB_API_URL || process.env.GITHUB_API_URL || 'https://api.github.com';
+    const policy = process.env.PETROVA_RETRY_BASE_MS
+      ? { max_attempts: Number(process.env.PETROVA_RETRY_ATTEMPTS || 4), base_delay_ms: Number(process.env.PETROVA_RETRY_BASE_MS), max_delay_ms: Number(process.env.PETROVA_RETRY_MAX_MS || 60000) }
+      : null;
+    const timeoutMs = Number(process.env.PETROVA_HTTP_TIMEOUT_MS || 30000);
+    const run = prepared.apply(JSON.stringify(policy));
+    let step = JSON.parse(run.start());
+    while (step.step === 'send') {
+      if (step.delay_ms > 0) await new Promise((r) => setTimeout(r, step.delay_ms));
+      const reply = await send(step.request, api, token, timeoutMs);
+      step = JSON.parse(run.reply(JSON.stringify(reply), Date.now() / 1000));
+    }
+    const report = JSON.parse(run.report());
+    exitCode = report.exit_code;
+    error = report.error;
+    if (!report.output) throw Object.assign(new Error(error), { exitCode });
+    output = report.output;
+  }
+  const text = renderText(output);
+  process.stdout.write(text);
+  setOutput('outcome', output.outcome);
+  setOutput('idempotency-key', output.idempotency_key);
+  setOutput('branch', output.branch);
+  setOutput('pr-number', output.pr ? output.pr.number : '');
+  setOutput('pr-url', output.pr ? output.pr.url : '');
+  setOutput('upholds', output.upholds.join(','));
+  summary(`### petrova propose_fix: ${output.outcome}\n\n\`\`\`\n${text}\`\`\`\n\n${output.body}`);
+  if (error) command(`::error title=petrova ${output.outcome}::${error.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+  return exitCode;
+}
+
+const renderText = (output) => renderOutputText(JSON.stringify(output));
+
+async function main() {
+  const ctx = context();
+  switch (input('command')) {
+    case 'diagnose':
+      return runDiagnose(ctx);
+    case 'propose_fix':
+    case 'propose-fix':
+      return runPropose(ctx);
+    default:
+      throw Object.assign(new Error(`input \`command\` must be diagnose or propose_fix, not \`${input('command')}\``), { exitCode: 2 });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    command(`::error title=petrova::${String(e.message).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+    process.exitCode = typeof e.exitCode === 'number' ? e.exitCode : 1;
+  },
+);
