@@ -83,6 +83,21 @@ export function prepare(request_json: string, checkout: any, load_diagnosis: Fun
 export function prepareFiles(request_json: string, files_json: string, diagnoses_json: string): PreparedProposal;
 
 /**
+ * The browser preview: problems, key, branch, upholds, changes, body and its HTML.
+ */
+export function preview(request_json: string): string;
+
+/**
+ * The idempotency key, short key and branch of a plan for a repository slug.
+ */
+export function proposalKey(target_repo: string, plan_json: string): string;
+
+/**
+ * A body's HTML as the preview shows it (raw HTML escaped, comments dropped).
+ */
+export function renderHtml(markdown: string): string;
+
+/**
  * The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
  */
 export function renderOutputText(output_json: string): string;
@@ -117,6 +132,9 @@ export interface InitOutput {
     readonly preparedproposal_dryRunJson: (a: number) => [number, number];
     readonly preparedproposal_dryRunText: (a: number) => [number, number];
     readonly preparedproposal_ok: (a: number) => number;
+    readonly preview: (a: number, b: number) => [number, number, number, number];
+    readonly proposalKey: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly renderHtml: (a: number, b: number) => [number, number];
     readonly renderOutputText: (a: number, b: number) => [number, number, number, number];
     readonly schemaFingerprint: () => [number, number];
     readonly version: () => [number, number];

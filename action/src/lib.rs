@@ -214,6 +214,40 @@ pub fn render_output_text(output_json: &str) -> Result<String, JsValue> {
     Ok(output.render_text())
 }
 
+/// The browser preview: problems, key, branch, upholds, changes, body and its HTML.
+#[wasm_bindgen]
+pub fn preview(request_json: &str) -> Result<String, JsValue> {
+    let req: petrova_core::preview::PreviewRequest = from_json("preview request", request_json)?;
+    Ok(to_json(&petrova_core::preview::preview(&req)))
+}
+
+/// A body's HTML as the preview shows it (raw HTML escaped, comments dropped).
+#[wasm_bindgen(js_name = renderHtml)]
+pub fn render_html(markdown: &str) -> String {
+    petrova_core::body::to_html(markdown)
+}
+
+/// The idempotency key, short key and branch of a plan for a repository slug.
+#[wasm_bindgen(js_name = proposalKey)]
+pub fn proposal_key(target_repo: &str, plan_json: &str) -> Result<String, JsValue> {
+    let limit = petrova_core::validate::PlanLimits::default().max_plan_bytes;
+    match petrova_core::plan::parse(plan_json.as_bytes(), limit) {
+        Ok(plan) => Ok(to_json(&petrova_core::key::proposal_key(
+            target_repo,
+            &plan,
+        ))),
+        Err(problems) => {
+            let first = &problems[0];
+            Err(js_error(
+                &first.to_string(),
+                first.code.as_str(),
+                first.pointer.as_deref(),
+                1,
+            ))
+        }
+    }
+}
+
 /// A validated (or refused) proposal.
 #[wasm_bindgen]
 pub struct PreparedProposal {

@@ -96,6 +96,9 @@ struct ProposeArgs {
     /// Open the pull request on GitHub (needs PETROVA_GITHUB_TOKEN or GITHUB_TOKEN).
     #[arg(long)]
     apply: bool,
+    /// With `render`: print the body as HTML (as the browser preview shows it).
+    #[arg(long)]
+    html: bool,
 }
 
 #[derive(Args)]
@@ -403,7 +406,15 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
         let _ = writeln!(stdout, "{json}");
     } else if body_only {
         if let Ok(proposal) = &prepared {
-            let _ = write!(stdout, "{}", proposal.body.text);
+            if args.html {
+                let _ = write!(
+                    stdout,
+                    "{}",
+                    petrova_core::body::to_html(&proposal.body.text)
+                );
+            } else {
+                let _ = write!(stdout, "{}", proposal.body.text);
+            }
         }
     } else {
         let _ = write!(stdout, "{}", output.render_text());

@@ -501,3 +501,24 @@ fn ends_cleanly(text: &str) -> bool {
     }
     false
 }
+
+/// Renders a body to HTML as GitHub would show it (tables, task lists,
+/// strikethrough), with every piece of raw HTML shown as text: comments are
+/// dropped (GitHub hides them) and anything else is escaped, so plan text can
+/// never become markup or script.
+pub fn to_html(markdown: &str) -> String {
+    let events =
+        Parser::new_ext(markdown, crate::markdown::options()).filter_map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if html.trim_start().starts_with("<!--") && html.trim_end().ends_with("-->") {
+                    None
+                } else {
+                    Some(Event::Text(html))
+                }
+            }
+            other => Some(other),
+        });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}

@@ -19,6 +19,7 @@ pub mod guard;
 pub mod key;
 pub mod markdown;
 pub mod plan;
+pub mod preview;
 pub mod propose;
 pub mod registry;
 pub mod request;

@@ -175,7 +175,7 @@ fn blank(s: &str) -> bool {
     s.trim().is_empty()
 }
 
-fn check_text_fields(plan: &Plan, problems: &mut Vec<Diagnostic>) {
+pub(crate) fn check_text_fields(plan: &Plan, problems: &mut Vec<Diagnostic>) {
     if blank(&plan.title) {
         problems.push(Diagnostic::at_pointer(
             Code::TitleEmpty,
