@@ -63,6 +63,11 @@ export function diagnose(request_json: string, checkout: any): string;
 export function diagnoseFiles(request_json: string, files_json: string): string;
 
 /**
+ * Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
+ */
+export function diagnosisCachePaths(target_repo: string, id: string): string;
+
+/**
  * The human summary of a diagnosis (`diagnose` without `--json`).
  */
 export function diagnosisSummary(output_json: string): string;
@@ -123,6 +128,7 @@ export interface InitOutput {
     readonly applyrun_start: (a: number) => [number, number];
     readonly diagnose: (a: number, b: number, c: any) => [number, number, number, number];
     readonly diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly diagnosisCachePaths: (a: number, b: number, c: number, d: number) => [number, number];
     readonly diagnosisSummary: (a: number, b: number) => [number, number, number, number];
     readonly planSchema: () => [number, number];
     readonly prepare: (a: number, b: number, c: any, d: any) => [number, number, number];

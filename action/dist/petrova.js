@@ -249,6 +249,36 @@ export function diagnoseFiles(request_json, files_json) {
 }
 
 /**
+ * Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
+ * @param {string} target_repo
+ * @param {string} id
+ * @returns {string}
+ */
+export function diagnosisCachePaths(target_repo, id) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(target_repo, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.diagnosisCachePaths(ptr0, len0, ptr1, len1);
+        deferred3_0 = ret[0];
+        deferred3_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+
+/**
  * The human summary of a diagnosis (`diagnose` without `--json`).
  * @param {string} output_json
  * @returns {string}

@@ -137,12 +137,14 @@ impl Checkout for JsCheckout {
         Ok(Some(entries))
     }
 
-    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
+    fn read(&self, path: &str) -> Result<Option<std::borrow::Cow<'_, [u8]>>, SourceError> {
         let value = self.call(&self.read, path)?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
-        Ok(Some(Uint8Array::new(&value).to_vec()))
+        Ok(Some(std::borrow::Cow::Owned(
+            Uint8Array::new(&value).to_vec(),
+        )))
     }
 
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError> {
@@ -151,16 +153,16 @@ impl Checkout for JsCheckout {
     }
 }
 
-/// A diagnosis store served by a JS callback `load(id) -> Uint8Array | null`.
+/// A diagnosis store served by a JS callback `load(relativePath) -> Uint8Array | null`.
 struct JsStore {
     load: Function,
 }
 
 impl DiagnosisStore for JsStore {
-    fn load(&self, id: &str) -> Option<Vec<u8>> {
+    fn read(&self, relative_path: &str) -> Option<Vec<u8>> {
         let value = self
             .load
-            .call1(&JsValue::NULL, &JsValue::from_str(id))
+            .call1(&JsValue::NULL, &JsValue::from_str(relative_path))
             .ok()?;
         if value.is_null() || value.is_undefined() {
             None
@@ -198,6 +200,12 @@ pub fn diagnose_files(request_json: &str, files_json: &str) -> Result<String, Js
     request::diagnose(&req, &memory_checkout(files_json)?)
         .map(|out| to_json(&out))
         .map_err(request_error)
+}
+
+/// Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
+#[wasm_bindgen(js_name = diagnosisCachePaths)]
+pub fn diagnosis_cache_paths(target_repo: &str, id: &str) -> String {
+    to_json(&petrova_core::diagnosis::cache_paths(target_repo, id))
 }
 
 /// The human summary of a diagnosis (`diagnose` without `--json`).
@@ -330,12 +338,7 @@ pub fn prepare_files(
 ) -> Result<PreparedProposal, JsValue> {
     let req: ProposeRequest = from_json("propose request", request_json)?;
     let diagnoses: BTreeMap<String, String> = from_json("diagnoses", diagnoses_json)?;
-    let store = MemoryStore(
-        diagnoses
-            .into_iter()
-            .map(|(k, v)| (k, v.into_bytes()))
-            .collect(),
-    );
+    let store = MemoryStore::from_outputs(diagnoses.into_values().map(String::into_bytes));
     request::prepare(&req, &memory_checkout(files_json)?, &store)
         .map(|inner| PreparedProposal { inner })
         .map_err(request_error)

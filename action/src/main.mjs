@@ -3,7 +3,7 @@
 // with fetch, and writes outputs. Every decision is made in core.
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { initSync, diagnose, diagnosisSummary, prepare, renderOutputText } from '../dist/petrova.js';
+import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, renderOutputText } from '../dist/petrova.js';
 
 initSync({ module: readFileSync(new URL('../dist/petrova_bg.wasm', import.meta.url)) });
 
@@ -117,9 +117,11 @@ function runDiagnose(ctx) {
   const request = { registry: ctx.registry, target: ctx.target, since, until: input('until') || null, scanned_at: nowRfc3339(), head: gitHead(ctx.workspace) };
   const json = diagnose(JSON.stringify(request), fsCheckout(ctx.workspace));
   const output = JSON.parse(json);
-  const dir = path.join(ctx.stateDir, 'diagnoses');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${output.result.diagnosis_id}.json`), `${json}\n`);
+  for (const rel of JSON.parse(diagnosisCachePaths(output.target_repo, output.result.diagnosis_id))) {
+    const file = path.join(ctx.stateDir, 'diagnoses', rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${json}\n`);
+  }
   const text = diagnosisSummary(json);
   process.stdout.write(text);
   setOutput('outcome', 'diagnosed');
@@ -176,9 +178,10 @@ async function runPropose(ctx) {
     now: nowRfc3339(),
   };
   const storeDir = path.join(ctx.stateDir, 'diagnoses');
-  const load = (id) => {
+  // Core asks for cache paths it built from a registry slug and a checked id.
+  const load = (rel) => {
     try {
-      return new Uint8Array(readFileSync(path.join(storeDir, `${id}.json`)));
+      return new Uint8Array(readFileSync(path.join(storeDir, rel)));
     } catch {
       return null;
     }

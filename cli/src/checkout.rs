@@ -1,6 +1,7 @@
 //! The filesystem side of [`Checkout`]: listings and bytes from a checkout folder.
 
 use petrova_core::source::{Checkout, DirEntry, EntryKind, SourceError};
+use std::borrow::Cow;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ pub struct FsCheckout {
 }
 
 impl FsCheckout {
+    /// A checkout rooted at `root`.
     pub fn new(root: PathBuf) -> Self {
         FsCheckout { root }
     }
@@ -88,7 +90,7 @@ impl Checkout for FsCheckout {
         Ok(Some(out))
     }
 
-    fn read(&self, rel: &str) -> Result<Option<Vec<u8>>, SourceError> {
+    fn read(&self, rel: &str) -> Result<Option<Cow<'_, [u8]>>, SourceError> {
         let Some(path) = self.resolve(rel)? else {
             return Ok(None);
         };
@@ -100,7 +102,7 @@ impl Checkout for FsCheckout {
             return Ok(None);
         }
         fs::read(&path)
-            .map(Some)
+            .map(|b| Some(Cow::Owned(b)))
             .map_err(|e| err(rel, &e.to_string()))
     }
 

@@ -3,11 +3,9 @@
 //! It makes no decisions of its own.
 #![allow(clippy::print_stdout)]
 
-mod checkout;
-mod github;
-
-use checkout::{git_head, FsCheckout};
 use clap::{Args, Parser, Subcommand};
+use petrova_cli::checkout::{git_head, FsCheckout};
+use petrova_cli::{github, Failure};
 use petrova_core::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use petrova_core::docs::ScanLimits;
 use petrova_core::error::ConfigError;
@@ -130,26 +128,12 @@ enum RegistryCommand {
     Check,
 }
 
-/// How a command failed, and the exit code that says so.
-pub(crate) enum Failure {
-    /// Exit 1: the input was understood and refused.
-    Refused(String),
-    /// Exit 2: the command line was wrong.
-    Usage(String),
-    /// Exit 3: registry, checkout or token problem.
-    Config(String),
-    /// Exit 4: GitHub failed after retries.
-    Github(String),
-}
-
-impl From<ConfigError> for Failure {
-    fn from(e: ConfigError) -> Self {
-        let mut msg = e.diagnostic.to_string();
-        if let Some(hint) = e.hint {
-            msg.push_str(&format!("\n  hint: {hint}"));
-        }
-        Failure::Config(msg)
+fn config_failure(e: ConfigError) -> Failure {
+    let mut msg = e.diagnostic.to_string();
+    if let Some(hint) = e.hint {
+        msg.push_str(&format!("\n  hint: {hint}"));
     }
+    Failure::Config(msg)
 }
 
 struct Context {
@@ -177,7 +161,7 @@ impl Context {
                 "cannot read registry {shown}: {e}\n  hint: pass --registry PATH, set PETROVA_REGISTRY, or put registry.yaml in the workspace (--workspace / PETROVA_WORKSPACE)"
             ))
         })?;
-        Ok(registry::parse(&src, &shown)?)
+        registry::parse(&src, &shown).map_err(config_failure)
     }
 
     fn checkout_dir(&self, entry: &registry::RepoEntry) -> Result<PathBuf, Failure> {
@@ -230,14 +214,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let (code, msg) = match failure {
-                Failure::Refused(m) => (1, m),
-                Failure::Usage(m) => (2, m),
-                Failure::Config(m) => (3, m),
-                Failure::Github(m) => (4, m),
-            };
-            eprintln!("error: {msg}");
-            ExitCode::from(code)
+            eprintln!("error: {}", failure.message());
+            ExitCode::from(failure.exit_code())
         }
     }
 }
@@ -245,7 +223,9 @@ fn main() -> ExitCode {
 fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
     let window = Window::parse(&args.since, args.until.as_deref()).map_err(Failure::Usage)?;
     let registry = ctx.registry()?;
-    let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
+    let entry = registry
+        .require(&args.slug, &ctx.registry_path.display().to_string())
+        .map_err(config_failure)?;
     let dir = ctx.checkout_dir(entry)?;
     let input = ScanInput {
         window,
@@ -274,10 +254,18 @@ fn write_cache(ctx: &Context, output: &DiagnoseOutput) -> Result<PathBuf, Failur
         Failure::Config(format!("cannot write the diagnosis cache in {}: {e}\n  hint: set PETROVA_STATE_DIR to a writable folder", dir.display()))
     };
     fs::create_dir_all(&dir).map_err(fail)?;
-    let path = dir.join(format!("{}.json", output.result.diagnosis_id));
     let json = serde_json::to_string_pretty(output).map_err(|e| Failure::Config(e.to_string()))?;
-    write_atomic(&path, format!("{json}\n").as_bytes()).map_err(fail)?;
-    Ok(path)
+    let mut written = Vec::new();
+    for rel in diagnosis::cache_paths(&output.target_repo, &output.result.diagnosis_id) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(fail)?;
+        }
+        write_atomic(&path, format!("{json}\n").as_bytes()).map_err(fail)?;
+        written.push(path);
+    }
+    // The documented location, `<id>.json`, is the one to show.
+    Ok(written.pop().unwrap_or(dir))
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -334,9 +322,9 @@ fn registry_check(ctx: &Context) -> Result<(), Failure> {
 struct FsStore(PathBuf);
 
 impl DiagnosisStore for FsStore {
-    fn load(&self, id: &str) -> Option<Vec<u8>> {
-        // Ids are checked by core before lookup, so `id` cannot name another folder.
-        fs::read(self.0.join("diagnoses").join(format!("{id}.json"))).ok()
+    fn read(&self, relative_path: &str) -> Option<Vec<u8>> {
+        // Core builds these paths from a registry slug and a checked id, so they stay inside the folder.
+        fs::read(self.0.join("diagnoses").join(relative_path)).ok()
     }
 }
 
@@ -361,7 +349,9 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
     };
     let plan_bytes = read_input(&args.input)?;
     let registry = ctx.registry()?;
-    let entry = registry.require(&args.slug, &ctx.registry_path.display().to_string())?;
+    let entry = registry
+        .require(&args.slug, &ctx.registry_path.display().to_string())
+        .map_err(config_failure)?;
     let profile = registry.profile_of(entry);
     let dir = ctx.checkout_dir(entry)?;
     let now = now()?;

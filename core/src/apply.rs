@@ -263,7 +263,7 @@ impl ApplyMachine {
                 if creating_pull {
                     self.pull_post_ambiguous = true;
                 }
-                return self.retry(format!("no response ({message})"), None);
+                return self.retry(&format!("no response ({message})"), None);
             }
             Reply::Response {
                 status,
@@ -276,11 +276,11 @@ impl ApplyMachine {
             if creating_pull {
                 self.pull_post_ambiguous = true;
             }
-            return self.retry(format!("HTTP {status}{}", github_message(&json)), None);
+            return self.retry(&format!("HTTP {status}{}", github_message(&json)), None);
         }
         if status == 429 || (status == 403 && is_rate_limited(headers)) {
             let delay = rate_limit_delay(headers, now_epoch_s);
-            return self.retry(format!("rate limited (HTTP {status})"), delay);
+            return self.retry(&format!("rate limited (HTTP {status})"), delay);
         }
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
@@ -555,7 +555,7 @@ impl ApplyMachine {
         }
     }
 
-    fn retry(&mut self, why: String, delay_ms: Option<u64>) -> Step {
+    fn retry(&mut self, why: &str, delay_ms: Option<u64>) -> Step {
         self.attempt += 1;
         if self.attempt >= self.policy.max_attempts {
             let what = self.describe_state();
@@ -796,6 +796,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::needless_pass_by_value)] // Scripts read better with owned `json!` values.
     fn ok(status: u16, body: Value) -> Reply {
         Reply::Response {
             status,

@@ -91,15 +91,13 @@ pub fn parse_metadata(body: &str) -> Result<Metadata, MetadataError> {
     let mut yaml_text = String::new();
     for event in Parser::new_ext(body, crate::markdown::options()) {
         match event {
-            Event::Html(html) | Event::InlineHtml(html) if !marker_seen => {
-                if is_marker(&html) {
-                    marker_seen = true;
-                }
+            Event::Html(html) | Event::InlineHtml(html) if !marker_seen && is_marker(&html) => {
+                marker_seen = true;
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if marker_seen => {
-                if info.split_whitespace().next() == Some("yaml") {
-                    in_yaml = true;
-                }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if marker_seen && info.split_whitespace().next() == Some("yaml") =>
+            {
+                in_yaml = true;
             }
             Event::Text(text) if in_yaml => yaml_text.push_str(&text),
             Event::End(TagEnd::CodeBlock) if in_yaml => {
@@ -183,6 +181,7 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
     }
     let rationale_len = input.plan.rationale.chars().count();
     for (item_chars, list_entries) in [
+        (None, None),
         (Some(300), None),
         (Some(300), Some(20)),
         (Some(120), Some(5)),
@@ -203,7 +202,7 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
             let note = notice(
                 rationale_len,
                 allowance.min(rationale_len),
-                list_entries.is_some() || item_chars.is_some(),
+                abridges(input, item_chars, list_entries),
             );
             let text = render_budget(input, budget, Some(&note));
             let len = text.chars().count();
@@ -217,7 +216,7 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
         }
     }
     // Last resort: keep the head (metadata first) and cut the tail.
-    let note = "the body was cut at GitHub's limit".to_owned();
+    let note = format!("cut at GitHub's {GITHUB_BODY_LIMIT}-character limit");
     let text = render_budget(
         input,
         Budget {
@@ -232,6 +231,39 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
         text: format!("{cut}…\n"),
         shortened: Some(note),
     }
+}
+
+/// Whether these budgets shorten any list entry or list.
+fn abridges(input: &BodyInput<'_>, item_chars: Option<usize>, list_entries: Option<usize>) -> bool {
+    let plan = input.plan;
+    let long = |s: &str| {
+        item_chars.is_some_and(|max| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .count()
+                > max
+        })
+    };
+    let items_cut = plan.mr_grounding.iter().any(|g| long(&g.claim))
+        || plan.test_plan.iter().any(|t| long(t))
+        || plan
+            .proposed_changes
+            .iter()
+            .any(|c| c.edit_rationale.as_deref().is_some_and(long))
+        || input.upholds.iter().any(|r| long(&r.statement));
+    let lists_cut = list_entries.is_some_and(|max| {
+        [
+            plan.mr_grounding.len(),
+            plan.test_plan.len(),
+            plan.proposed_changes.len(),
+            input.upholds.len(),
+        ]
+        .iter()
+        .any(|&n| n > max)
+    });
+    items_cut || lists_cut
 }
 
 fn notice(full: usize, kept: usize, lists: bool) -> String {
@@ -442,7 +474,14 @@ pub fn code_span(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-const SENTINEL: &str = "petrova-sentinel-3b9c1f";
+/// A paragraph word that does not occur in `text`, so text cannot fake it.
+fn sentinel_for(text: &str) -> String {
+    let mut sentinel = String::from("petrova-sentinel-3b9c1f");
+    while text.contains(&sentinel) {
+        sentinel.push('x');
+    }
+    sentinel
+}
 
 /// Plan markdown (the rationale) made safe to embed: raw HTML is escaped so it
 /// shows as text, and if the text would still swallow what follows it (an
@@ -482,7 +521,8 @@ fn escape_html(text: &str) -> String {
 
 /// Whether a paragraph placed after `text` stays a top-level paragraph.
 fn ends_cleanly(text: &str) -> bool {
-    let probe = format!("{}\n\n{SENTINEL}\n", text.trim_end());
+    let sentinel = sentinel_for(text);
+    let probe = format!("{}\n\n{sentinel}\n", text.trim_end());
     let mut depth = 0usize;
     let mut at_paragraph_start = false;
     for event in Parser::new_ext(&probe, crate::markdown::options()) {
@@ -494,7 +534,7 @@ fn ends_cleanly(text: &str) -> bool {
             }
             Event::End(TagEnd::Paragraph) => at_paragraph_start = false,
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(t) if at_paragraph_start && t.as_ref() == SENTINEL => return true,
+            Event::Text(t) if at_paragraph_start && t.as_ref() == sentinel => return true,
             Event::Html(_) | Event::InlineHtml(_) => return false,
             _ => at_paragraph_start = false,
         }

@@ -4,7 +4,7 @@
 //! findings dated in the window, the meta-rules and the guards. Its id hashes
 //! that view (not the commit), so the same documents and window give the same id.
 
-use crate::canonical::{sha256_hex, to_canonical};
+use crate::canonical::{sha256_hex, value_to_canonical};
 use crate::date::Date;
 use crate::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
 use crate::error::{Code, Diagnostic};
@@ -207,7 +207,7 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         if !input.window.contains(date) {
             continue;
         }
-        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else {
+        let Some(facts) = read_facts(checkout, &path, limits, false, &mut warnings) else {
             continue;
         };
         decisions.push(Decision {
@@ -230,7 +230,7 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         if !input.window.contains(date) {
             continue;
         }
-        let Some(facts) = read_facts(checkout, &path, limits, &mut warnings) else {
+        let Some(facts) = read_facts(checkout, &path, limits, true, &mut warnings) else {
             continue;
         };
         let status = match facts.status {
@@ -361,8 +361,16 @@ pub fn diagnosis_id(diagnosis: &Diagnosis) -> String {
             map.remove(key);
         }
     }
-    let hex = sha256_hex(to_canonical(&value).as_bytes());
+    let hex = sha256_hex(value_to_canonical(&value).as_bytes());
     format!("diag-{}", &hex[..16])
+}
+
+/// Where a diagnosis is cached, relative to the cache folder, in lookup order:
+/// `<target_repo>/<id>.json` first, so that two repositories with identical
+/// governance docs (hence one id) never read each other's entry, then the
+/// documented `<id>.json`. Writers write both.
+pub fn cache_paths(target_repo: &str, id: &str) -> [String; 2] {
+    [format!("{target_repo}/{id}.json"), format!("{id}.json")]
 }
 
 /// Whether `s` has the form of a diagnosis id.
@@ -420,11 +428,12 @@ fn read_facts(
     checkout: &dyn Checkout,
     path: &str,
     limits: ScanLimits,
+    want_status: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<docs::DocFacts> {
     match checkout.read(path) {
         Ok(Some(bytes)) => {
-            let mut facts = docs::read_doc_facts(path, &bytes, limits);
+            let mut facts = docs::read_doc_facts(path, &bytes, limits, want_status);
             warnings.append(&mut facts.warnings);
             Some(facts)
         }

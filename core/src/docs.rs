@@ -166,9 +166,9 @@ pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
     };
     let base = RepoConfig::default();
     let config = RepoConfig {
-        decisions: clean_dir(raw.decisions.unwrap_or(base.decisions)),
-        findings: clean_dir(raw.findings.unwrap_or(base.findings)),
-        specs: clean_dir(raw.specs.unwrap_or(base.specs)),
+        decisions: clean_dir(raw.decisions.as_deref().unwrap_or(&base.decisions)),
+        findings: clean_dir(raw.findings.as_deref().unwrap_or(&base.findings)),
+        specs: clean_dir(raw.specs.as_deref().unwrap_or(&base.specs)),
         meta_rules: raw.meta_rules.unwrap_or(base.meta_rules),
         roadmap: raw.roadmap.unwrap_or(base.roadmap),
         guards: raw.guards,
@@ -197,7 +197,7 @@ pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
     }
 }
 
-fn clean_dir(s: String) -> String {
+fn clean_dir(s: &str) -> String {
     s.trim_end_matches('/').to_owned()
 }
 
@@ -277,7 +277,8 @@ impl Default for ScanLimits {
 }
 
 /// Reads a document's title, status and front matter from its bytes.
-pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts {
+/// `want_status`: look for a `Status:` line (findings); otherwise the status comes from front matter only.
+pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits, want_status: bool) -> DocFacts {
     let mut facts = DocFacts {
         digest: sha256_hex(bytes),
         ..DocFacts::default()
@@ -313,8 +314,21 @@ pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts 
         front_status = values.next().flatten();
         facts.supersedes = values.next().flatten();
     }
-    let blocks = markdown::blocks(split.body, split.body_line_offset);
-    facts.title = markdown::first_heading(&blocks).map(str::to_owned);
+    // Only the title (and, for findings, the status line) is needed: stop
+    // parsing as soon as both are known.
+    let mut status = None;
+    markdown::visit_blocks(split.body, split.body_line_offset, |_, block| {
+        match &block {
+            Block::Heading { text, .. } if facts.title.is_none() && !text.is_empty() => {
+                facts.title = Some(text.clone())
+            }
+            Block::Paragraph { .. } if want_status && status.is_none() => {
+                status = status_line(std::slice::from_ref(&block)).map(|(v, _)| v)
+            }
+            _ => {}
+        }
+        facts.title.is_none() || (want_status && status.is_none())
+    });
     if facts.title.is_none() {
         facts.warnings.push(Diagnostic::in_file(
             Code::DocNoTitle,
@@ -323,9 +337,7 @@ pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> DocFacts 
             "no heading to take the title from",
         ));
     }
-    facts.status = status_line(&blocks)
-        .map(|(value, _)| value)
-        .or(front_status.map(|s| s.trim().to_lowercase()));
+    facts.status = status.or(front_status.map(|s| s.trim().to_lowercase()));
     facts
 }
 
@@ -737,16 +749,17 @@ mod tests {
             "f.md",
             b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n",
             ScanLimits::default(),
+            true,
         );
         assert_eq!(facts.title.as_deref(), Some("Title"));
         assert_eq!(facts.status.as_deref(), Some("open"));
         assert_eq!(facts.supersedes.as_deref(), Some("a.md"));
-        let empty = read_doc_facts("e.md", b"", ScanLimits::default());
+        let empty = read_doc_facts("e.md", b"", ScanLimits::default(), true);
         assert_eq!(
             empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
             vec![Code::DocNoTitle]
         );
-        let big = read_doc_facts("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 });
+        let big = read_doc_facts("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 }, true);
         assert_eq!(big.warnings[0].code, Code::DocTooLarge);
     }
 

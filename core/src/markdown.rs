@@ -18,16 +18,21 @@ pub fn options() -> Options {
 
 /// A decoded text file, or why it could not be decoded.
 #[derive(Debug)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// The text, without a leading BOM. Invalid UTF-8 sequences are replaced by U+FFFD.
-    pub text: String,
+    pub text: std::borrow::Cow<'a, str>,
     /// A warning when the bytes were not valid UTF-8.
     pub warning: Option<Diagnostic>,
 }
 
 /// Decodes a document's bytes. Binary content (a NUL byte) is refused.
-pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, Diagnostic> {
+    // `contains` on bytes is memchr-fast; the position is only needed for the message.
+    if let Some(pos) = bytes
+        .contains(&0)
+        .then(|| bytes.iter().position(|&b| b == 0))
+        .flatten()
+    {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
         return Err(Diagnostic::in_file(
             Code::DocBinary,
@@ -39,14 +44,14 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
-            text: text.to_owned(),
+            text: std::borrow::Cow::Borrowed(text),
             warning: None,
         }),
         Err(err) => {
             let valid = err.valid_up_to();
             let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
             Ok(Decoded {
-                text: String::from_utf8_lossy(bytes).into_owned(),
+                text: String::from_utf8_lossy(bytes),
                 warning: Some(Diagnostic::in_file(
                     Code::DocNotUtf8,
                     path,
@@ -163,8 +168,10 @@ pub enum Block {
     Heading {
         /// 1–6.
         level: u8,
-        /// The heading's text (inline markup removed).
+        /// The heading's text (inline markup removed, raw inline HTML kept as written).
         text: String,
+        /// The text GitHub derives the anchor from: like `text` but without raw inline HTML.
+        anchor_text: String,
         /// 1-based line.
         line: usize,
     },
@@ -200,6 +207,8 @@ impl Block {
 struct Capture {
     kind: CaptureKind,
     text: String,
+    /// `text` without raw inline HTML (for heading anchors).
+    plain: String,
     start: usize,
     task: Option<bool>,
     done: bool,
@@ -216,37 +225,56 @@ enum CaptureKind {
 ///
 /// `line_offset` is added to every line (lines taken by front matter).
 pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
-    let lines = LineIndex::new(body);
     let mut out: Vec<(usize, Block)> = Vec::new();
+    visit_blocks(body, line_offset, |start, block| {
+        out.push((start, block));
+        true
+    });
+    // Items are finished after their nested items; restore document order.
+    out.sort_by_key(|(start, _)| *start);
+    out.into_iter().map(|(_, block)| block).collect()
+}
+
+/// Calls `visit(start_offset, block)` as each block ends, until it returns
+/// `false`. Headings and paragraphs arrive in document order; an item arrives
+/// after the items nested in it. Stopping early skips the inline parsing of
+/// the rest of the document, which is most of the cost of a title lookup.
+pub fn visit_blocks(body: &str, line_offset: usize, mut visit: impl FnMut(usize, Block) -> bool) {
+    let mut lines = LineCounter::new(body);
     let mut stack: Vec<Capture> = Vec::new();
     let mut item_depth = 0usize;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        match event {
+        let finished = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 stack.push(Capture {
                     kind: CaptureKind::Heading(heading_level(level)),
                     text: String::new(),
+                    plain: String::new(),
                     start: range.start,
                     task: None,
                     done: false,
                 });
+                None
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
                 stack.push(Capture {
                     kind: CaptureKind::Item,
                     text: String::new(),
+                    plain: String::new(),
                     start: range.start,
                     task: None,
                     done: false,
                 });
+                None
             }
             Event::Start(Tag::Paragraph) => {
                 if item_depth == 0 {
                     stack.push(Capture {
                         kind: CaptureKind::Paragraph,
                         text: String::new(),
+                        plain: String::new(),
                         start: range.start,
                         task: None,
                         done: false,
@@ -257,6 +285,7 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
                         top.done = true;
                     }
                 }
+                None
             }
             Event::Start(Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_) | Tag::Table(_)) => {
                 if let Some(top) = stack.last_mut() {
@@ -264,6 +293,7 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
                         top.done = true;
                     }
                 }
+                None
             }
             Event::TaskListMarker(checked) => {
                 if let Some(top) = stack.last_mut() {
@@ -271,83 +301,82 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
                         top.task = Some(checked);
                     }
                 }
+                None
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => append(&mut stack, &t),
+            Event::Text(t) | Event::Code(t) => {
+                append(&mut stack, &t, true);
+                None
+            }
+            Event::InlineHtml(t) => {
+                append(&mut stack, &t, false);
+                None
+            }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(top) = stack.last_mut() {
                     match top.kind {
-                        CaptureKind::Item | CaptureKind::Heading(_) => {
-                            if top.kind == CaptureKind::Item {
-                                top.done = true;
-                            } else {
-                                top.text.push(' ');
-                            }
+                        CaptureKind::Item => top.done = true,
+                        CaptureKind::Heading(_) => {
+                            top.text.push(' ');
+                            top.plain.push(' ');
                         }
                         CaptureKind::Paragraph => top.text.push('\n'),
                     }
                 }
+                None
             }
             Event::End(TagEnd::Heading(_)) => {
-                finish(&mut stack, &mut out, &lines, line_offset, |c| {
-                    matches!(c, CaptureKind::Heading(_))
-                })
+                take(&mut stack, |c| matches!(c, CaptureKind::Heading(_)))
             }
             Event::End(TagEnd::Item) => {
                 item_depth = item_depth.saturating_sub(1);
-                finish(&mut stack, &mut out, &lines, line_offset, |c| {
-                    *c == CaptureKind::Item
-                });
+                take(&mut stack, |c| *c == CaptureKind::Item)
             }
             Event::End(TagEnd::Paragraph) if item_depth == 0 => {
-                finish(&mut stack, &mut out, &lines, line_offset, |c| {
-                    *c == CaptureKind::Paragraph
-                });
+                take(&mut stack, |c| *c == CaptureKind::Paragraph)
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(capture) = finished {
+            let line = lines.line_of(capture.start) + line_offset;
+            let start = capture.start;
+            let block = match capture.kind {
+                CaptureKind::Heading(level) => Block::Heading {
+                    level,
+                    text: capture.text.trim().to_owned(),
+                    anchor_text: capture.plain.trim().to_owned(),
+                    line,
+                },
+                CaptureKind::Item => Block::Item {
+                    text: capture.text.trim().to_owned(),
+                    task: capture.task,
+                    line,
+                },
+                CaptureKind::Paragraph => Block::Paragraph {
+                    text: capture.text.trim().to_owned(),
+                    line,
+                },
+            };
+            if !visit(start, block) {
+                return;
+            }
         }
     }
-    // Items are finished after their nested items; restore document order.
-    out.sort_by_key(|(start, _)| *start);
-    out.into_iter().map(|(_, block)| block).collect()
 }
 
-fn append(stack: &mut [Capture], text: &str) {
+fn append(stack: &mut [Capture], text: &str, plain: bool) {
     if let Some(top) = stack.last_mut() {
         if !top.done {
             top.text.push_str(text);
+            if plain {
+                top.plain.push_str(text);
+            }
         }
     }
 }
 
-fn finish(
-    stack: &mut Vec<Capture>,
-    out: &mut Vec<(usize, Block)>,
-    lines: &LineIndex,
-    line_offset: usize,
-    is_kind: impl Fn(&CaptureKind) -> bool,
-) {
-    let Some(pos) = stack.iter().rposition(|c| is_kind(&c.kind)) else {
-        return;
-    };
-    let capture = stack.remove(pos);
-    let line = lines.line_of(capture.start) + line_offset;
-    let block = match capture.kind {
-        CaptureKind::Heading(level) => Block::Heading {
-            level,
-            text: capture.text.trim().to_owned(),
-            line,
-        },
-        CaptureKind::Item => Block::Item {
-            text: capture.text.trim().to_owned(),
-            task: capture.task,
-            line,
-        },
-        CaptureKind::Paragraph => Block::Paragraph {
-            text: capture.text.trim().to_owned(),
-            line,
-        },
-    };
-    out.push((capture.start, block));
+fn take(stack: &mut Vec<Capture>, is_kind: impl Fn(&CaptureKind) -> bool) -> Option<Capture> {
+    let pos = stack.iter().rposition(|c| is_kind(&c.kind))?;
+    Some(stack.remove(pos))
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -358,6 +387,38 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+/// Counts lines lazily, moving forward from the last offset asked about, so a
+/// scan that stops early never counts the newlines of the whole document.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
     }
 }
 
@@ -393,16 +454,24 @@ pub fn first_heading(blocks: &[Block]) -> Option<&str> {
     })
 }
 
-/// The anchor GitHub gives a heading: lower-cased, punctuation dropped, each space a `-`.
+/// The anchor GitHub gives a heading (github-slugger's rules): lower-cased;
+/// letters, marks, decimal and letter numbers, connector punctuation and `-`
+/// kept; each space a `-`; everything else dropped.
 pub fn github_slug(text: &str) -> String {
+    use unicode_properties::{
+        GeneralCategory as G, GeneralCategoryGroup as Group, UnicodeGeneralCategory as _,
+    };
     text.trim()
         .to_lowercase()
         .chars()
         .filter_map(|c| match c {
             ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c) => Some(c),
-            _ => None,
+            '-' => Some(c),
+            c => match (c.general_category_group(), c.general_category()) {
+                (Group::Letter | Group::Mark, _)
+                | (_, G::DecimalNumber | G::LetterNumber | G::ConnectorPunctuation) => Some(c),
+                _ => None,
+            },
         })
         .collect()
 }
@@ -413,10 +482,10 @@ pub fn anchors(blocks: &[Block]) -> Vec<String> {
     let mut counts = std::collections::HashMap::new();
     let mut out = Vec::new();
     for block in blocks {
-        let Block::Heading { text, .. } = block else {
+        let Block::Heading { anchor_text, .. } = block else {
             continue;
         };
-        let base = github_slug(text);
+        let base = github_slug(anchor_text);
         let mut candidate = base.clone();
         let count = counts.entry(base.clone()).or_insert(0usize);
         while seen.contains(&candidate) {
@@ -437,7 +506,9 @@ mod tests {
         blocks(md, 0)
             .into_iter()
             .filter_map(|b| match b {
-                Block::Heading { level, text, line } => Some((level, text, line)),
+                Block::Heading {
+                    level, text, line, ..
+                } => Some((level, text, line)),
                 _ => None,
             })
             .collect()

@@ -164,7 +164,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
                     ),
                 ));
             }
-            GroundingKind::Milestone if !d.milestones.open.iter().any(|m| *m == g.reference) => {
+            GroundingKind::Milestone if !d.milestones.open.contains(&g.reference) => {
                 out.problems.push(Diagnostic::at_pointer(
                     Code::GroundingUnknownMilestone,
                     at,

@@ -178,7 +178,7 @@ impl Actor {
 
     /// Whether `entry` lets this actor act on it.
     pub fn is_allowed_on(&self, entry: &RepoEntry) -> bool {
-        entry.fleets_allowed.iter().any(|f| *f == self.fleet)
+        entry.fleets_allowed.contains(&self.fleet)
     }
 }
 

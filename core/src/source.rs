@@ -4,6 +4,7 @@
 //! over Node's `fs`, tests over memory). Core decides which folders to list and
 //! which files to read, so the cost of a scan follows the window, not the history.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What a path names, without following symlinks.
@@ -43,8 +44,8 @@ pub struct SourceError {
 pub trait Checkout {
     /// Lists a directory; `Ok(None)` when it does not exist.
     fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError>;
-    /// Reads a file; `Ok(None)` when it does not exist.
-    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError>;
+    /// Reads a file; `Ok(None)` when it does not exist. In-memory sources lend their bytes.
+    fn read(&self, path: &str) -> Result<Option<Cow<'_, [u8]>>, SourceError>;
     /// The kind of `path` without following symlinks; `Ok(None)` when nothing is there.
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError>;
 }
@@ -134,9 +135,9 @@ impl Checkout for MemoryCheckout {
         ))
     }
 
-    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
+    fn read(&self, path: &str) -> Result<Option<Cow<'_, [u8]>>, SourceError> {
         match self.files.get(path) {
-            Some(MemoryEntry::File(bytes)) => Ok(Some(bytes.clone())),
+            Some(MemoryEntry::File(bytes)) => Ok(Some(Cow::Borrowed(bytes.as_slice()))),
             _ => Ok(None),
         }
     }

@@ -10,19 +10,44 @@ use crate::registry::{Actor, Profile, RepoEntry};
 use crate::source::{Checkout, EntryKind};
 use std::collections::BTreeMap;
 
-/// Where cached diagnoses come from (the CLI: `$PETROVA_STATE_DIR/diagnoses/<id>.json`).
+/// Where cached diagnoses come from: a folder (the CLI's
+/// `$PETROVA_STATE_DIR/diagnoses/`), read by the relative paths of
+/// [`diagnosis::cache_paths`].
 pub trait DiagnosisStore {
-    /// The cached diagnosis bytes for `id`, if any.
-    fn load(&self, id: &str) -> Option<Vec<u8>>;
+    /// The bytes at `relative_path` in the cache folder, if any.
+    fn read(&self, relative_path: &str) -> Option<Vec<u8>>;
 }
 
-/// A store holding diagnoses in memory (wasm, tests).
+/// Loads a cached diagnosis of `target_repo`, trying its paths in order.
+pub fn load_cached(store: &dyn DiagnosisStore, target_repo: &str, id: &str) -> Option<Vec<u8>> {
+    diagnosis::cache_paths(target_repo, id)
+        .iter()
+        .find_map(|path| store.read(path))
+}
+
+/// A store holding diagnoses in memory (wasm, tests), keyed by cache path.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore(pub BTreeMap<String, Vec<u8>>);
 
+impl MemoryStore {
+    /// A store holding these `diagnose --json` outputs at their cache paths.
+    /// Outputs that do not parse are skipped.
+    pub fn from_outputs<I: IntoIterator<Item = Vec<u8>>>(outputs: I) -> Self {
+        let mut store = MemoryStore::default();
+        for bytes in outputs {
+            if let Ok(out) = serde_json::from_slice::<DiagnoseOutput>(&bytes) {
+                for path in diagnosis::cache_paths(&out.target_repo, &out.result.diagnosis_id) {
+                    store.0.insert(path, bytes.clone());
+                }
+            }
+        }
+        store
+    }
+}
+
 impl DiagnosisStore for MemoryStore {
-    fn load(&self, id: &str) -> Option<Vec<u8>> {
-        self.0.get(id).cloned()
+    fn read(&self, relative_path: &str) -> Option<Vec<u8>> {
+        self.0.get(relative_path).cloned()
     }
 }
 
@@ -240,8 +265,7 @@ fn check_diagnosis(
         ));
         None
     } else {
-        match store
-            .load(id)
+        match load_cached(store, &input.entry.slug, id)
             .map(|bytes| serde_json::from_slice::<DiagnoseOutput>(&bytes))
         {
             None => {

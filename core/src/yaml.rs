@@ -42,6 +42,8 @@ pub fn plain_scalar_round_trips(s: &str) -> bool {
     matches!(from_str::<Value>(s), Ok(Value::String(ref back)) if back == s)
 }
 
+// Taken by value so that it can be passed to `map_err` directly.
+#[allow(clippy::needless_pass_by_value)]
 fn convert(err: serde_yaml::Error) -> YamlError {
     let location = err.location();
     let mut message = err.to_string();

@@ -2,7 +2,12 @@
 //! set of diagnose requests and at least 50 propose requests, each with the
 //! output the native build of core gives. `action/test/agreement.test.mjs`
 //! runs the same requests through the wasm build and demands identical bytes.
-#![allow(clippy::print_stdout, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::disallowed_methods,
+    clippy::type_complexity
+)]
 
 use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
 use petrova_core::source::MemoryCheckout;
@@ -19,7 +24,11 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else if let Ok(text) = fs::read_to_string(&path) {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, text);
         }
     }
@@ -37,10 +46,17 @@ fn checkout(files: &BTreeMap<String, String>) -> MemoryCheckout {
 fn reversed(value: &Value) -> String {
     match value {
         Value::Object(map) => {
-            let items: Vec<String> = map.iter().rev().map(|(k, v)| format!("{}: {}", Value::String(k.clone()), reversed(v))).collect();
+            let items: Vec<String> = map
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), reversed(v)))
+                .collect();
             format!("{{ {} }}", items.join(" , "))
         }
-        Value::Array(items) => format!("[{}]", items.iter().map(reversed).collect::<Vec<_>>().join(",\n ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(reversed).collect::<Vec<_>>().join(",\n ")
+        ),
         other => other.to_string(),
     }
 }
@@ -48,14 +64,30 @@ fn reversed(value: &Value) -> String {
 fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/workspace");
     let mut files = BTreeMap::new();
-    collect(&workspace.join("kahn-hq"), &workspace.join("kahn-hq"), &mut files);
-    let registry = RegistrySource { source: fs::read_to_string(workspace.join("registry.yaml")).unwrap(), path: "registry.yaml".into() };
-    let target = Target { slug: Some("kahn-hq".into()), repository: None };
+    collect(
+        &workspace.join("kahn-hq"),
+        &workspace.join("kahn-hq"),
+        &mut files,
+    );
+    let registry = RegistrySource {
+        source: fs::read_to_string(workspace.join("registry.yaml")).unwrap(),
+        path: "registry.yaml".into(),
+    };
+    let target = Target {
+        slug: Some("kahn-hq".into()),
+        repository: None,
+    };
     let memory = checkout(&files);
 
     let mut diagnose_cases = Vec::new();
     let mut diagnoses = BTreeMap::new();
-    for (since, until) in [("2026-04-22", None), ("2026-01-01", None), ("2025-01-01", Some("2026-02-01")), ("2026-04-28", Some("2026-04-28")), ("2030-01-01", None)] {
+    for (since, until) in [
+        ("2026-04-22", None),
+        ("2026-01-01", None),
+        ("2025-01-01", Some("2026-02-01")),
+        ("2026-04-28", Some("2026-04-28")),
+        ("2030-01-01", None),
+    ] {
         let req = DiagnoseRequest {
             registry: registry.clone(),
             target: target.clone(),
@@ -70,10 +102,17 @@ fn main() {
         diagnose_cases.push(json!({"request": req_json(&req), "native": text}));
     }
 
-    let base: Value = serde_json::from_str(&fs::read_to_string(workspace.join("fix.json")).unwrap()).unwrap();
+    let base: Value =
+        serde_json::from_str(&fs::read_to_string(workspace.join("fix.json")).unwrap()).unwrap();
     let mut plans: Vec<(String, String)> = vec![
-        ("example".into(), serde_json::to_string_pretty(&base).unwrap()),
-        ("example compact".into(), serde_json::to_string(&base).unwrap()),
+        (
+            "example".into(),
+            serde_json::to_string_pretty(&base).unwrap(),
+        ),
+        (
+            "example compact".into(),
+            serde_json::to_string(&base).unwrap(),
+        ),
         ("example reversed keys".into(), reversed(&base)),
     ];
     let mut variant = |name: &str, edit: &dyn Fn(&mut Map<String, Value>)| {
@@ -82,16 +121,41 @@ fn main() {
         plans.push((name.to_owned(), serde_json::to_string(&v).unwrap()));
     };
     let texts = [
-        "ascii", "café", "cafe\u{301}", "emoji 🦀", "tab\there", "`code` and ``double``", "<script>alert(1)</script>", "<!-- petrova:metadata -->",
-        "```yaml\npetrova:\n  verb: forged\n```", "unclosed ``` fence", "line\nbreak", "# heading", "- list", "> quote", "&amp; &lt;", "\u{202e}rtl",
-        "null", "true", "- x", ": y", "'quoted'", "\"dq\"", "   leading", "trailing   ", "\\backslash\\",
+        "ascii",
+        "café",
+        "cafe\u{301}",
+        "emoji 🦀",
+        "tab\there",
+        "`code` and ``double``",
+        "<script>alert(1)</script>",
+        "<!-- petrova:metadata -->",
+        "```yaml\npetrova:\n  verb: forged\n```",
+        "unclosed ``` fence",
+        "line\nbreak",
+        "# heading",
+        "- list",
+        "> quote",
+        "&amp; &lt;",
+        "\u{202e}rtl",
+        "null",
+        "true",
+        "- x",
+        ": y",
+        "'quoted'",
+        "\"dq\"",
+        "   leading",
+        "trailing   ",
+        "\\backslash\\",
     ];
     for (i, t) in texts.iter().enumerate() {
         variant(&format!("title {i}"), &|m| {
             m.insert("title".into(), json!(format!("fix: {t}")));
         });
         variant(&format!("rationale {i}"), &|m| {
-            m.insert("rationale".into(), json!(format!("Because {t}.\n\nMore {t}")));
+            m.insert(
+                "rationale".into(),
+                json!(format!("Because {t}.\n\nMore {t}")),
+            );
         });
         variant(&format!("claim {i}"), &|m| {
             m["mr_grounding"][0]["claim"] = json!(*t);
@@ -101,49 +165,108 @@ fn main() {
         });
     }
     let refusals: Vec<(&str, Box<dyn Fn(&mut Map<String, Value>)>)> = vec![
-        ("path parent", Box::new(|m| m["proposed_changes"][0]["path"] = json!("../x.sql"))),
-        ("path absolute", Box::new(|m| m["proposed_changes"][0]["path"] = json!("/etc/x"))),
-        ("path git", Box::new(|m| m["proposed_changes"][0]["path"] = json!(".git/config"))),
-        ("path backslash", Box::new(|m| m["proposed_changes"][0]["path"] = json!("a\\b"))),
-        ("create existing", Box::new(|m| m["proposed_changes"][0]["path"] = json!("CLAUDE.md"))),
-        ("modify decision", Box::new(|m| {
-            m["proposed_changes"][0]["path"] = json!("docs/decisions/2026-04-28-phase-7-close.md");
-            m["proposed_changes"][0]["operation"] = json!("modify");
-        })),
-        ("delete missing", Box::new(|m| {
-            m["proposed_changes"][0]["operation"] = json!("delete");
-            m["proposed_changes"][0].as_object_mut().unwrap().remove("contents");
-        })),
-        ("workflow", Box::new(|m| m["proposed_changes"][0]["path"] = json!(".github/workflows/ci.yml"))),
-        ("unknown rule", Box::new(|m| m["mr_grounding"][0]["ref"] = json!("MR-99"))),
-        ("missing anchor", Box::new(|m| m["mr_grounding"][2]["ref"] = json!("docs/spec/rls.md#nope"))),
-        ("missing finding", Box::new(|m| m["mr_grounding"][1]["ref"] = json!("docs/findings/x.md"))),
-        ("unknown diagnosis", Box::new(|m| m["diagnosis_id"] = json!("diag-0000000000000000"))),
-        ("bad diagnosis id", Box::new(|m| m["diagnosis_id"] = json!("nope"))),
-        ("empty everything", Box::new(|m| {
-            m["title"] = json!(" ");
-            m["rationale"] = json!("");
-            m["test_plan"] = json!([]);
-            m["mr_grounding"] = json!([]);
-        })),
-        ("unknown field", Box::new(|m| {
-            m.insert("extra".into(), json!(1));
-        })),
-        ("wrong types", Box::new(|m| {
-            m["title"] = json!(5);
-            m["proposed_changes"][0]["operation"] = json!("rename");
-        })),
+        (
+            "path parent",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!("../x.sql")),
+        ),
+        (
+            "path absolute",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!("/etc/x")),
+        ),
+        (
+            "path git",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!(".git/config")),
+        ),
+        (
+            "path backslash",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!("a\\b")),
+        ),
+        (
+            "create existing",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!("CLAUDE.md")),
+        ),
+        (
+            "modify decision",
+            Box::new(|m| {
+                m["proposed_changes"][0]["path"] =
+                    json!("docs/decisions/2026-04-28-phase-7-close.md");
+                m["proposed_changes"][0]["operation"] = json!("modify");
+            }),
+        ),
+        (
+            "delete missing",
+            Box::new(|m| {
+                m["proposed_changes"][0]["operation"] = json!("delete");
+                m["proposed_changes"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("contents");
+            }),
+        ),
+        (
+            "workflow",
+            Box::new(|m| m["proposed_changes"][0]["path"] = json!(".github/workflows/ci.yml")),
+        ),
+        (
+            "unknown rule",
+            Box::new(|m| m["mr_grounding"][0]["ref"] = json!("MR-99")),
+        ),
+        (
+            "missing anchor",
+            Box::new(|m| m["mr_grounding"][2]["ref"] = json!("docs/spec/rls.md#nope")),
+        ),
+        (
+            "missing finding",
+            Box::new(|m| m["mr_grounding"][1]["ref"] = json!("docs/findings/x.md")),
+        ),
+        (
+            "unknown diagnosis",
+            Box::new(|m| m["diagnosis_id"] = json!("diag-0000000000000000")),
+        ),
+        (
+            "bad diagnosis id",
+            Box::new(|m| m["diagnosis_id"] = json!("nope")),
+        ),
+        (
+            "empty everything",
+            Box::new(|m| {
+                m["title"] = json!(" ");
+                m["rationale"] = json!("");
+                m["test_plan"] = json!([]);
+                m["mr_grounding"] = json!([]);
+            }),
+        ),
+        (
+            "unknown field",
+            Box::new(|m| {
+                m.insert("extra".into(), json!(1));
+            }),
+        ),
+        (
+            "wrong types",
+            Box::new(|m| {
+                m["title"] = json!(5);
+                m["proposed_changes"][0]["operation"] = json!("rename");
+            }),
+        ),
     ];
     for (name, edit) in &refusals {
         variant(name, edit.as_ref());
     }
     plans.push(("syntax error".into(), "{\"title\": ".into()));
-    plans.push(("duplicate key".into(), "{\"title\":\"a\",\"title\":\"b\"}".into()));
+    plans.push((
+        "duplicate key".into(),
+        "{\"title\":\"a\",\"title\":\"b\"}".into(),
+    ));
 
     let mut propose_cases = Vec::new();
-    let store = MemoryStore(diagnoses.iter().map(|(k, v)| (k.clone(), v.clone().into_bytes())).collect());
+    let store = MemoryStore::from_outputs(diagnoses.values().map(|v| v.clone().into_bytes()));
     for (i, (name, plan)) in plans.iter().enumerate() {
-        let actor = if i % 17 == 16 { "fleet:intruder" } else { "fleet:kahn-implementer" };
+        let actor = if i % 17 == 16 {
+            "fleet:intruder"
+        } else {
+            "fleet:kahn-implementer"
+        };
         let req = ProposeRequest {
             registry: registry.clone(),
             target: target.clone(),
@@ -155,7 +278,12 @@ fn main() {
             now: "2026-04-29T14:32:18Z".into(),
         };
         let prepared = request::prepare(&req, &memory, &store).unwrap();
-        let problems = prepared.proposal.as_ref().err().cloned().unwrap_or_default();
+        let problems = prepared
+            .proposal
+            .as_ref()
+            .err()
+            .cloned()
+            .unwrap_or_default();
         propose_cases.push(json!({
             "name": name,
             "request": serde_json::to_value(&req).unwrap(),

@@ -1,0 +1,108 @@
+//! `cargo bench -p petrova-cli --bench diagnose`: diagnose on a synthetic
+//! 20,000-document governance repository, as ratios measured in one run.
+//!
+//! - diagnose with a 1-week window ÷ listing the doc folders (target ≤ 2)
+//! - diagnose over the full history ÷ a bare pulldown-cmark parse of the same bytes (target ≤ 1.25)
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use petrova_cli::checkout::FsCheckout;
+use petrova_core::diagnosis::{self, ScanInput, Window};
+use petrova_core::docs::ScanLimits;
+use petrova_core::source::{Checkout, MemoryCheckout};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn main() {
+    let docs: usize = std::env::var("PETROVA_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let root = std::env::var_os("PETROVA_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("petrova-bench-{docs}")));
+    if !root.join("docs/roadmap.md").exists() {
+        println!("generating {docs} documents in {}", root.display());
+        synthetic::generate(&root, docs, 7).unwrap();
+    }
+    let checkout = FsCheckout::new(root);
+    let scan = |since: &str, until: Option<&str>| ScanInput {
+        window: Window::parse(since, until).unwrap(),
+        scanned_at: "2026-04-29T00:00:00Z".into(),
+        head: None,
+        limits: ScanLimits::default(),
+    };
+
+    // 1. A one-week window against listing the two dated folders.
+    let week = scan("2026-04-22", Some("2026-04-28"));
+    let list = median(21, || {
+        black_box(checkout.list("docs/decisions").unwrap());
+        black_box(checkout.list("docs/findings").unwrap());
+    });
+    let diag_week = median(21, || {
+        black_box(diagnosis::diagnose(&checkout, &week));
+    });
+    let found = diagnosis::diagnose(&checkout, &week);
+    println!(
+        "diagnose 1-week window ({} decisions, {} findings): {:?}; listing the doc folders: {:?}; ratio {:.2} (target ≤ 2)",
+        found.decisions.len(),
+        found.findings.len(),
+        diag_week,
+        list,
+        diag_week.as_secs_f64() / list.as_secs_f64()
+    );
+
+    // 2. The full history against a bare pulldown-cmark parse of the same bytes, both in memory.
+    let mut memory = MemoryCheckout::new();
+    let mut all_bytes: Vec<Vec<u8>> = Vec::new();
+    for dir in ["docs/decisions", "docs/findings"] {
+        for entry in checkout.list(dir).unwrap().unwrap() {
+            let path = format!("{dir}/{}", entry.name);
+            let bytes = checkout.read(&path).unwrap().unwrap().into_owned();
+            memory.insert_file(&path, bytes.clone());
+            all_bytes.push(bytes);
+        }
+    }
+    for path in [".petrova.yml", "docs/meta-rules.md", "docs/roadmap.md"] {
+        let bytes = checkout.read(path).unwrap().unwrap().into_owned();
+        memory.insert_file(path, bytes.clone());
+        all_bytes.push(bytes);
+    }
+    let total: usize = all_bytes.iter().map(Vec::len).sum();
+    let full = scan("1900-01-01", None);
+    let parse = median(7, || {
+        for bytes in &all_bytes {
+            let text = std::str::from_utf8(bytes).unwrap();
+            for event in pulldown_cmark::Parser::new_ext(text, petrova_core::markdown::options()) {
+                black_box(event);
+            }
+        }
+    });
+    let diag_full = median(7, || {
+        black_box(diagnosis::diagnose(&memory, &full));
+    });
+    println!(
+        "diagnose full history ({} documents, {:.1} MiB): {:?}; bare pulldown-cmark parse: {:?}; ratio {:.2} (target ≤ 1.25)",
+        all_bytes.len(),
+        total as f64 / (1024.0 * 1024.0),
+        diag_full,
+        parse,
+        diag_full.as_secs_f64() / parse.as_secs_f64()
+    );
+}

@@ -1,0 +1,564 @@
+//! Golden pull-request bodies (SPEC §7) rendered through core's API, and the
+//! metadata block reading back exactly what went in — forged markers never win.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
+use petrova_core::body::{
+    self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
+};
+use petrova_core::diagnosis::Diagnosis;
+use petrova_core::docs::MetaRule;
+use petrova_core::plan::{self, Plan};
+use petrova_tests::{body_structure_problems, example_plan, Sandbox, SLUG};
+use serde_json::{json, Value};
+
+fn metadata() -> Metadata {
+    Metadata {
+        verb: "propose_fix".into(),
+        target_repo: "kahn-hq".into(),
+        idempotency_key: "4f8c3e21d97a0b6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d".into(),
+        schema_version: 1,
+        schema_fingerprint: "a8b3c4d5e6f7".into(),
+        actor: "fleet:kahn-implementer".into(),
+        triggered_by: TriggeredBy {
+            kind: "audit_fail".into(),
+            reference: "ci-run-12345".into(),
+        },
+        applied_at: "2026-04-29T14:32:18Z".into(),
+    }
+}
+
+fn diagnosis() -> Diagnosis {
+    serde_json::from_value(json!({
+        "diagnosis_id": "diag-a3f29c4b1e8d7602",
+        "scanned_at": "2026-04-29T14:30:00Z",
+        "head": null,
+        "window": {"since": "2026-04-22", "until": null},
+        "phase": {"current": "Phase-7", "status": "closed"},
+        "milestones": {"open": ["M7.8.2", "M8.1.1"]},
+        "decisions": [], "findings": [], "meta_rules": [],
+        "guards": ["MR-7", "MR-12"],
+        "sources": {"config": null, "meta_rules": null, "roadmap": null},
+        "warnings": []
+    }))
+    .expect("diagnosis")
+}
+
+fn upholds() -> Vec<MetaRule> {
+    vec![
+        MetaRule {
+            id: "MR-7".into(),
+            statement: "decision docs are dated, append-only".into(),
+        },
+        MetaRule {
+            id: "MR-12".into(),
+            statement: "CLAUDE.md is a projection, not a source".into(),
+        },
+    ]
+}
+
+fn plan_from(value: &Value) -> Plan {
+    plan::parse(&serde_json::to_vec(value).expect("json"), 1 << 26)
+        .expect("a structurally valid plan")
+}
+
+fn render(plan: &Plan, metadata: &Metadata, stale: Option<&str>) -> Body {
+    let diagnosis = diagnosis();
+    let upholds = upholds();
+    body::render(&BodyInput {
+        plan,
+        diagnosis: &diagnosis,
+        metadata,
+        upholds: &upholds,
+        stale_against: stale,
+    })
+}
+
+/// Every body: metadata reads back exactly, the structure holds, and
+/// rendering is deterministic.
+fn check(plan: &Plan, metadata: &Metadata) -> Body {
+    let body = render(plan, metadata, None);
+    assert_eq!(
+        parse_metadata(&body.text).as_ref(),
+        Ok(metadata),
+        "metadata round trip:\n{}",
+        body.text
+    );
+    let problems = body_structure_problems(&body.text);
+    assert!(problems.is_empty(), "{problems:#?}\n{}", body.text);
+    assert_eq!(
+        render(plan, metadata, None),
+        body,
+        "rendering is deterministic"
+    );
+    body
+}
+
+#[test]
+fn example_plan_body() {
+    let body = check(&plan_from(&example_plan()), &metadata());
+    assert_eq!(body.shortened, None);
+    insta::assert_snapshot!("body_example", body.text);
+}
+
+/// The body core renders is the one `petrova render` prints for the same inputs.
+#[test]
+fn render_command_prints_the_core_body() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sb = Sandbox::new(tmp.path());
+    let id = sb.diagnose("2026-04-22");
+    let mut plan_json = example_plan();
+    plan_json["diagnosis_id"] = json!(id);
+    let path = sb.write_plan("plan.json", &serde_json::to_vec(&plan_json).expect("json"));
+    let p = path.display().to_string();
+    let run = sb.petrova(&[
+        "render",
+        SLUG,
+        "--input",
+        &p,
+        "--actor",
+        "fleet:kahn-implementer",
+        "--triggered-by-kind",
+        "audit_fail",
+        "--triggered-by-ref",
+        "ci-run-12345",
+    ]);
+    run.expect_code(0);
+    let cached: Value = serde_json::from_slice(
+        &std::fs::read(sb.state.join("diagnoses").join(format!("{id}.json"))).expect("cache"),
+    )
+    .expect("json");
+    let diagnosis: Diagnosis = serde_json::from_value(cached["result"].clone()).expect("diagnosis");
+    let plan = plan_from(&plan_json);
+    let key = petrova_core::key::proposal_key(SLUG, &plan);
+    let metadata = Metadata {
+        idempotency_key: key.idempotency_key,
+        schema_fingerprint: plan::schema_fingerprint(),
+        applied_at: sb.now,
+        ..metadata()
+    };
+    let upholds = upholds();
+    let expected = body::render(&BodyInput {
+        plan: &plan,
+        diagnosis: &diagnosis,
+        metadata: &metadata,
+        upholds: &upholds,
+        stale_against: None,
+    });
+    assert_eq!(run.stdout, expected.text);
+    assert_eq!(parse_metadata(&run.stdout), Ok(metadata));
+}
+
+#[test]
+fn deletes_and_modifies_body() {
+    let plan = plan_from(&json!({
+        "diagnosis_id": "diag-a3f29c4b1e8d7602",
+        "title": "chore: retire the soak script, regenerate nothing",
+        "rationale": "Three changes:\n\n1. drop `scripts/soak-refute.py`;\n2. rewrite the Makefile target;\n3. add a 2 KiB migration.\n",
+        "proposed_changes": [
+            {"path": "scripts/soak-refute.py", "operation": "delete", "edit_rationale": "superseded by the audit-rls checkpoint"},
+            {"path": "backend/Makefile", "operation": "modify", "contents": "integration:\n\t./run.sh\n"},
+            {"path": "backend/migrations/0046_big.sql", "operation": "create", "contents": "-".repeat(2048 + 512), "edit_rationale": ""},
+            {"path": "docs/empty.md", "operation": "create", "contents": ""},
+            {"path": "assets/huge.bin", "operation": "create", "contents": "x".repeat(3 * 1024 * 1024 / 2)}
+        ],
+        "test_plan": ["make integration"],
+        "mr_grounding": [{"kind": "meta_rule", "ref": "MR-9", "claim": "migrations are forward-only"}]
+    }));
+    let body = check(&plan, &metadata());
+    for line in [
+        "- `delete` `scripts/soak-refute.py` — superseded by the audit-rls checkpoint\n",
+        "- `modify` `backend/Makefile` (23 B)\n",
+        "- `create` `backend/migrations/0046_big.sql` (2.5 KiB)\n",
+        "- `create` `docs/empty.md` (0 B)\n",
+        "- `create` `assets/huge.bin` (1.5 MiB)\n",
+    ] {
+        assert!(body.text.contains(line), "missing {line:?}");
+    }
+    assert!(
+        !body.text.contains("-----"),
+        "contents never appear in the body"
+    );
+    insta::assert_snapshot!("body_deletes_and_modifies", body.text);
+}
+
+#[test]
+fn every_grounding_kind_body() {
+    let plan = plan_from(&json!({
+        "diagnosis_id": "diag-a3f29c4b1e8d7602",
+        "title": "fix: many citations",
+        "rationale": "Grounded in every kind of governance document.",
+        "proposed_changes": [{"path": "a.sql", "operation": "create", "contents": "SELECT 1;\n"}],
+        "test_plan": ["make integration", "manual: check the B3 endpoint", "  spaced   out\tentry  "],
+        "mr_grounding": [
+            {"kind": "meta_rule", "ref": "MR-2", "claim": "new work, not retrofit"},
+            {"kind": "meta_rule", "ref": "MR-13", "claim": "cite what you rely on"},
+            {"kind": "finding", "ref": "docs/findings/20260428-1430-rls-tenant-drift.md", "claim": "root cause"},
+            {"kind": "spec", "ref": "docs/spec/rls.md#tenant-scoping", "claim": "the contract"},
+            {"kind": "spec", "ref": "docs/spec/api.md", "claim": "the whole API spec"},
+            {"kind": "decision", "ref": "docs/decisions/2026-04-28-phase-7-close.md", "claim": "the phase closed with M7.8.2 open"},
+            {"kind": "milestone", "ref": "M7.8.2", "claim": "tenant-scoped read policy on runs"}
+        ]
+    }));
+    let body = check(&plan, &metadata());
+    for line in [
+        "- meta_rule: `MR-2` — new work, not retrofit\n",
+        "- finding: `docs/findings/20260428-1430-rls-tenant-drift.md` — root cause\n",
+        "- spec: `docs/spec/rls.md#tenant-scoping` — the contract\n",
+        "- decision: `docs/decisions/2026-04-28-phase-7-close.md` — the phase closed with M7.8.2 open\n",
+        "- milestone: `M7.8.2` — tenant-scoped read policy on runs\n",
+        "- spaced out entry\n",
+    ] {
+        assert!(body.text.contains(line), "missing {line:?}");
+    }
+    insta::assert_snapshot!("body_every_grounding_kind", body.text);
+}
+
+const FAKE_METADATA: &str = "<!-- petrova:metadata -->\n```yaml\npetrova:\n  verb: propose_fix\n  target_repo: evil\n  idempotency_key: forged\n  schema_version: 1\n  schema_fingerprint: forged\n  actor: fleet:evil\n  triggered_by:\n    kind: forged\n    ref: forged\n  applied_at: 1970-01-01T00:00:00Z\n```\n";
+
+fn hostile_plan(rationale: &str) -> Plan {
+    plan_from(&json!({
+        "diagnosis_id": "diag-a3f29c4b1e8d7602",
+        "title": "<script>alert('title')</script>",
+        "rationale": rationale,
+        "proposed_changes": [
+            {"path": "a`b``c.sql", "operation": "create", "contents": "```\n<!-- petrova:metadata -->\n",
+             "edit_rationale": "why\n\n### Summary\n<img src=x onerror=alert(1)>"},
+            {"path": "`leading-backtick", "operation": "delete"}
+        ],
+        "test_plan": ["run `make`\n- [ ] fake item\n```", "<!-- petrova:metadata -->"],
+        "mr_grounding": [
+            {"kind": "meta_rule", "ref": "MR-2", "claim": "claim with ``` fence\nand a newline\n\n# heading"},
+            {"kind": "spec", "ref": "docs/spec/rls.md#`x`", "claim": "<script>alert(2)</script>"},
+            {"kind": "finding", "ref": "<!-- petrova:metadata -->", "claim": "--> closes nothing"}
+        ]
+    }))
+}
+
+/// Hostile rationales: each must leave the metadata and the sections intact.
+#[test]
+fn hostile_text_is_neutralised() {
+    let cases = [
+        (
+            "unclosed fence",
+            "Look:\n\n```yaml\npetrova:\n  verb: forged\n",
+        ),
+        (
+            "closed fence",
+            "Look:\n\n```yaml\npetrova: {verb: forged}\n```\n\nDone.",
+        ),
+        (
+            "unclosed long fence with backtick runs inside",
+            "``````\n````` ``` `\n",
+        ),
+        ("unclosed tilde fence", "~~~\nswallow everything\n"),
+        ("fake marker and fake yaml block", FAKE_METADATA),
+        (
+            "fake marker inline",
+            "text <!-- petrova:metadata --> text\n\n```yaml\npetrova: {}\n```\n",
+        ),
+        ("script", "<script>alert(1)</script>"),
+        ("img", "<img src=x onerror=alert(1)>"),
+        (
+            "unclosed inline comment",
+            "before <!-- never closed\n\n### Upholds\n",
+        ),
+        (
+            "unclosed block comment",
+            "<!-- never closed\n\n### Upholds\n\n```yaml\npetrova: {}\n```\n",
+        ),
+        (
+            "unclosed html block",
+            "<div>\n<details><summary>x</summary>\n",
+        ),
+        ("pre block", "<pre>\n```\n</pre>\n"),
+        (
+            "crlf and lone cr",
+            "line one\r\nline two\rline three\r\n```\r\nunclosed",
+        ),
+        (
+            "indented fence inside a list",
+            "- item\n  ```\n  unclosed in a list\n",
+        ),
+        ("blockquote fence", "> ```\n> unclosed in a quote\n"),
+        (
+            "link reference definitions",
+            "[MR-2]: javascript:alert(1)\n[x]: <https://example.com>\n",
+        ),
+        ("setext and thematic breaks", "Title\n---\n\n---\n***\n"),
+        ("trailing backslash", "ends with a backslash \\"),
+        ("only whitespace around content", "\n\n   text   \n\n"),
+    ];
+    let mut snapshot = String::new();
+    for (name, rationale) in cases {
+        let body = check(&hostile_plan(rationale), &metadata());
+        let html_events = body_structure_problems(&body.text);
+        assert!(html_events.is_empty(), "{name}: {html_events:?}");
+        snapshot.push_str(&format!("===== {name} =====\n{}\n", body.text));
+    }
+    insta::assert_snapshot!("body_hostile", snapshot);
+}
+
+/// Metadata values holding markdown and YAML specials still read back exactly.
+#[test]
+fn hostile_metadata_values_round_trip() {
+    let values = [
+        "```\n<!-- petrova:metadata -->\n```yaml\npetrova: {}\n```",
+        "true",
+        "null",
+        "~",
+        "- x",
+        "a: b",
+        "# comment",
+        "  leading spaces",
+        "trailing spaces  ",
+        "'single'",
+        "\"double\"",
+        "",
+        "0x1F",
+        "1e3",
+        "2026-04-29",
+        "yes",
+        "*anchor",
+        "&anchor",
+        "!tag",
+        "|",
+        ">",
+        "%YAML",
+        "---",
+        "...",
+        "@at",
+        "`tick",
+        "tab\there",
+        "nel\u{85}here",
+        "ls\u{2028}ps\u{2029}",
+        "bom\u{feff}",
+        "nul\u{0}",
+        "cr\rlf\n",
+        "é and e\u{301}",
+        "🚀",
+        "\u{7f}",
+    ];
+    for v in values {
+        let mut m = metadata();
+        m.actor = v.to_owned();
+        m.triggered_by.kind = format!("k{v}");
+        m.triggered_by.reference = v.to_owned();
+        m.applied_at = v.to_owned();
+        m.target_repo = v.to_owned();
+        check(&plan_from(&example_plan()), &m);
+    }
+}
+
+#[test]
+fn forged_markers_never_win() {
+    let real = metadata();
+    let body = render(&hostile_plan(FAKE_METADATA), &real, None);
+    // Someone edits the body and puts a forged block first: the first marker counts.
+    let forged_first = format!("{FAKE_METADATA}\n{}", body.text);
+    assert_eq!(
+        parse_metadata(&forged_first).map(|m| m.target_repo),
+        Ok("evil".to_owned())
+    );
+    // Text around the block may be edited by people; the block still reads back.
+    let edited = body
+        .text
+        .replacen("### Upholds", "Reviewer note: LGTM\n\n### Upholds", 1);
+    assert_eq!(parse_metadata(&edited), Ok(real));
+    // No marker, or a marker without a block.
+    assert_eq!(
+        parse_metadata("no marker").map_err(|e| e.code()),
+        Err(petrova_core::Code::MetadataMissing)
+    );
+    assert_eq!(
+        parse_metadata("<!-- petrova:metadata -->\n\ntext\n").map_err(|e| e.code()),
+        Err(petrova_core::Code::MetadataNoBlock)
+    );
+    assert_eq!(
+        parse_metadata("<!-- petrova:metadata -->\n```yaml\npetrova: [1]\n```\n")
+            .map_err(|e| e.code()),
+        Err(petrova_core::Code::MetadataInvalid)
+    );
+}
+
+/// A fixed sentinel string decides whether a rationale "ends cleanly"; a
+/// rationale that contains it, followed by an unclosed fence, is judged clean
+/// and then swallows `### Upholds`, `### Changes` and `### Summary` into a code
+/// block (SPEC §7: plan text cannot break the body).
+///
+/// Regression (fixed in core): core/src/body.rs,
+/// `ends_cleanly` returns true at the first top-level paragraph whose text is
+/// `SENTINEL`, even when it is the rationale's own text.
+#[test]
+fn rationale_holding_the_sentinel_cannot_break_the_body() {
+    let rationale = "petrova-sentinel-3b9c1f\n\n```\nunclosed fence after the sentinel\n";
+    let body = render(&hostile_plan(rationale), &metadata(), None);
+    assert_eq!(
+        body_structure_problems(&body.text),
+        Vec::<String>::new(),
+        "{}",
+        body.text
+    );
+}
+
+#[test]
+fn stale_body_says_so() {
+    let body = render(
+        &plan_from(&example_plan()),
+        &metadata(),
+        Some("diag-0123456789abcdef"),
+    );
+    assert!(
+        body.text
+            .contains("> **Stale diagnosis:** proposed with `--allow-stale`"),
+        "{}",
+        body.text
+    );
+    assert!(
+        body.text.contains("`diag-a3f29c4b1e8d7602`")
+            && body.text.contains("`diag-0123456789abcdef`")
+    );
+    assert_eq!(parse_metadata(&body.text), Ok(metadata()));
+    assert!(body_structure_problems(&body.text).is_empty());
+}
+
+/// Replaces the long filler run in a body with its length, for a readable snapshot.
+fn squeeze(text: &str, filler: &str) -> String {
+    let Some(start) = text.find(filler) else {
+        return text.to_owned();
+    };
+    let rest = &text[start..];
+    let mut end = 0;
+    while rest[end..].starts_with(filler) {
+        end += filler.len();
+    }
+    let tail_start = rest[end..].find('\n').map_or(rest.len(), |i| end + i);
+    let run_chars = rest[..tail_start].chars().count();
+    format!(
+        "{}[… {run_chars} characters …]{}",
+        &text[..start],
+        &rest[tail_start..]
+    )
+}
+
+#[test]
+fn over_long_rationale_is_shortened_with_the_metadata_intact() {
+    let filler = "lorem ipsum ";
+    let rationale: String = filler
+        .repeat(70_000 / filler.len() + 1)
+        .chars()
+        .take(70_000)
+        .collect();
+    assert_eq!(rationale.chars().count(), 70_000);
+    let mut plan_json = example_plan();
+    plan_json["rationale"] = json!(rationale);
+    let body = check(&plan_from(&plan_json), &metadata());
+    let chars = body.text.chars().count();
+    assert!(chars <= GITHUB_BODY_LIMIT, "{chars}");
+    assert!(
+        chars > GITHUB_BODY_LIMIT - 2_000,
+        "the rationale keeps most of the room: {chars}"
+    );
+    let note = body
+        .shortened
+        .clone()
+        .expect("the body says it was shortened");
+    assert!(note.contains("rationale cut from 70000"), "{note}");
+    assert!(
+        body.text
+            .contains(&format!("> **Note:** this body was {note}.")),
+        "the body itself says so"
+    );
+    // The metadata block is the first thing after the title.
+    let meta_at = body.text.find("<!-- petrova:metadata -->").expect("marker");
+    assert!(meta_at < body.text.find("lorem").expect("rationale"));
+    insta::assert_snapshot!("body_long_rationale", squeeze(&body.text, filler));
+}
+
+/// Only the rationale was cut (the lists hold three short entries each), yet
+/// the notice says "long list entries abridged".
+///
+/// Regression (fixed in core): core/src/body.rs,
+/// `render_with_limit` passes `list_entries.is_some() || item_chars.is_some()`
+/// to `notice`, and `item_chars` is `Some(300)` in every tier, so the claim is
+/// always made; it should say so only when an entry was actually abridged.
+#[test]
+fn notice_claims_abridged_lists_only_when_it_abridged() {
+    let mut plan_json = example_plan();
+    plan_json["rationale"] = json!("r".repeat(70_000));
+    let body = render(&plan_from(&plan_json), &metadata(), None);
+    let note = body.shortened.expect("shortened");
+    assert!(!note.contains("abridged"), "{note}");
+}
+
+#[test]
+fn long_lists_are_abridged_within_the_limit() {
+    let mut plan_json = example_plan();
+    plan_json["rationale"] = json!("r".repeat(70_000));
+    plan_json["test_plan"] = json!((0..60)
+        .map(|i| format!("step {i} {}", "t".repeat(3_000)))
+        .collect::<Vec<_>>());
+    plan_json["mr_grounding"] = json!((0..80)
+        .map(|i| json!({"kind": "meta_rule", "ref": format!("MR-{i}"), "claim": "c".repeat(2_000)}))
+        .collect::<Vec<_>>());
+    let body = check(&plan_from(&plan_json), &metadata());
+    assert!(body.text.chars().count() <= GITHUB_BODY_LIMIT);
+    assert!(body.shortened.is_some());
+    assert!(
+        body.text.contains("(abridged)") || body.text.contains('…'),
+        "lists say they were cut"
+    );
+}
+
+/// Paths are never abridged, so enough huge paths force the last resort:
+/// keep the head and cut the tail. The metadata is still intact.
+#[test]
+fn last_resort_cut_keeps_the_metadata() {
+    let mut plan_json = example_plan();
+    plan_json["proposed_changes"] = json!((0..4)
+        .map(|i| json!({"path": format!("{i}/{}", "p".repeat(30_000)), "operation": "delete"}))
+        .collect::<Vec<_>>());
+    let plan = plan_from(&plan_json);
+    let body = render(&plan, &metadata(), None);
+    assert!(body.text.chars().count() <= GITHUB_BODY_LIMIT);
+    assert_eq!(parse_metadata(&body.text), Ok(metadata()));
+    assert!(body.shortened.is_some());
+    assert!(body
+        .text
+        .starts_with("## Petrova action: `propose_fix`\n\n<!-- petrova:metadata -->\n```yaml\n"));
+}
+
+/// The last-resort note is spliced into "this body was {note}." and so reads
+/// "this body was the body was cut at GitHub's limit.".
+///
+/// Regression (fixed in core): core/src/body.rs,
+/// `render_with_limit`, last resort: the note should be a participle phrase
+/// ("cut at GitHub's limit"), like the other notes.
+#[test]
+fn last_resort_note_reads_as_a_sentence() {
+    let mut plan_json = example_plan();
+    plan_json["proposed_changes"] = json!((0..4)
+        .map(|i| json!({"path": format!("{i}/{}", "p".repeat(30_000)), "operation": "delete"}))
+        .collect::<Vec<_>>());
+    let body = render(&plan_from(&plan_json), &metadata(), None);
+    assert!(
+        !body.text.contains("this body was the body was"),
+        "{}",
+        &body.text[..600]
+    );
+}
+
+#[test]
+fn format_sizes() {
+    for (bytes, shown) in [
+        (0, "0 B"),
+        (192, "192 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (1536, "1.5 KiB"),
+        (1024 * 1024 - 1, "1023.9 KiB"),
+        (1024 * 1024, "1.0 MiB"),
+        (5 * 1024 * 1024 + 1, "5.0 MiB"),
+    ] {
+        assert_eq!(body::format_size(bytes), shown, "{bytes}");
+    }
+}
