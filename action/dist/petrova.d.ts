@@ -98,6 +98,11 @@ export function preview(request_json: string): string;
 export function proposalKey(target_repo: string, plan_json: string): string;
 
 /**
+ * The registry as a GitHub Actions `strategy.matrix`; `filters_json` is an array of `KEY=VALUE`.
+ */
+export function registryMatrix(registry_json: string, filters_json: string): string;
+
+/**
  * A body's HTML as the preview shows it (raw HTML escaped, comments dropped).
  */
 export function renderHtml(markdown: string): string;
@@ -140,6 +145,7 @@ export interface InitOutput {
     readonly preparedproposal_ok: (a: number) => number;
     readonly preview: (a: number, b: number) => [number, number, number, number];
     readonly proposalKey: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly registryMatrix: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly renderHtml: (a: number, b: number) => [number, number];
     readonly renderOutputText: (a: number, b: number) => [number, number, number, number];
     readonly schemaFingerprint: () => [number, number];

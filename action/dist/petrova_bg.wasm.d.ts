@@ -20,6 +20,7 @@ export const preparedproposal_dryRunText: (a: number) => [number, number];
 export const preparedproposal_ok: (a: number) => number;
 export const preview: (a: number, b: number) => [number, number, number, number];
 export const proposalKey: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+export const registryMatrix: (a: number, b: number, c: number, d: number) => [number, number, number, number];
 export const renderHtml: (a: number, b: number) => [number, number];
 export const renderOutputText: (a: number, b: number) => [number, number, number, number];
 export const schemaFingerprint: () => [number, number];

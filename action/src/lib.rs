@@ -183,6 +183,16 @@ fn memory_checkout(files_json: &str) -> Result<MemoryCheckout, JsValue> {
     Ok(checkout)
 }
 
+/// The registry as a GitHub Actions `strategy.matrix`; `filters_json` is an array of `KEY=VALUE`.
+#[wasm_bindgen(js_name = registryMatrix)]
+pub fn registry_matrix(registry_json: &str, filters_json: &str) -> Result<String, JsValue> {
+    let registry: request::RegistrySource = from_json("registry", registry_json)?;
+    let filters: Vec<String> = from_json("filters", filters_json)?;
+    request::matrix(&registry, &filters)
+        .map(|m| to_json(&m))
+        .map_err(request_error)
+}
+
 /// `diagnose` over a JS checkout; returns the `--json` object.
 #[wasm_bindgen]
 pub fn diagnose(request_json: &str, checkout: &JsValue) -> Result<String, JsValue> {

@@ -3,7 +3,7 @@
 // with fetch, and writes outputs. Every decision is made in core.
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, renderOutputText } from '../dist/petrova.js';
+import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, registryMatrix, renderOutputText } from '../dist/petrova.js';
 
 initSync({ module: readFileSync(new URL('../dist/petrova_bg.wasm', import.meta.url)) });
 
@@ -117,15 +117,18 @@ function runDiagnose(ctx) {
   const request = { registry: ctx.registry, target: ctx.target, since, until: input('until') || null, scanned_at: nowRfc3339(), head: gitHead(ctx.workspace) };
   const json = diagnose(JSON.stringify(request), fsCheckout(ctx.workspace));
   const output = JSON.parse(json);
+  let cached = null;
   for (const rel of JSON.parse(diagnosisCachePaths(output.target_repo, output.result.diagnosis_id))) {
     const file = path.join(ctx.stateDir, 'diagnoses', rel);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${json}\n`);
+    cached = file;
   }
   const text = diagnosisSummary(json);
   process.stdout.write(text);
   setOutput('outcome', 'diagnosed');
   setOutput('diagnosis-id', output.result.diagnosis_id);
+  setOutput('diagnosis-file', cached);
   summary(`### petrova diagnose\n\n\`\`\`\n${text}\`\`\`\n`);
   return 0;
 }
@@ -232,16 +235,30 @@ async function runPropose(ctx) {
 
 const renderText = (output) => renderOutputText(JSON.stringify(output));
 
+function runMatrix(ctx) {
+  const filters = input('filter')
+    .split(/[\n,]/)
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  const matrix = registryMatrix(JSON.stringify(ctx.registry), JSON.stringify(filters));
+  process.stdout.write(`${matrix}\n`);
+  setOutput('outcome', 'matrix');
+  setOutput('matrix', matrix);
+  return 0;
+}
+
 async function main() {
   const ctx = context();
   switch (input('command')) {
+    case 'matrix':
+      return runMatrix(ctx);
     case 'diagnose':
       return runDiagnose(ctx);
     case 'propose_fix':
     case 'propose-fix':
       return runPropose(ctx);
     default:
-      throw Object.assign(new Error(`input \`command\` must be diagnose or propose_fix, not \`${input('command')}\``), { exitCode: 2 });
+      throw Object.assign(new Error(`input \`command\` must be diagnose, propose_fix or matrix, not \`${input('command')}\``), { exitCode: 2 });
   }
 }
 

@@ -102,7 +102,14 @@ struct ProposeArgs {
 #[derive(Args)]
 struct DiagnoseArgs {
     /// Registry slug of the repository.
-    slug: String,
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    slug: Option<String>,
+    /// Diagnose every repository of the registry that has a checkout, in parallel.
+    #[arg(long)]
+    all: bool,
+    /// With --all: how many repositories at once [default: the number of cores]
+    #[arg(long, value_name = "N", requires = "all")]
+    jobs: Option<usize>,
     /// First day of the window (YYYY-MM-DD, inclusive).
     #[arg(long, value_name = "YYYY-MM-DD")]
     since: String,
@@ -122,6 +129,18 @@ enum RegistryCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the registry as a GitHub Actions `strategy.matrix` ({"include": [...]}).
+    #[command(
+        after_help = "Example (in a workflow step):\n  echo \"matrix=$(petrova registry matrix --filter role=production)\" >> \"$GITHUB_OUTPUT\""
+    )]
+    Matrix {
+        /// Keep entries where KEY=VALUE (keys: slug, role, profile, repository, fleet); repeatable.
+        #[arg(long = "filter", value_name = "KEY=VALUE")]
+        filters: Vec<String>,
+        /// Pretty-print instead of one line.
+        #[arg(long)]
+        pretty: bool,
     },
     /// Check the registry and every checkout; exit 3 on the first problem.
     #[command(after_help = "Example:\n  petrova --registry fleet/registry.yaml registry check")]
@@ -210,6 +229,9 @@ fn main() -> ExitCode {
         }
         Command::Registry(RegistryCommand::List { json }) => registry_list(&ctx, *json),
         Command::Registry(RegistryCommand::Check) => registry_check(&ctx),
+        Command::Registry(RegistryCommand::Matrix { filters, pretty }) => {
+            registry_matrix(&ctx, filters, *pretty)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -223,19 +245,13 @@ fn main() -> ExitCode {
 fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
     let window = Window::parse(&args.since, args.until.as_deref()).map_err(Failure::Usage)?;
     let registry = ctx.registry()?;
-    let entry = registry
-        .require(&args.slug, &ctx.registry_path.display().to_string())
-        .map_err(config_failure)?;
-    let dir = ctx.checkout_dir(entry)?;
-    let input = ScanInput {
-        window,
-        scanned_at: now()?,
-        head: git_head(&dir),
-        limits: ScanLimits::default(),
+    let Some(slug) = args.slug.as_deref() else {
+        return diagnose_all(ctx, args, &registry, &window);
     };
-    let result = diagnosis::diagnose(&FsCheckout::new(dir), &input);
-    let output = DiagnoseOutput::new(&entry.slug, result);
-    let cache = write_cache(ctx, &output)?;
+    let entry = registry
+        .require(slug, &ctx.registry_path.display().to_string())
+        .map_err(config_failure)?;
+    let (output, cache) = diagnose_one(ctx, entry, &window, &now()?)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&output).map_err(|e| Failure::Config(e.to_string()))?;
@@ -244,6 +260,160 @@ fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
         let _ = write!(stdout, "{}", diagnosis::render_summary(&output));
         let _ = writeln!(stdout, "  cached: {}", cache.display());
     }
+    Ok(())
+}
+
+/// Scans one repository and caches the result.
+fn diagnose_one(
+    ctx: &Context,
+    entry: &registry::RepoEntry,
+    window: &Window,
+    now: &str,
+) -> Result<(DiagnoseOutput, PathBuf), Failure> {
+    let dir = ctx.checkout_dir(entry)?;
+    let input = ScanInput {
+        window: window.clone(),
+        scanned_at: now.to_owned(),
+        head: git_head(&dir),
+        limits: ScanLimits::default(),
+    };
+    let output = DiagnoseOutput::new(
+        &entry.slug,
+        diagnosis::diagnose(&FsCheckout::new(dir), &input),
+    );
+    let cache = write_cache(ctx, &output)?;
+    Ok((output, cache))
+}
+
+/// `diagnose --all`: every repository with a checkout, `--jobs` at a time,
+/// each reported as it finishes; one failure does not stop the others.
+fn diagnose_all(
+    ctx: &Context,
+    args: &DiagnoseArgs,
+    registry: &Registry,
+    window: &Window,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    let now = now()?;
+    let started = std::time::Instant::now();
+    let (present, missing): (Vec<&registry::RepoEntry>, Vec<&registry::RepoEntry>) = registry
+        .repos
+        .iter()
+        .partition(|e| ctx.workspace.join(&e.checkout).is_dir());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let jobs = args.jobs.unwrap_or(cores).max(1).min(present.len().max(1));
+    let progress = !args.json && std::io::stderr().is_terminal();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    let mut failed = 0usize;
+    let mut done = 0usize;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next, present, now) = (&next, &present, &now);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(entry) = present.get(i) else { break };
+                let began = std::time::Instant::now();
+                let result = diagnose_one(ctx, entry, window, now);
+                if tx
+                    .send((entry.slug.clone(), result, began.elapsed()))
+                    .is_err()
+                {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut stdout = std::io::stdout().lock();
+        for (slug, result, took) in rx {
+            done += 1;
+            if progress {
+                eprint!("\r\x1b[2K");
+            }
+            match result {
+                Ok((output, _)) if args.json => {
+                    let _ = writeln!(
+                        stdout,
+                        "{}",
+                        serde_json::to_string(&output).unwrap_or_default()
+                    );
+                }
+                Ok((output, _)) => {
+                    let d = &output.result;
+                    let _ = writeln!(
+                        stdout,
+                        "{slug:<24} {}  {} ({})  decisions {}  findings {}  warnings {}  {} ms",
+                        d.diagnosis_id,
+                        d.phase.current.as_deref().unwrap_or("-"),
+                        d.phase.status.as_deref().unwrap_or("?"),
+                        d.decisions.len(),
+                        d.findings.len(),
+                        d.warnings.len(),
+                        took.as_millis()
+                    );
+                }
+                Err(failure) => {
+                    failed += 1;
+                    if args.json {
+                        let line = serde_json::json!({"verb": "diagnose", "target_repo": slug, "error": failure.message()});
+                        let _ = writeln!(stdout, "{line}");
+                    } else {
+                        let _ = writeln!(
+                            stdout,
+                            "{slug:<24} FAILED: {}",
+                            failure.message().replace('\n', " ")
+                        );
+                    }
+                }
+            }
+            let _ = stdout.flush();
+            if progress {
+                eprint!("[{done}/{}] diagnosing…", present.len());
+            }
+        }
+    });
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    let skipped: Vec<&str> = missing.iter().map(|e| e.slug.as_str()).collect();
+    let elapsed = started.elapsed();
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let summary = serde_json::json!({"verb": "diagnose", "summary": {
+            "diagnosed": done - failed, "failed": failed, "without_checkout": skipped, "jobs": jobs, "elapsed_ms": elapsed.as_millis() as u64}});
+        let _ = writeln!(stdout, "{summary}");
+    } else {
+        let _ = writeln!(
+            stdout,
+            "diagnosed {} of {} repositories with {jobs} job(s) in {:.2} s; {failed} failed; without checkout: {}",
+            done - failed,
+            registry.repos.len(),
+            elapsed.as_secs_f64(),
+            if skipped.is_empty() { "none".to_owned() } else { skipped.join(", ") }
+        );
+    }
+    if failed > 0 {
+        return Err(Failure::Config(format!(
+            "{failed} of {} repositories failed to diagnose",
+            present.len()
+        )));
+    }
+    Ok(())
+}
+
+fn registry_matrix(ctx: &Context, filters: &[String], pretty: bool) -> Result<(), Failure> {
+    let registry = ctx.registry()?;
+    let matrix = registry::matrix(&registry, filters).map_err(Failure::Usage)?;
+    let text = if pretty {
+        serde_json::to_string_pretty(&matrix)
+    } else {
+        serde_json::to_string(&matrix)
+    };
+    println!("{}", text.map_err(|e| Failure::Config(e.to_string()))?);
     Ok(())
 }
 

@@ -633,3 +633,96 @@ mod tests {
         assert!(Actor::parse("fleet:").is_err());
     }
 }
+
+/// One job of a GitHub Actions `strategy.matrix`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MatrixEntry {
+    /// The registry slug.
+    pub slug: String,
+    /// `owner/name`, for `actions/checkout`'s `repository` input.
+    pub repository: String,
+    /// The branch to check out.
+    pub default_branch: String,
+    /// The entry's role.
+    pub role: Role,
+    /// The entry's profile.
+    pub profile: String,
+}
+
+/// A `strategy.matrix` value: `{"include": [...]}`, in registry order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Matrix {
+    /// The jobs.
+    pub include: Vec<MatrixEntry>,
+}
+
+/// Builds the matrix of the entries matching every `key=value` filter
+/// (keys: `slug`, `role`, `profile`, `repository`, `fleet` — an allowed fleet).
+pub fn matrix(registry: &Registry, filters: &[String]) -> Result<Matrix, String> {
+    let mut parsed = Vec::new();
+    for f in filters {
+        let Some((key, value)) = f.split_once('=') else {
+            return Err(format!("filter `{f}` is not KEY=VALUE"));
+        };
+        if !matches!(key, "slug" | "role" | "profile" | "repository" | "fleet") {
+            return Err(format!(
+                "unknown filter key `{key}`: use slug, role, profile, repository or fleet"
+            ));
+        }
+        parsed.push((key, value));
+    }
+    let include = registry
+        .repos
+        .iter()
+        .filter(|r| {
+            parsed.iter().all(|(key, value)| match *key {
+                "slug" => r.slug == *value,
+                "role" => r.role.as_str() == *value,
+                "profile" => r.profile == *value,
+                "repository" => r.repository().eq_ignore_ascii_case(value),
+                _ => r.fleets_allowed.iter().any(|f| f == value),
+            })
+        })
+        .map(|r| MatrixEntry {
+            slug: r.slug.clone(),
+            repository: r.repository(),
+            default_branch: r.default_branch.clone(),
+            role: r.role,
+            profile: r.profile.clone(),
+        })
+        .collect();
+    Ok(Matrix { include })
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+
+    #[test]
+    fn matrix_filters() {
+        let src = "- slug: a\n  url: https://github.com/o/a\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f1]\n  added: \"2026-01-01\"\n- slug: b\n  url: https://github.com/o/b\n  default_branch: trunk\n  role: sandbox\n  profile: standard\n  fleets_allowed: [f2]\n  added: \"2026-01-01\"\n";
+        let reg = parse(src, "r.yaml").expect("registry");
+        let slugs = |filters: &[&str]| -> Vec<String> {
+            let filters: Vec<String> = filters.iter().map(|s| (*s).to_owned()).collect();
+            matrix(&reg, &filters)
+                .expect("matrix")
+                .include
+                .into_iter()
+                .map(|e| e.slug)
+                .collect()
+        };
+        assert_eq!(slugs(&[]), vec!["a", "b"]);
+        assert_eq!(slugs(&["role=production"]), vec!["a"]);
+        assert_eq!(slugs(&["fleet=f2", "repository=O/B"]), vec!["b"]);
+        assert_eq!(slugs(&["role=staging"]), Vec::<String>::new());
+        assert!(matrix(&reg, &["colour=red".to_owned()]).is_err());
+        assert!(matrix(&reg, &["role".to_owned()]).is_err());
+        let json = serde_json::to_string(&matrix(&reg, &[]).expect("matrix")).expect("json");
+        assert!(
+            json.starts_with(
+                "{\"include\":[{\"slug\":\"a\",\"repository\":\"o/a\",\"default_branch\":\"main\""
+            ),
+            "{json}"
+        );
+    }
+}

@@ -67,6 +67,15 @@ pub fn resolve(
     Ok((registry, entry))
 }
 
+/// `registry matrix` for embedders: the registry as a GitHub Actions `strategy.matrix`.
+pub fn matrix(
+    registry_src: &RegistrySource,
+    filters: &[String],
+) -> Result<registry::Matrix, RequestError> {
+    let registry = registry::parse(&registry_src.source, &registry_src.path)?;
+    registry::matrix(&registry, filters).map_err(RequestError::usage)
+}
+
 /// `diagnose` for embedders.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DiagnoseRequest {
