@@ -35,9 +35,9 @@ export class PreparedProposal {
      */
     annotations(plan_file: string): string;
     /**
-     * Starts the apply protocol; `policy_json` is a retry policy or `null` for the defaults.
+     * Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
      */
-    apply(policy_json: string): ApplyRun;
+    apply(settings_json: string): ApplyRun;
     /**
      * The dry-run (or refusal) output as JSON.
      */

@@ -129,12 +129,12 @@ export class PreparedProposal {
         }
     }
     /**
-     * Starts the apply protocol; `policy_json` is a retry policy or `null` for the defaults.
-     * @param {string} policy_json
+     * Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
+     * @param {string} settings_json
      * @returns {ApplyRun}
      */
-    apply(policy_json) {
-        const ptr0 = passStringToWasm0(policy_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    apply(settings_json) {
+        const ptr0 = passStringToWasm0(settings_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         const len0 = WASM_VECTOR_LEN;
         const ret = wasm.preparedproposal_apply(this.__wbg_ptr, ptr0, len0);
         if (ret[2]) {

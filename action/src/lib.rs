@@ -300,15 +300,19 @@ impl PreparedProposal {
         }
     }
 
-    /// Starts the apply protocol; `policy_json` is a retry policy or `null` for the defaults.
-    pub fn apply(&self, policy_json: &str) -> Result<ApplyRun, JsValue> {
-        let policy: Option<RetryPolicy> = from_json("retry policy", policy_json)?;
+    /// Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
+    pub fn apply(&self, settings_json: &str) -> Result<ApplyRun, JsValue> {
+        let settings: BTreeMap<String, Option<String>> =
+            from_json("retry settings", settings_json)?;
+        let get = |k: &str| settings.get(k).cloned().flatten();
+        let policy = RetryPolicy::from_settings(
+            get("attempts").as_deref(),
+            get("base_ms").as_deref(),
+            get("max_ms").as_deref(),
+        )
+        .map_err(|m| js_error(&m, "usage", None, 2))?;
         match &self.inner.proposal {
-            Ok(proposal) => Ok(ApplyRun::new(
-                proposal.clone(),
-                &self.inner.entry,
-                policy.unwrap_or_default(),
-            )),
+            Ok(proposal) => Ok(ApplyRun::new(proposal.clone(), &self.inner.entry, policy)),
             Err(_) => Err(js_error(
                 "a refused plan cannot be applied",
                 "refused",

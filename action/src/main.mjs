@@ -160,7 +160,7 @@ async function send(request, api, token, timeoutMs) {
 
 async function runPropose(ctx) {
   const planPath = path.resolve(ctx.workspace, input('input'));
-  const apply = input('apply', 'false') === 'true';
+  const apply = /^(true|yes|1|on)$/i.test(input('apply', 'false'));
   const token = input('token', process.env.PETROVA_GITHUB_TOKEN || process.env.GITHUB_TOKEN || '');
   if (token) command(`::add-mask::${token}`);
   if (apply && !token) throw Object.assign(new Error('apply needs a GitHub token (input `token`)'), { exitCode: 3 });
@@ -190,7 +190,8 @@ async function runPropose(ctx) {
     }
   };
   const prepared = prepare(JSON.stringify(request), fsCheckout(ctx.workspace), load);
-  const relPlan = path.relative(ctx.workspace, planPath);
+  // Annotations are resolved by GitHub from the repository root (GITHUB_WORKSPACE).
+  const relPlan = path.relative(process.env.GITHUB_WORKSPACE || ctx.workspace, planPath);
   if (!prepared.ok) {
     for (const line of JSON.parse(prepared.annotations(relPlan))) command(line);
     process.stdout.write(prepared.dryRunText());
@@ -203,11 +204,13 @@ async function runPropose(ctx) {
   let error = null;
   if (apply) {
     const api = process.env.PETROVA_GITHUB_API_URL || process.env.GITHUB_API_URL || 'https://api.github.com';
-    const policy = process.env.PETROVA_RETRY_BASE_MS
-      ? { max_attempts: Number(process.env.PETROVA_RETRY_ATTEMPTS || 4), base_delay_ms: Number(process.env.PETROVA_RETRY_BASE_MS), max_delay_ms: Number(process.env.PETROVA_RETRY_MAX_MS || 60000) }
-      : null;
+    const settings = {
+      attempts: process.env.PETROVA_RETRY_ATTEMPTS ?? null,
+      base_ms: process.env.PETROVA_RETRY_BASE_MS ?? null,
+      max_ms: process.env.PETROVA_RETRY_MAX_MS ?? null,
+    };
     const timeoutMs = Number(process.env.PETROVA_HTTP_TIMEOUT_MS || 30000);
-    const run = prepared.apply(JSON.stringify(policy));
+    const run = prepared.apply(JSON.stringify(settings));
     let step = JSON.parse(run.start());
     while (step.step === 'send') {
       if (step.delay_ms > 0) await new Promise((r) => setTimeout(r, step.delay_ms));
@@ -217,7 +220,15 @@ async function runPropose(ctx) {
     const report = JSON.parse(run.report());
     exitCode = report.exit_code;
     error = report.error;
-    if (!report.output) throw Object.assign(new Error(error), { exitCode });
+    if (!report.output) {
+      // GitHub failed (4) or the token/repository is wrong (3): still tell later steps what was attempted.
+      setOutput('outcome', 'failed');
+      setOutput('idempotency-key', output.idempotency_key);
+      setOutput('branch', output.branch);
+      setOutput('upholds', output.upholds.join(','));
+      summary(`### petrova propose_fix: failed\n\n${error}\n`);
+      throw Object.assign(new Error(error), { exitCode });
+    }
     output = report.output;
   }
   const text = renderText(output);

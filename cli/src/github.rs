@@ -42,17 +42,12 @@ impl GithubConfig {
         let api_url = env_nonempty("PETROVA_GITHUB_API_URL")
             .or_else(|| env_nonempty("GITHUB_API_URL"))
             .unwrap_or_else(|| "https://api.github.com".to_owned());
-        let defaults = RetryPolicy::default();
-        let policy = RetryPolicy {
-            max_attempts: u32::try_from(env_number(
-                "PETROVA_RETRY_ATTEMPTS",
-                u64::from(defaults.max_attempts),
-            )?)
-            .unwrap_or(u32::MAX)
-            .max(1),
-            base_delay_ms: env_number("PETROVA_RETRY_BASE_MS", defaults.base_delay_ms)?,
-            max_delay_ms: env_number("PETROVA_RETRY_MAX_MS", defaults.max_delay_ms)?,
-        };
+        let policy = RetryPolicy::from_settings(
+            env_nonempty("PETROVA_RETRY_ATTEMPTS").as_deref(),
+            env_nonempty("PETROVA_RETRY_BASE_MS").as_deref(),
+            env_nonempty("PETROVA_RETRY_MAX_MS").as_deref(),
+        )
+        .map_err(Failure::Usage)?;
         let timeout = Duration::from_millis(env_number("PETROVA_HTTP_TIMEOUT_MS", 30_000)?);
         Ok(GithubConfig {
             token,

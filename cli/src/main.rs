@@ -554,8 +554,22 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
                     }
                     output
                 }
-                (None, 3, error) => return Err(Failure::Config(error.unwrap_or_default())),
-                (None, _, error) => return Err(Failure::Github(error.unwrap_or_default())),
+                (None, code, error) => {
+                    let error = error.unwrap_or_default();
+                    if args.json {
+                        // Machines reading stdout still get one JSON object saying what was attempted.
+                        let line = serde_json::json!({
+                            "verb": "propose_fix", "outcome": "failed", "exit_code": code, "error": error,
+                            "idempotency_key": proposal.key.idempotency_key, "branch": proposal.key.branch,
+                        });
+                        println!("{line}");
+                    }
+                    return Err(if code == 3 {
+                        Failure::Config(error)
+                    } else {
+                        Failure::Github(error)
+                    });
+                }
             }
         }
         (Err(problems), _) => ProposeOutput::refused(problems.clone()),

@@ -120,6 +120,37 @@ pub struct RetryPolicy {
     pub max_delay_ms: u64,
 }
 
+impl RetryPolicy {
+    /// Builds a policy from optional textual settings (environment variables
+    /// `PETROVA_RETRY_ATTEMPTS`, `PETROVA_RETRY_BASE_MS`, `PETROVA_RETRY_MAX_MS`),
+    /// each falling back to its default on its own.
+    pub fn from_settings(
+        attempts: Option<&str>,
+        base_ms: Option<&str>,
+        max_ms: Option<&str>,
+    ) -> Result<RetryPolicy, String> {
+        let number = |name: &str, value: Option<&str>, default: u64| -> Result<u64, String> {
+            match value.map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("{name} `{v}` is not a whole number")),
+                None => Ok(default),
+            }
+        };
+        let d = RetryPolicy::default();
+        let attempts = number(
+            "PETROVA_RETRY_ATTEMPTS",
+            attempts,
+            u64::from(d.max_attempts),
+        )?;
+        Ok(RetryPolicy {
+            max_attempts: u32::try_from(attempts).unwrap_or(u32::MAX).max(1),
+            base_delay_ms: number("PETROVA_RETRY_BASE_MS", base_ms, d.base_delay_ms)?,
+            max_delay_ms: number("PETROVA_RETRY_MAX_MS", max_ms, d.max_delay_ms)?,
+        })
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
@@ -285,6 +316,16 @@ impl ApplyMachine {
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
                 message: format!("GitHub rejected the token (HTTP 401{}); set PETROVA_GITHUB_TOKEN or GITHUB_TOKEN to a valid token", github_message(&json)),
+            });
+        }
+        if status == 403 && says(&json, "not permitted to create or approve pull requests") {
+            return self.finish(ApplyResult::Configuration {
+                message: format!(
+                    "GitHub Actions may not open pull requests in {}/{}{}; enable Settings → Actions → General → Workflow permissions → \"Allow GitHub Actions to create and approve pull requests\"",
+                    self.owner,
+                    self.repo,
+                    github_message(&json)
+                ),
             });
         }
         if status == 403 {
