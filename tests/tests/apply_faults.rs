@@ -518,8 +518,12 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
         let log = w.fake.log();
         first.expect_code(3);
         // With --json, a run that ends in exit 3/4 still prints one JSON object saying so.
-        let failed: serde_json::Value = serde_json::from_str(first.stdout.trim()).expect("json on stdout");
-        assert_eq!((failed["outcome"].as_str(), failed["exit_code"].as_u64()), (Some("failed"), Some(3)));
+        let failed: serde_json::Value =
+            serde_json::from_str(first.stdout.trim()).expect("json on stdout");
+        assert_eq!(
+            (failed["outcome"].as_str(), failed["exit_code"].as_u64()),
+            (Some("failed"), Some(3))
+        );
         assert!(
             first.stderr.contains("403") && first.stderr.contains("pull-requests:write"),
             "{}",
