@@ -56,7 +56,11 @@ enum Command {
     Render(ProposeArgs),
     /// Print the JSON Schema of fix plans.
     #[command(after_help = "Example:\n  petrova schema > plan.schema.json")]
-    Schema,
+    Schema {
+        /// Generate it from the plan types instead of printing the published copy (for maintainers).
+        #[arg(long)]
+        generate: bool,
+    },
     /// Inspect the registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -223,8 +227,15 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => diagnose(&ctx, args),
         Command::ProposeFix(args) => propose_fix(&ctx, args, args.body_only),
         Command::Render(args) => propose_fix(&ctx, args, true),
-        Command::Schema => {
-            print!("{}", plan::schema_pretty());
+        Command::Schema { generate } => {
+            print!(
+                "{}",
+                if *generate {
+                    plan::generated_schema_pretty()
+                } else {
+                    plan::schema_pretty()
+                }
+            );
             Ok(())
         }
         Command::Registry(RegistryCommand::List { json }) => registry_list(&ctx, *json),

@@ -4,7 +4,6 @@
 
 use crate::canonical::{sha256_hex, to_canonical};
 use crate::error::{Code, Diagnostic};
-use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -14,11 +13,15 @@ use std::fmt;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A machine-written proposal to change one governed repository.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema-gen", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(
-    title = "petrova fix plan",
-    description = "A fleet's proposal to change one governed repository (schema_version 1)."
+#[cfg_attr(
+    feature = "schema-gen",
+    schemars(
+        title = "petrova fix plan",
+        description = "A fleet's proposal to change one governed repository (schema_version 1)."
+    )
 )]
 pub struct Plan {
     /// The diagnosis the plan was composed from (`petrova diagnose` prints it).
@@ -36,7 +39,8 @@ pub struct Plan {
 }
 
 /// One file change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema-gen", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Repository-relative, normalized, `/`-separated path.
@@ -52,7 +56,8 @@ pub struct Change {
 }
 
 /// What a change does to its path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema-gen", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
     /// A new file; the path must not exist.
@@ -75,7 +80,8 @@ impl Operation {
 }
 
 /// A citation of the repository's own governance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema-gen", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Grounding {
     /// What is cited.
@@ -88,7 +94,8 @@ pub struct Grounding {
 }
 
 /// The kinds of governance a plan may cite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema-gen", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroundingKind {
     /// A meta-rule id defined in the meta-rules document.
@@ -116,8 +123,27 @@ impl GroundingKind {
     }
 }
 
-/// The plan's JSON Schema, generated from the types above.
+/// The published plan schema (`schema/plan.schema.json`), embedded. It is
+/// generated from the types above (feature `schema-gen`, which the wasm build
+/// leaves out to stay small); a test keeps the two identical.
+pub const PUBLISHED_SCHEMA: &str = include_str!("../../schema/plan.schema.json");
+
+/// The plan's JSON Schema as a value (parsed once).
 pub fn schema() -> Value {
+    static PARSED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| serde_json::from_str(PUBLISHED_SCHEMA).unwrap_or(Value::Null))
+        .clone()
+}
+
+/// The schema as `petrova schema` prints it: pretty JSON with a final newline.
+pub fn schema_pretty() -> String {
+    PUBLISHED_SCHEMA.to_owned()
+}
+
+/// Generates the schema from the types (what `schema/plan.schema.json` must hold).
+#[cfg(feature = "schema-gen")]
+pub fn generated_schema_pretty() -> String {
     let mut value = serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or(Value::Null);
     if let Some(map) = value.as_object_mut() {
         map.insert(
@@ -125,14 +151,9 @@ pub fn schema() -> Value {
             Value::from(SCHEMA_VERSION),
         );
     }
-    value
-}
-
-/// The schema as `petrova schema` prints it: pretty JSON with a final newline.
-pub fn schema_pretty() -> String {
     // Going through the canonical form keeps keys sorted even if a dependency
     // turned on serde_json's `preserve_order`.
-    let sorted: Value = serde_json::from_str(&to_canonical(&schema())).unwrap_or(Value::Null);
+    let sorted: Value = serde_json::from_str(&to_canonical(&value)).unwrap_or(Value::Null);
     let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
     s.push('\n');
     s
@@ -502,15 +523,15 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "schema-gen"))]
 mod committed_schema {
     /// Guards the published schema: regenerate with
-    /// `cargo run -p petrova-cli -- schema > schema/plan.schema.json` and review the diff.
+    /// `cargo run -p petrova-cli -- schema --generate > schema/plan.schema.json` and review the diff.
     #[test]
     fn committed_schema_matches_the_types() {
         assert_eq!(
-            include_str!("../../schema/plan.schema.json"),
-            super::schema_pretty(),
+            super::PUBLISHED_SCHEMA,
+            super::generated_schema_pretty(),
             "schema/plan.schema.json is out of date"
         );
     }
