@@ -65,7 +65,8 @@ pub fn schema_fingerprint() -> String {
     petrova_core::plan::schema_fingerprint()
 }
 
-/// A checkout served by JS callbacks: `{ list(dir), read(path), kind(path) }`.
+/// A checkout served by JS callbacks: `{ list(dir), read(path), kind(path) }`;
+/// `list` returns `null`, an array of `{name, kind}`, or `"<k>:<name>"` lines (k: f, d, l, o).
 struct JsCheckout {
     list: Function,
     read: Function,
@@ -122,6 +123,26 @@ impl Checkout for JsCheckout {
         let value = self.call(&self.list, dir)?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
+        }
+        // The compact form: one "<k>:<name>" line per entry, k in f/d/l/o.
+        if let Some(text) = value.as_string() {
+            let entries = text
+                .split('\n')
+                .filter_map(|line| {
+                    let (kind, name) = line.split_once(':')?;
+                    let kind = match kind {
+                        "f" => EntryKind::File,
+                        "d" => EntryKind::Dir,
+                        "l" => EntryKind::Symlink,
+                        _ => EntryKind::Other,
+                    };
+                    Some(DirEntry {
+                        name: name.to_owned(),
+                        kind,
+                    })
+                })
+                .collect();
+            return Ok(Some(entries));
         }
         let entries = Array::from(&value)
             .iter()

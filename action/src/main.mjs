@@ -1,7 +1,8 @@
 // The petrova GitHub Action entry. It reads inputs and files, hands bytes to
 // the wasm build of petrova-core, executes the GitHub requests core asks for
 // with fetch, and writes outputs. Every decision is made in core.
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fsCheckout } from './checkout.mjs';
 import path from 'node:path';
 import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, registryMatrix, renderOutputText } from '../dist/petrova.js';
 
@@ -30,55 +31,6 @@ function summary(markdown) {
 
 function nowRfc3339() {
   return process.env.PETROVA_NOW || new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** A checkout on disk, served to core; symlinks are reported, never followed. */
-function fsCheckout(root) {
-  const kindOf = (stat) => (stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : 'other');
-  const resolve = (rel) => {
-    const segments = rel.split('/').filter((s) => s !== '');
-    let current = root;
-    for (let i = 0; i < segments.length; i += 1) {
-      if (segments[i] === '..' || segments[i] === '.') throw new Error(`${rel}: path leaves the checkout`);
-      current = path.join(current, segments[i]);
-      let stat;
-      try {
-        stat = lstatSync(current);
-      } catch (e) {
-        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
-        throw e;
-      }
-      if (stat.isSymbolicLink() && i + 1 < segments.length) throw new Error(`${segments.slice(0, i + 1).join('/')} is a symlink; not followed`);
-    }
-    return current;
-  };
-  return {
-    list(dir) {
-      const full = resolve(dir);
-      if (full === null) return null;
-      try {
-        return readdirSync(full, { withFileTypes: true }).map((d) => ({
-          name: d.name,
-          kind: d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other',
-        }));
-      } catch (e) {
-        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
-        throw e;
-      }
-    },
-    read(rel) {
-      const full = resolve(rel);
-      if (full === null) return null;
-      const stat = lstatSync(full);
-      if (stat.isSymbolicLink()) throw new Error(`${rel} is a symlink; not followed`);
-      if (!stat.isFile()) return null;
-      return new Uint8Array(readFileSync(full));
-    },
-    kind(rel) {
-      const full = resolve(rel);
-      return full === null ? null : kindOf(lstatSync(full));
-    },
-  };
 }
 
 /** The commit HEAD names, read from .git without running git. */

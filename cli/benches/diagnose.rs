@@ -29,7 +29,70 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times[runs / 2]
 }
 
+/// Validate + render of the example plan, in memory, as the wasm build runs it.
+fn bench_prepare() {
+    use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
+    use petrova_core::validate::MemoryStore;
+    let ws = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workspace");
+    let mut memory = MemoryCheckout::new();
+    let mut stack = vec![ws.join("kahn-hq")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(ws.join("kahn-hq"))
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                memory.insert_file(&rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let registry = RegistrySource {
+        source: std::fs::read_to_string(ws.join("registry.yaml")).unwrap(),
+        path: "registry.yaml".into(),
+    };
+    let target = Target {
+        slug: Some("kahn-hq".into()),
+        repository: None,
+    };
+    let diag = DiagnoseRequest {
+        registry: registry.clone(),
+        target: target.clone(),
+        since: "2026-04-22".into(),
+        until: None,
+        scanned_at: "2026-04-29T14:30:00Z".into(),
+        head: None,
+    };
+    let out = request::diagnose(&diag, &memory).unwrap();
+    let store = MemoryStore::from_outputs([serde_json::to_vec(&out).unwrap()]);
+    let req = ProposeRequest {
+        registry,
+        target,
+        plan: std::fs::read_to_string(ws.join("fix.json")).unwrap(),
+        actor: "fleet:kahn-implementer".into(),
+        triggered_by_kind: "audit_fail".into(),
+        triggered_by_ref: "ci-run-12345".into(),
+        allow_stale: false,
+        now: "2026-04-29T14:32:18Z".into(),
+    };
+    let runs = 200;
+    let start = Instant::now();
+    for _ in 0..runs {
+        let prepared = request::prepare(&req, &memory, &store).unwrap();
+        black_box(prepared.dry_run_output());
+    }
+    println!(
+        "BENCH native_prepare_us={:.1}",
+        start.elapsed().as_secs_f64() * 1e6 / f64::from(runs)
+    );
+}
+
 fn main() {
+    bench_prepare();
     let docs: usize = std::env::var("PETROVA_BENCH_DOCS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -66,6 +129,19 @@ fn main() {
         diag_week,
         list,
         diag_week.as_secs_f64() / list.as_secs_f64()
+    );
+
+    let full_fs = scan("1900-01-01", None);
+    let diag_full_fs = median(5, || {
+        black_box(diagnosis::diagnose(&checkout, &full_fs));
+    });
+    println!(
+        "BENCH native_diagnose_week_ms={:.3}",
+        diag_week.as_secs_f64() * 1e3
+    );
+    println!(
+        "BENCH native_diagnose_full_ms={:.3}",
+        diag_full_fs.as_secs_f64() * 1e3
     );
 
     // 2. The full history against a bare pulldown-cmark parse of the same bytes, both in memory.

@@ -1,0 +1,78 @@
+// Measures the wasm build in Node on the same work as cli/benches/diagnose.rs:
+// instantiation, diagnose over the synthetic repository (1-week window and full
+// history, read from disk), and validate + render of the example plan in memory.
+// Prints `BENCH key=value` lines; scripts/bench turns them into ratios.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initSync, diagnose, diagnoseFiles, prepareFiles } from '../dist/petrova.js';
+import { fsCheckout } from '../src/checkout.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const t0 = performance.now();
+initSync({ module: readFileSync(path.join(root, 'action/dist/petrova_bg.wasm')) });
+console.log(`BENCH wasm_instantiate_ms=${(performance.now() - t0).toFixed(3)}`);
+
+const median = (runs, f) => {
+  const times = [];
+  for (let i = 0; i < runs; i += 1) {
+    const s = performance.now();
+    f();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+};
+
+const synthetic = process.argv[2];
+if (synthetic) {
+  const registry = {
+    source: '- slug: synthetic\n  url: https://github.com/o/synthetic\n  default_branch: main\n  role: sandbox\n  profile: standard\n  fleets_allowed: []\n  added: "2026-01-01"\n',
+    path: 'registry.yaml',
+  };
+  const checkout = fsCheckout(synthetic);
+  const req = (since, until) =>
+    JSON.stringify({ registry, target: { slug: 'synthetic' }, since, until, scanned_at: '2026-04-29T00:00:00Z', head: null });
+  const week = req('2026-04-22', '2026-04-28');
+  const full = req('1900-01-01', null);
+  console.log(`BENCH wasm_diagnose_week_ms=${median(21, () => diagnose(week, checkout)).toFixed(3)}`);
+  console.log(`BENCH wasm_diagnose_full_ms=${median(5, () => diagnose(full, checkout)).toFixed(3)}`);
+}
+
+const ws = path.join(root, 'examples/workspace');
+const files = {};
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) walk(full);
+    else files[path.relative(path.join(ws, 'kahn-hq'), full)] = readFileSync(full, 'utf8');
+  }
+};
+walk(path.join(ws, 'kahn-hq'));
+const registry = { source: readFileSync(path.join(ws, 'registry.yaml'), 'utf8'), path: 'registry.yaml' };
+const target = { slug: 'kahn-hq' };
+const diag = diagnoseFiles(
+  JSON.stringify({ registry, target, since: '2026-04-22', until: null, scanned_at: '2026-04-29T14:30:00Z', head: null }),
+  JSON.stringify(files),
+);
+const id = JSON.parse(diag).result.diagnosis_id;
+const request = JSON.stringify({
+  registry,
+  target,
+  plan: readFileSync(path.join(ws, 'fix.json'), 'utf8'),
+  actor: 'fleet:kahn-implementer',
+  triggered_by_kind: 'audit_fail',
+  triggered_by_ref: 'ci-run-12345',
+  allow_stale: false,
+  now: '2026-04-29T14:32:18Z',
+});
+const filesJson = JSON.stringify(files);
+const diagnoses = JSON.stringify({ [id]: diag });
+const runs = 200;
+const start = performance.now();
+for (let i = 0; i < runs; i += 1) {
+  const p = prepareFiles(request, filesJson, diagnoses);
+  p.dryRunJson();
+  p.free();
+}
+console.log(`BENCH wasm_prepare_us=${(((performance.now() - start) * 1000) / runs).toFixed(1)}`);
