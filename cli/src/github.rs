@@ -37,7 +37,7 @@ impl GithubConfig {
     /// else `GITHUB_API_URL`, else `https://api.github.com`.
     pub fn from_env() -> Result<Self, Failure> {
         let token = env_nonempty("PETROVA_GITHUB_TOKEN").or_else(|| env_nonempty("GITHUB_TOKEN")).ok_or_else(|| {
-            Failure::Config("--apply needs a GitHub token\n  hint: export PETROVA_GITHUB_TOKEN (or GITHUB_TOKEN) with contents:write and pull-requests:write".to_owned())
+            Failure::Config("a GitHub token is needed (for --apply and doctor)\n  hint: export PETROVA_GITHUB_TOKEN (or GITHUB_TOKEN) with contents:write and pull-requests:write".to_owned())
         })?;
         let api_url = env_nonempty("PETROVA_GITHUB_API_URL")
             .or_else(|| env_nonempty("GITHUB_API_URL"))
@@ -58,6 +58,48 @@ impl GithubConfig {
     }
 }
 
+/// Runs core's doctor checks against GitHub.
+pub fn doctor(
+    config: &GithubConfig,
+    entry: &RepoEntry,
+) -> Result<petrova_core::doctor::Doctor, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Config(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let octocrab = client(config)?;
+        let mut doctor = petrova_core::doctor::Doctor::new(entry);
+        while let Some(request) = doctor.next_request() {
+            let reply = send(&octocrab, &request, config).await;
+            doctor.on_reply(&reply);
+        }
+        Ok(doctor)
+    })
+}
+
+fn client(config: &GithubConfig) -> Result<octocrab::Octocrab, Failure> {
+    octocrab::Octocrab::builder()
+        .personal_token(config.token.clone())
+        .base_uri(config.api_url.as_str())
+        .map_err(|_| {
+            Failure::Config(format!(
+                "GitHub API URL `{}` is not a valid URL",
+                config.api_url
+            ))
+        })?
+        .set_connect_timeout(Some(config.timeout))
+        .set_read_timeout(Some(config.timeout))
+        .set_write_timeout(Some(config.timeout))
+        .build()
+        .map_err(|e| {
+            Failure::Config(format!(
+                "cannot set up the GitHub client: {}",
+                redact(&e.to_string(), &config.token)
+            ))
+        })
+}
+
 /// Runs the apply protocol to its end.
 pub fn apply(
     config: &GithubConfig,
@@ -76,25 +118,7 @@ async fn run(
     proposal: &Proposal,
     entry: &RepoEntry,
 ) -> Result<ApplyResult, Failure> {
-    let octocrab = octocrab::Octocrab::builder()
-        .personal_token(config.token.clone())
-        .base_uri(config.api_url.as_str())
-        .map_err(|_| {
-            Failure::Config(format!(
-                "GitHub API URL `{}` is not a valid URL",
-                config.api_url
-            ))
-        })?
-        .set_connect_timeout(Some(config.timeout))
-        .set_read_timeout(Some(config.timeout))
-        .set_write_timeout(Some(config.timeout))
-        .build()
-        .map_err(|e| {
-            Failure::Config(format!(
-                "cannot set up the GitHub client: {}",
-                redact(&e.to_string(), &config.token)
-            ))
-        })?;
+    let octocrab = client(config)?;
     let mut machine = ApplyMachine::new(proposal, entry, config.policy);
     let mut step = machine.start();
     loop {

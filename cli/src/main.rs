@@ -54,6 +54,15 @@ enum Command {
         after_help = "Example:\n  petrova render kahn-hq --input fix.json --actor fleet:kahn-implementer --triggered-by-kind audit_fail --triggered-by-ref ci-run-12345 > body.md"
     )]
     Render(ProposeArgs),
+    /// Check that the token can open pull requests on a repository, with a fix-it line per problem.
+    #[command(after_help = "Example:\n  PETROVA_GITHUB_TOKEN=… petrova doctor kahn-hq")]
+    Doctor {
+        /// Registry slug of the repository.
+        slug: String,
+        /// Print the checks as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of fix plans.
     #[command(after_help = "Example:\n  petrova schema > plan.schema.json")]
     Schema {
@@ -227,6 +236,7 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => diagnose(&ctx, args),
         Command::ProposeFix(args) => propose_fix(&ctx, args, args.body_only),
         Command::Render(args) => propose_fix(&ctx, args, true),
+        Command::Doctor { slug, json } => doctor(&ctx, slug, *json),
         Command::Schema { generate } => {
             print!(
                 "{}",
@@ -414,6 +424,29 @@ fn diagnose_all(
         )));
     }
     Ok(())
+}
+
+fn doctor(ctx: &Context, slug: &str, json: bool) -> Result<(), Failure> {
+    let config = github::GithubConfig::from_env()?;
+    let registry = ctx.registry()?;
+    let entry = registry
+        .require(slug, &ctx.registry_path.display().to_string())
+        .map_err(config_failure)?;
+    let doctor = github::doctor(&config, entry)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(doctor.checks()).map_err(|e| Failure::Config(e.to_string()))?
+        );
+    } else {
+        print!("{}", doctor.render_text());
+    }
+    match doctor.exit_code() {
+        0 => Ok(()),
+        _ => Err(Failure::Config(format!(
+            "doctor found problems with `{slug}`; see the fix lines above"
+        ))),
+    }
 }
 
 fn registry_matrix(ctx: &Context, filters: &[String], pretty: bool) -> Result<(), Failure> {

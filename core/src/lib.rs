@@ -17,6 +17,7 @@ pub mod canonical;
 pub mod date;
 pub mod diagnosis;
 pub mod docs;
+pub mod doctor;
 pub mod error;
 pub mod guard;
 pub mod key;

@@ -35,6 +35,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/repos/{owner}/{repo}", get(get_repo))
         .route("/repos/{owner}/{repo}/git/ref/{*ref}", get(get_ref))
         .route(
+            "/repos/{owner}/{repo}/actions/permissions/workflow",
+            get(get_workflow_permissions),
+        )
+        .route(
             "/repos/{owner}/{repo}/git/refs",
             axum::routing::post(create_ref),
         )
@@ -242,6 +246,21 @@ async fn get_repo(State(shared): S, Path((owner, repo)): Path<(String, String)>)
         return r.into_response();
     }
     reply(StatusCode::OK, &shared.ctx.full_repository())
+}
+
+/// `GET /repos/{o}/{r}/actions/permissions/workflow` (GitHub's shape).
+async fn get_workflow_permissions(
+    State(shared): S,
+    Path((owner, repo)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = check_repo(&shared, &owner, &repo) {
+        return r.into_response();
+    }
+    let allowed = shared.lock().repo.actions_can_open_pulls;
+    reply(
+        StatusCode::OK,
+        &serde_json::json!({"default_workflow_permissions": "read", "can_approve_pull_request_reviews": allowed}),
+    )
 }
 
 // ----- refs -----

@@ -367,6 +367,11 @@ impl Controls {
         self.shared.lock().repo.commits.get(sha).cloned()
     }
 
+    /// Sets the repository setting "Allow GitHub Actions to create and approve pull requests".
+    pub fn set_actions_can_open_pulls(&self, allowed: bool) {
+        self.shared.lock().repo.actions_can_open_pulls = allowed;
+    }
+
     /// Closes a pull request without merging it.
     pub fn close_pull(&self, number: u64) -> Option<PullState> {
         self.shared.close_pull(number)

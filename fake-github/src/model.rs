@@ -105,6 +105,8 @@ pub(crate) struct Repo {
     pub next_pr_id: u64,
     /// Bumped by every commit created, so that equal requests give distinct ids.
     pub commit_counter: u64,
+    /// The repository setting "Allow GitHub Actions to create and approve pull requests".
+    pub actions_can_open_pulls: bool,
 }
 
 /// SHA-1 hex.

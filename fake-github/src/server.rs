@@ -54,6 +54,7 @@ fn seed(config: &FakeConfig) -> Repo {
     let mut repo = Repo {
         next_pr_number: config.first_pr_number,
         next_pr_id: 1_900_000_000 + config.first_pr_number,
+        actions_can_open_pulls: true,
         ..Repo::default()
     };
     let mut tree = BTreeMap::new();
@@ -360,6 +361,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_fake/state", get(state))
         .route("/_fake/pulls/{number}/{action}", post(pull_action))
         .route("/_fake/branches", post(seed_branch))
+        .route(
+            "/_fake/actions-can-open-pulls/{allowed}",
+            post(set_actions_can_open_pulls),
+        )
         .route("/_fake/branches/{*branch}", get(branch))
         .with_state(shared);
     controls.merge(api)
@@ -706,6 +711,15 @@ async fn get_log(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn reset(State(shared): State<Arc<Shared>>) -> Response {
     shared.reset();
+    reply(StatusCode::OK, &shared.state_json())
+}
+
+/// Flips the repository setting that lets Actions open pull requests (`true`/`false`).
+async fn set_actions_can_open_pulls(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(allowed): axum::extract::Path<bool>,
+) -> Response {
+    shared.lock().repo.actions_can_open_pulls = allowed;
     reply(StatusCode::OK, &shared.state_json())
 }
 
