@@ -14,10 +14,12 @@ use sha2::{Digest, Sha256};
 /// implementation report an error, the value is encoded as `null`, which keeps
 /// this function total.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> String {
-    let value = serde_json::to_value(value).unwrap_or(Value::Null);
-    let mut out = String::new();
-    write_value(&value, &mut out);
-    out
+    let mut out = Vec::new();
+    if crate::canonical_stream::write(value, &mut out).is_err() {
+        return "null".to_owned();
+    }
+    // Only UTF-8 text and ASCII punctuation were written.
+    String::from_utf8(out).unwrap_or_else(|_| "null".to_owned())
 }
 
 /// Encodes an already-built JSON value canonically.
@@ -65,16 +67,11 @@ fn write_value(value: &Value, out: &mut String) {
 }
 
 fn write_string(s: &str, out: &mut String) {
-    // serde_json's string escaping is minimal and deterministic: `"`, `\`
+    // serde_json's string escaping is minimal and deterministic: `"`, `\\`
     // and control characters only; everything else is written as given.
-    // Plain strings (the common case) need no escaping at all.
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-    } else {
-        out.push_str(&serde_json::to_string(s).unwrap_or_default());
-    }
+    let mut bytes = Vec::with_capacity(s.len() + 2);
+    crate::canonical_stream::write_str(s, &mut bytes);
+    out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -119,6 +116,65 @@ mod tests {
             json!({"\u{1F600}": 1, "\u{FF61}": 2}),
             "{\"\u{FF61}\":2,\"\u{1F600}\":1}",
         );
+    }
+
+    /// The streaming encoder must give exactly the bytes of the Value-based one.
+    #[test]
+    fn streaming_equals_value_based_encoding() {
+        #[derive(serde::Serialize)]
+        struct Inner {
+            z: Option<u32>,
+            a: Vec<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Unit,
+            New(i64),
+            Tuple(u8, u8),
+            Struct { y: bool, b: f64 },
+        }
+        #[derive(serde::Serialize)]
+        struct Outer {
+            é: &'static str,
+            b: Inner,
+            kinds: Vec<Kind>,
+            map: std::collections::BTreeMap<String, i32>,
+            numbers: std::collections::BTreeMap<u32, &'static str>,
+            f: f32,
+            nan: f64,
+            c: char,
+        }
+        let value = Outer {
+            é: "quote \" back \\ tab \t ctrl \u{1} é 🦀",
+            b: Inner {
+                z: None,
+                a: vec!["x", "\u{7f}"],
+                skipped: None,
+            },
+            kinds: vec![
+                Kind::Unit,
+                Kind::New(-3),
+                Kind::Tuple(1, 2),
+                Kind::Struct { y: true, b: 0.1 },
+            ],
+            map: [
+                ("b".to_owned(), 1),
+                ("a".to_owned(), 2),
+                ("\u{FF61}".to_owned(), 3),
+                ("\u{1F600}".to_owned(), 4),
+            ]
+            .into_iter()
+            .collect(),
+            numbers: [(10, "ten"), (9, "nine")].into_iter().collect(),
+            f: 0.1,
+            nan: f64::NAN,
+            c: '"',
+        };
+        let via_value = value_to_canonical(&serde_json::to_value(&value).unwrap());
+        assert_eq!(to_canonical(&value), via_value);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 pub mod apply;
 pub mod body;
 pub mod canonical;
+mod canonical_stream;
 pub mod date;
 pub mod diagnosis;
 pub mod docs;
