@@ -38,3 +38,14 @@ test('keys, branches, bodies, problems and texts agree', () => {
     prepared.free();
   }
 });
+
+test('the committed key vectors hold in the wasm build too', async () => {
+  const { proposalKey } = await import('../dist/petrova.js');
+  const vectors = JSON.parse(readFileSync(path.join(root, 'tests/data/key-vectors.json'), 'utf8'));
+  assert.ok(vectors.length >= 30);
+  for (const v of vectors) {
+    const key = JSON.parse(proposalKey(v.target_repo, v.plan));
+    assert.equal(key.idempotency_key, v.idempotency_key, v.name);
+    assert.equal(key.branch, `petrova/propose-fix/${v.idempotency_key.slice(0, 8)}`, v.name);
+  }
+});
