@@ -85,6 +85,10 @@ pub enum ApplyResult {
         pr: Option<PrRef>,
         /// For a conflict: what differs.
         detail: Option<String>,
+        /// For a skipped run: the existing pull request's body, which is what
+        /// GitHub shows (this run's trigger and time are not in it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        existing_body: Option<String>,
     },
     /// The token or repository is wrong (exit 3).
     Configuration {
@@ -393,7 +397,7 @@ impl ApplyMachine {
                 None => self.unexpected("the comparison tree", status, json),
             },
             (State::CreatePull, 201) => match (json.get("number").and_then(Value::as_u64), str_at(json, "/html_url")) {
-                (Some(number), Some(url)) => self.finish(ApplyResult::Finished { outcome: Outcome::Applied, pr: Some(PrRef { number, url }), detail: None }),
+                (Some(number), Some(url)) => self.finish(ApplyResult::Finished { outcome: Outcome::Applied, pr: Some(PrRef { number, url }), detail: None, existing_body: None }),
                 _ => self.unexpected("the new pull request", status, json),
             },
             (State::CreatePull, 422) if says(json, "already exists") => self.goto(State::ListPulls { after: ListReason::PullExists }, 0),
@@ -412,7 +416,7 @@ impl ApplyMachine {
         let Some(pulls) = json.as_array() else {
             return self.unexpected("the pull-request list", 200, json);
         };
-        let mut ours: Vec<(u64, String, &'static str)> = Vec::new();
+        let mut ours: Vec<(u64, String, &'static str, String)> = Vec::new();
         let mut foreign: Vec<String> = Vec::new();
         for pr in pulls {
             if str_at(pr, "/head/ref").is_some_and(|r| r != self.branch) {
@@ -430,7 +434,14 @@ impl ApplyMachine {
                 "closed"
             };
             match parse_metadata(pr.get("body").and_then(Value::as_str).unwrap_or("")) {
-                Ok(meta) if meta.idempotency_key == self.key => ours.push((number, url, state)),
+                Ok(meta) if meta.idempotency_key == self.key => {
+                    let body = pr
+                        .get("body")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned();
+                    ours.push((number, url, state, body));
+                }
                 Ok(meta) => foreign.push(format!(
                     "PR #{number} carries key {}",
                     &meta.idempotency_key.chars().take(12).collect::<String>()
@@ -441,7 +452,7 @@ impl ApplyMachine {
             }
         }
         for wanted in ["open", "merged", "closed"] {
-            if let Some((number, url, _)) = ours.iter().find(|(_, _, s)| *s == wanted) {
+            if let Some((number, url, _, body)) = ours.iter().find(|(_, _, s, _)| *s == wanted) {
                 let outcome = match wanted {
                     "open" if after == ListReason::PullExists && self.pull_post_ambiguous => {
                         Outcome::Applied
@@ -454,10 +465,12 @@ impl ApplyMachine {
                     number: *number,
                     url: url.clone(),
                 });
+                let existing_body = (outcome != Outcome::Applied).then(|| body.clone());
                 return self.finish(ApplyResult::Finished {
                     outcome,
                     pr,
                     detail: None,
+                    existing_body,
                 });
             }
         }
@@ -638,6 +651,7 @@ impl ApplyMachine {
             outcome: Outcome::Conflict,
             pr,
             detail: Some(detail),
+            existing_body: None,
         })
     }
 
@@ -958,6 +972,23 @@ mod tests {
             json!([pr(7, "open", false, "hand-written body")]),
             Outcome::Conflict,
         );
+    }
+
+    #[test]
+    fn skipped_runs_report_the_existing_body() {
+        let existing = proposal().body.text.replace(
+            "applied_at: 2026-04-29T14:32:18Z",
+            "applied_at: 2026-04-01T00:00:00Z",
+        );
+        let (_, result) = drive(vec![ok(200, json!([pr(7, "open", false, &existing)]))]);
+        match result {
+            ApplyResult::Finished {
+                outcome: Outcome::SkippedIdempotent,
+                existing_body,
+                ..
+            } => assert_eq!(existing_body.as_deref(), Some(existing.as_str())),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -234,8 +234,13 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult) -> ApplyReport {
             outcome,
             pr,
             detail,
+            existing_body,
         } => {
             let mut output = ProposeOutput::from_proposal(proposal, *outcome, pr.clone());
+            // A skipped run reports the body GitHub shows, not one rendered for this run.
+            if let Some(body) = existing_body {
+                output.body = Some(body.clone());
+            }
             if let Some(detail) = detail {
                 output.problems.push(Diagnostic::at_pointer(
                     Code::ApplyConflict,
