@@ -35,17 +35,19 @@ function nowRfc3339() {
 
 /** The commit HEAD names, read from .git without running git. */
 function gitHead(root) {
+  // Same reading as the CLI's git_head: a 40- or 64-hex commit, or null.
+  const sha = (s) => (/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s) ? s : null);
   try {
     const head = readFileSync(path.join(root, '.git', 'HEAD'), 'utf8').trim();
-    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40,64}$/.test(head) ? head : null;
+    if (!head.startsWith('ref: ')) return sha(head);
     const ref = head.slice(5);
     const loose = path.join(root, '.git', ref);
-    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+    if (existsSync(loose)) return sha(readFileSync(loose, 'utf8').trim());
     const packed = readFileSync(path.join(root, '.git', 'packed-refs'), 'utf8');
-    const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
-    return line ? line.split(' ')[0] : null;
+    const line = packed.split('\n').find((l) => l.split(' ')[1] === ref);
+    return line ? sha(line.split(' ')[0]) : null;
   } catch {
-    return process.env.GITHUB_SHA || null;
+    return null;
   }
 }
 
