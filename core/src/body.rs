@@ -542,10 +542,26 @@ fn ends_cleanly(text: &str) -> bool {
     false
 }
 
+/// `url` when it is http(s), mailto, a fragment or relative; `#` otherwise.
+fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme_end = lower.find(|c: char| c == ':' || c == '/' || c == '?' || c == '#');
+    let has_scheme = scheme_end.is_some_and(|i| lower.as_bytes()[i] == b':');
+    if !has_scheme
+        || lower.starts_with("http:")
+        || lower.starts_with("https:")
+        || lower.starts_with("mailto:")
+    {
+        url
+    } else {
+        pulldown_cmark::CowStr::Borrowed("#")
+    }
+}
+
 /// Renders a body to HTML as GitHub would show it (tables, task lists,
 /// strikethrough), with every piece of raw HTML shown as text: comments are
-/// dropped (GitHub hides them) and anything else is escaped, so plan text can
-/// never become markup or script.
+/// dropped (GitHub hides them), anything else is escaped, and links keep only
+/// safe destinations, so plan text can never become markup or script.
 pub fn to_html(markdown: &str) -> String {
     let events =
         Parser::new_ext(markdown, crate::markdown::options()).filter_map(|event| match event {
@@ -556,9 +572,55 @@ pub fn to_html(markdown: &str) -> String {
                     Some(Event::Text(html))
                 }
             }
+            // Links and images keep only web, mail and relative destinations:
+            // `javascript:`, `data:` and the like become inert.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            })),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Some(Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            })),
             other => Some(other),
         });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out, events);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_links_keep_only_safe_destinations() {
+        let html = to_html(
+            "[a](javascript:alert(1)) [b](https://x.test/) [c](docs/x.md) [d](JaVaScRiPt:x) ![e](data:image/png;base64,AA) [f](mailto:a@b.c) [g](#anchor)",
+        );
+        assert!(!html.to_ascii_lowercase().contains("javascript:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        for kept in [
+            "href=\"https://x.test/\"",
+            "href=\"docs/x.md\"",
+            "href=\"mailto:a@b.c\"",
+            "href=\"#anchor\"",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+    }
 }
