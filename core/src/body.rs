@@ -545,7 +545,7 @@ fn ends_cleanly(text: &str) -> bool {
 /// `url` when it is http(s), mailto, a fragment or relative; `#` otherwise.
 fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
     let lower = url.trim().to_ascii_lowercase();
-    let scheme_end = lower.find(|c: char| c == ':' || c == '/' || c == '?' || c == '#');
+    let scheme_end = lower.find([':', '/', '?', '#']);
     let has_scheme = scheme_end.is_some_and(|i| lower.as_bytes()[i] == b':');
     if !has_scheme
         || lower.starts_with("http:")
