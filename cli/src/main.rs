@@ -443,6 +443,9 @@ fn doctor(ctx: &Context, slug: &str, json: bool) -> Result<(), Failure> {
     }
     match doctor.exit_code() {
         0 => Ok(()),
+        4 => Err(Failure::Github(format!(
+            "GitHub gave no usable answer to some checks of `{slug}`; run doctor again"
+        ))),
         _ => Err(Failure::Config(format!(
             "doctor found problems with `{slug}`; see the fix lines above"
         ))),

@@ -40,6 +40,8 @@ pub struct Doctor {
     branch: String,
     step: usize,
     checks: Vec<Check>,
+    /// A check got no usable answer (transport error or 5xx): worth a re-run.
+    github_failed: bool,
 }
 
 impl Doctor {
@@ -51,6 +53,7 @@ impl Doctor {
             branch: entry.default_branch.clone(),
             step: 0,
             checks: Vec::new(),
+            github_failed: false,
         }
     }
 
@@ -80,6 +83,9 @@ impl Doctor {
             Reply::Transport { message } => (0, Value::String(message.clone())),
         };
         let full = format!("{}/{}", self.owner, self.repo);
+        if status == 0 || status >= 500 {
+            self.github_failed = true;
+        }
         let check = match (self.step, status) {
             (0, 200) => {
                 let push = json.pointer("/permissions/push").and_then(Value::as_bool);
@@ -136,10 +142,13 @@ impl Doctor {
         &self.checks
     }
 
-    /// The exit code: 3 when any check failed, else 0.
+    /// The exit code: 3 when any check failed, 4 when GitHub gave no usable
+    /// answer to one (run again), else 0 (a check this token may not read stays 0).
     pub fn exit_code(&self) -> u8 {
         if self.checks.iter().any(|c| c.status == CheckStatus::Fail) {
             3
+        } else if self.github_failed {
+            4
         } else {
             0
         }
@@ -254,6 +263,17 @@ mod tests {
         );
         let d = run(&[(200, "{}"), (200, "{}"), (403, "{}")]);
         assert_eq!(d.checks()[2].status, CheckStatus::Unknown);
-        assert_eq!(d.exit_code(), 0);
+        assert_eq!(
+            d.exit_code(),
+            0,
+            "a setting this token may not read is not a failure"
+        );
+        let d = run(&[
+            (200, "{}"),
+            (500, "{}"),
+            (200, r#"{"can_approve_pull_request_reviews":true}"#),
+        ]);
+        assert_eq!(d.checks()[1].status, CheckStatus::Unknown);
+        assert_eq!(d.exit_code(), 4, "no usable answer: run again");
     }
 }

@@ -154,6 +154,8 @@ impl Ctx {
         let mut r = template.clone();
         self.rewrite(&mut r);
         if let Value::Object(o) = &mut r {
+            // Required by GitHub's `repository` schemas, but missing from its own example.
+            set(o, "language", Value::Null);
             set(o, "id", json!(self.repo_id));
             set(
                 o,
