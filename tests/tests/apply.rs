@@ -5,56 +5,17 @@
 //! log, not only the printed lines; and no run ever prints the token.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle, Fault, LoggedRequest};
-use petrova_tests::{Run, Sandbox, ACTOR, SLUG};
+mod common;
+
+use common::{world, World, PLANNED_PATH, REPO, TOKEN};
+
+use petrova_fake_github::{Fault, LoggedRequest};
+use petrova_tests::{Run, ACTOR, SLUG};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-/// The token the fake accepts: distinctive, so that a leak is easy to spot.
-const TOKEN: &str = "ghp_SECRET_petrova_test_0123456789";
 /// A token the fake rejects (401).
 const WRONG_TOKEN: &str = "ghp_WRONG_petrova_test_9876543210";
-const REPO: &str = "/repos/kahn-hq/kahn";
-const PLANNED_PATH: &str = "backend/migrations/0046_kahn_internal_rls.sql";
-
-struct World {
-    _tmp: tempfile::TempDir,
-    sb: Sandbox,
-    fix: PathBuf,
-    fake: FakeGithubHandle,
-    /// The dry run's idempotency key (64 hex).
-    key: String,
-    /// `petrova/propose-fix/<8 hex>`.
-    branch: String,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let sb = Sandbox::new(tmp.path());
-    sb.diagnose("2026-04-22");
-    let fix = sb.ws.join("fix.json");
-    let fake = start_blocking(FakeConfig {
-        token: TOKEN.to_owned(),
-        ..FakeConfig::default()
-    });
-    let dry = sb.propose(&fix, &["--json"]);
-    dry.expect_code(0);
-    let key = dry.json()["idempotency_key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
-    let branch = format!("petrova/propose-fix/{}", &key[..8]);
-    assert_eq!(dry.json()["branch"], branch.as_str());
-    World {
-        _tmp: tmp,
-        sb,
-        fix,
-        fake,
-        key,
-        branch,
-    }
-}
 
 /// Panics when the token (either one) shows up in a run's output.
 fn assert_no_token(run: &Run) {

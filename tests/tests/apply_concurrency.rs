@@ -4,54 +4,19 @@
 //! and without delays that widen the race windows.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle, Fault, LoggedRequest};
-use petrova_tests::{petrova_bin, Run, Sandbox, ACTOR, SLUG};
+mod common;
+
+use common::{world, World, PLANNED_PATH, REPO, TOKEN};
+
+use petrova_fake_github::{Fault, LoggedRequest};
+use petrova_tests::{petrova_bin, Run, ACTOR, SLUG};
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const TOKEN: &str = "ghp_SECRET_petrova_test_0123456789";
 const RUNS: usize = 8;
 const REPEATS: usize = 3;
-const REPO: &str = "/repos/kahn-hq/kahn";
-const PLANNED_PATH: &str = "backend/migrations/0046_kahn_internal_rls.sql";
-
-struct World {
-    _tmp: tempfile::TempDir,
-    sb: Sandbox,
-    fix: PathBuf,
-    fake: FakeGithubHandle,
-    key: String,
-    branch: String,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let sb = Sandbox::new(tmp.path());
-    sb.diagnose("2026-04-22");
-    let fix = sb.ws.join("fix.json");
-    let fake = start_blocking(FakeConfig {
-        token: TOKEN.to_owned(),
-        ..FakeConfig::default()
-    });
-    let dry = sb.propose(&fix, &["--json"]);
-    dry.expect_code(0);
-    let key = dry.json()["idempotency_key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
-    let branch = format!("petrova/propose-fix/{}", &key[..8]);
-    World {
-        _tmp: tmp,
-        sb,
-        fix,
-        fake,
-        key,
-        branch,
-    }
-}
 
 fn describe(log: &[LoggedRequest]) -> String {
     log.iter()

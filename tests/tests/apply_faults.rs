@@ -9,16 +9,15 @@
 //! the fake's request log.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-use petrova_fake_github::{
-    start_blocking, FakeConfig, FakeGithubHandle, Fault, LoggedRequest, PullState,
-};
-use petrova_tests::{Run, Sandbox, ACTOR, SLUG};
+mod common;
+
+use common::{world, World, PLANNED_PATH, TOKEN};
+
+use petrova_fake_github::{Fault, LoggedRequest, PullState};
+use petrova_tests::{Run, ACTOR, SLUG};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "ghp_SECRET_petrova_test_0123456789";
-const PLANNED_PATH: &str = "backend/migrations/0046_kahn_internal_rls.sql";
 /// The request count of a fresh apply: list, base ref, base commit, tree,
 /// commit, ref, pull request.
 const FRESH_REQUESTS: u64 = 7;
@@ -112,44 +111,6 @@ fn epoch_s() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-struct World {
-    _tmp: tempfile::TempDir,
-    sb: Sandbox,
-    fix: PathBuf,
-    fake: FakeGithubHandle,
-    key: String,
-    branch: String,
-    main_tip: String,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let sb = Sandbox::new(tmp.path());
-    sb.diagnose("2026-04-22");
-    let fix = sb.ws.join("fix.json");
-    let fake = start_blocking(FakeConfig {
-        token: TOKEN.to_owned(),
-        ..FakeConfig::default()
-    });
-    let dry = sb.propose(&fix, &["--json"]);
-    dry.expect_code(0);
-    let key = dry.json()["idempotency_key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
-    let branch = format!("petrova/propose-fix/{}", &key[..8]);
-    let main_tip = fake.branch_tip("main").expect("main");
-    World {
-        _tmp: tmp,
-        sb,
-        fix,
-        fake,
-        key,
-        branch,
-        main_tip,
-    }
 }
 
 fn describe(log: &[LoggedRequest]) -> String {
