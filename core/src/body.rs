@@ -330,7 +330,7 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
         let _ = writeln!(
             s,
             "- {} — {}",
-            rule.id,
+            inline(&rule.id, Some(64)),
             inline(&rule.statement, budget.item_chars)
         );
     });

@@ -379,6 +379,8 @@ pub fn parse_meta_rules(
     line_offset: usize,
 ) -> (Vec<MetaRule>, Vec<Diagnostic>) {
     let mut rules: Vec<(u64, MetaRule, usize)> = Vec::new();
+    // Rule number → line of its first definition (a map keeps this linear).
+    let mut first_lines: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let mut warnings = Vec::new();
     for block in markdown::blocks(text, line_offset) {
         let (candidate, line) = match &block {
@@ -390,15 +392,16 @@ pub fn parse_meta_rules(
         let Some((number, statement)) = meta_rule_definition(candidate) else {
             continue;
         };
-        if let Some((_, first, first_line)) = rules.iter().find(|(n, _, _)| *n == number) {
+        if let Some(first_line) = first_lines.get(&number) {
             warnings.push(Diagnostic::in_file(
                 Code::MetaRuleDuplicate,
                 path,
                 Some(line),
-                format!("{} is defined again (first at line {first_line}); the first definition is kept", first.id),
+                format!("MR-{number} is defined again (first at line {first_line}); the first definition is kept"),
             ));
             continue;
         }
+        first_lines.insert(number, line);
         rules.push((
             number,
             MetaRule {
@@ -450,6 +453,7 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
     let mut phases: Vec<(u64, usize, Option<String>)> = Vec::new();
     let mut in_phase = false;
     let mut open = Vec::new();
+    let mut seen_open = std::collections::HashSet::new();
     for block in &blocks {
         match block {
             Block::Heading { text, line, .. } => {
@@ -486,7 +490,7 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
                 ..
             } => {
                 if let Some(id) = milestone_id(text) {
-                    if !open.iter().any(|m| m == id) {
+                    if seen_open.insert(id) {
                         open.push(id.to_owned());
                     }
                 }

@@ -33,7 +33,7 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, Diagnostic
         .then(|| bytes.iter().position(|&b| b == 0))
         .flatten()
     {
-        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + line_breaks(&bytes[..pos], 0);
         return Err(Diagnostic::in_file(
             Code::DocBinary,
             path,
@@ -49,7 +49,7 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, Diagnostic
         }),
         Err(err) => {
             let valid = err.valid_up_to();
-            let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + line_breaks(&bytes[..valid], 0);
             Ok(Decoded {
                 text: String::from_utf8_lossy(bytes),
                 warning: Some(Diagnostic::in_file(
@@ -409,17 +409,26 @@ impl<'a> LineCounter<'a> {
 
     fn line_of(&mut self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
+        // Moving backwards counts only the bytes in between (nested items
+        // finish innermost first), so deep nesting stays linear.
         if offset < self.offset {
-            self.offset = 0;
-            self.line = 1;
+            self.line -= line_breaks(&self.text[..self.offset], offset);
+        } else {
+            self.line += line_breaks(&self.text[..offset], self.offset);
         }
-        self.line += self.text[self.offset..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
         self.offset = offset;
         self.line
     }
+}
+
+/// Line breaks in `text[from..]`: `\n`, `\r\n` (counted once) and a lone `\r`,
+/// as CommonMark and YAML count them.
+fn line_breaks(text: &[u8], from: usize) -> usize {
+    text[from..]
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(from + i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// Maps byte offsets to 1-based line numbers.

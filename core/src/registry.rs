@@ -452,7 +452,12 @@ fn yaml_error(file: &str, src: &str, e: yaml::YamlError) -> ConfigError {
 /// entries (duplicate slugs, unknown profiles) locate their line this way.
 fn line_of_key_value(src: &str, key: &str, value: &str, nth: usize) -> Option<usize> {
     let mut seen = 0;
-    for (idx, line) in src.lines().enumerate() {
+    // YAML ends lines at \n, \r\n and a lone \r; count them the same way.
+    for (idx, line) in src
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .enumerate()
+    {
         let mut text = line.trim_start();
         while let Some(rest) = text.strip_prefix("- ") {
             text = rest.trim_start();

@@ -1,0 +1,160 @@
+//! Arbitrary bytes as governance documents.
+//!
+//! The whole input goes through each reader (`docs::read_doc_facts`,
+//! `parse_meta_rules`, `parse_roadmap`, `parse_config`, `markdown::blocks` and
+//! `anchors`). Then the input, cut at each `\n%%\n`, becomes the files of a
+//! repository — `.petrova.yml`, the meta-rules, the roadmap, a decision, a
+//! finding, a spec, then more decisions named by their first line — and is
+//! diagnosed.
+//!
+//! Checks: warnings are located (`path`, 1-based line within the text); anchors
+//! are unique; a diagnosis is deterministic, has a well-formed id, and its
+//! cache form (`diagnose --json`) reads back equal.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use petrova_core::diagnosis::{self, DiagnoseOutput};
+use petrova_core::docs::{self, ScanLimits};
+use petrova_core::markdown::{self, Block};
+use petrova_core::source::MemoryCheckout;
+use petrova_core::validate::MemoryStore;
+use petrova_core::Diagnostic;
+use std::collections::BTreeSet;
+
+const SEPARATOR: &[u8] = b"\n%%\n";
+
+fuzz_target!(|data: &[u8]| {
+    readers(data);
+    repository(data);
+});
+
+fn check_lines(warnings: &[Diagnostic], text: &str, offset: usize) {
+    let lines = text.split('\n').count() + offset;
+    for w in warnings {
+        assert!(w.path.is_some(), "{w:?}");
+        if let Some(line) = w.line {
+            assert!(
+                line >= 1 && line <= lines + 1,
+                "line {line} of {lines}: {w:?}"
+            );
+        }
+    }
+}
+
+fn readers(data: &[u8]) {
+    for want_status in [false, true] {
+        let facts = docs::read_doc_facts("d.md", data, ScanLimits::default(), want_status);
+        check_lines(&facts.warnings, &String::from_utf8_lossy(data), 0);
+    }
+    let small = docs::read_doc_facts("d.md", data, ScanLimits { max_doc_bytes: 64 }, true);
+    assert_eq!(
+        small
+            .warnings
+            .iter()
+            .any(|w| w.code == petrova_core::Code::DocTooLarge),
+        data.len() > 64
+    );
+    let (_config, problems) = docs::parse_config(data);
+    for p in &problems {
+        assert_eq!(p.path.as_deref(), Some(docs::CONFIG_FILE));
+    }
+    let text = match markdown::decode("d.md", data) {
+        Ok(decoded) => decoded.text.into_owned(),
+        Err(_) => return,
+    };
+    let split = markdown::split_front_matter("d.md", &text);
+    if let Some(fm) = split.front_matter {
+        let _ = markdown::front_matter_fields("d.md", fm, &["status", "supersedes"]);
+    }
+    let (rules, warnings) = docs::parse_meta_rules("m.md", &text, 0);
+    check_lines(&warnings, &text, 0);
+    let ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), rules.len(), "meta-rule ids are unique");
+    let (roadmap, warnings) = docs::parse_roadmap("r.md", &text, 0);
+    check_lines(&warnings, &text, 0);
+    let open: BTreeSet<&str> = roadmap.open_milestones.iter().map(String::as_str).collect();
+    assert_eq!(
+        open.len(),
+        roadmap.open_milestones.len(),
+        "milestones are unique"
+    );
+    let blocks = markdown::blocks(split.body, split.body_line_offset);
+    let lines = text.split('\n').count();
+    for b in &blocks {
+        assert!(b.line() >= 1 && b.line() <= lines, "{b:?} of {lines} lines");
+    }
+    let anchors = markdown::anchors(&blocks);
+    let headings = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Heading { .. }))
+        .count();
+    assert_eq!(anchors.len(), headings);
+    let unique: BTreeSet<&str> = anchors.iter().map(String::as_str).collect();
+    assert_eq!(
+        unique.len(),
+        anchors.len(),
+        "anchors are unique: {anchors:?}"
+    );
+    let _ = markdown::first_heading(&blocks);
+}
+
+fn split(data: &[u8]) -> Vec<&[u8]> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.windows(SEPARATOR.len()).position(|w| w == SEPARATOR) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + SEPARATOR.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+fn repository(data: &[u8]) {
+    const NAMED: [&str; 6] = [
+        ".petrova.yml",
+        "docs/meta-rules.md",
+        "docs/roadmap.md",
+        "docs/decisions/2026-04-25-fuzz.md",
+        "docs/findings/20260425-1200-fuzz.md",
+        "docs/spec/fuzz.md",
+    ];
+    let mut checkout = MemoryCheckout::new();
+    for (i, part) in split(data).into_iter().enumerate() {
+        if let Some(path) = NAMED.get(i) {
+            checkout.insert_file(path, part.to_vec());
+        } else {
+            let (name, contents) = match part.iter().position(|&b| b == b'\n') {
+                Some(nl) => (&part[..nl], &part[nl + 1..]),
+                None => (part, &[][..]),
+            };
+            let name = String::from_utf8_lossy(name);
+            if !name.is_empty() {
+                checkout.insert_file(&format!("docs/decisions/{name}"), contents.to_vec());
+            }
+        }
+    }
+    let d = petrova_fuzz::scan(&checkout);
+    assert!(
+        diagnosis::is_diagnosis_id(&d.diagnosis_id),
+        "{}",
+        d.diagnosis_id
+    );
+    assert_eq!(diagnosis::diagnosis_id(&d), d.diagnosis_id);
+    assert_eq!(
+        petrova_fuzz::scan(&checkout),
+        d,
+        "a diagnosis is deterministic"
+    );
+    for w in &d.warnings {
+        assert!(w.path.is_some() && !w.message.is_empty(), "{w:?}");
+        assert!(w.line.is_none_or(|l| l >= 1), "{w:?}");
+    }
+    let output = DiagnoseOutput::new("kahn-hq", d);
+    let json = serde_json::to_vec(&output).expect("serializes");
+    let back: DiagnoseOutput = serde_json::from_slice(&json).expect("the cache form reads back");
+    assert_eq!(back, output);
+    let store = MemoryStore::from_outputs([json]);
+    assert_eq!(store.0.len(), 2, "a diagnosis is cached at both paths");
+    let _ = docs::spec_anchors(&checkout, NAMED[5], ScanLimits::default());
+    let _ = diagnosis::render_summary(&output);
+}

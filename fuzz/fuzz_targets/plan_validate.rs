@@ -1,0 +1,51 @@
+//! Arbitrary bytes as a fix plan: `plan::parse`, then the whole `propose_fix`
+//! preparation (`request::prepare`: registry, actor, diagnosis cache, re-scan,
+//! paths, profile, guards, grounding, key, body) against the fixed repository.
+//!
+//! Beyond "never panics" it checks: a parsed plan survives a JSON round trip;
+//! a refusal names at least one problem, each with a message and a pointer;
+//! an accepted plan's body fits GitHub's limit and carries its metadata.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use petrova_core::body::{self, GITHUB_BODY_LIMIT};
+use petrova_core::plan;
+use petrova_core::request;
+use petrova_fuzz::{checkout, request as propose_request, store};
+
+fuzz_target!(|data: &[u8]| {
+    // A small limit as well, so that `plan_too_large` is reachable.
+    let _ = plan::parse(data, 1024);
+    if let Ok(parsed) = plan::parse(data, 16 * 1024 * 1024) {
+        let again = serde_json::to_vec(&parsed).expect("a plan serializes");
+        assert_eq!(
+            plan::parse(&again, usize::MAX).as_ref(),
+            Ok(&parsed),
+            "a parsed plan must survive a JSON round trip"
+        );
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let prepared = request::prepare(&propose_request(text.to_owned()), checkout(), store())
+        .expect("the fixed registry and target resolve");
+    match &prepared.proposal {
+        Ok(proposal) => {
+            let text = &proposal.body.text;
+            assert!(text.chars().count() <= GITHUB_BODY_LIMIT);
+            assert_eq!(
+                body::parse_metadata(text).as_ref(),
+                Ok(&proposal.metadata),
+                "the body's metadata must read back"
+            );
+        }
+        Err(problems) => {
+            assert!(!problems.is_empty(), "a refusal names its problems");
+            for p in problems {
+                assert!(!p.message.is_empty(), "{p:?}");
+                assert!(p.pointer.is_some(), "plan problems carry a pointer: {p:?}");
+            }
+        }
+    }
+    let _ = serde_json::to_string(&prepared.dry_run_output()).expect("the output serializes");
+});
