@@ -199,14 +199,18 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     let limits = input.limits;
 
     let mut decisions = Vec::new();
-    for (name, path) in dated_files(checkout, &config.decisions, &mut warnings) {
-        let Some(date) = docs::decision_date(&name) else {
+    for (name, date) in dated_files(
+        checkout,
+        &config.decisions,
+        &mut warnings,
+        docs::decision_date,
+        &input.window,
+    ) {
+        let path = format!("{}/{name}", config.decisions);
+        let Some(date) = date else {
             bad_name(&mut warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
             continue;
         };
-        if !input.window.contains(date) {
-            continue;
-        }
         let Some(facts) = read_facts(checkout, &path, limits, false, &mut warnings) else {
             continue;
         };
@@ -222,14 +226,18 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
 
     let mut findings = Vec::new();
-    for (name, path) in dated_files(checkout, &config.findings, &mut warnings) {
-        let Some((date, at)) = docs::finding_time(&name) else {
+    for (name, time) in dated_files(
+        checkout,
+        &config.findings,
+        &mut warnings,
+        docs::finding_time,
+        &input.window,
+    ) {
+        let path = format!("{}/{name}", config.findings);
+        let Some((_, at)) = time else {
             bad_name(&mut warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
             continue;
         };
-        if !input.window.contains(date) {
-            continue;
-        }
         let Some(facts) = read_facts(checkout, &path, limits, true, &mut warnings) else {
             continue;
         };
@@ -401,11 +409,20 @@ pub fn is_diagnosis_id(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-fn dated_files(
+/// The entries of a dated folder that matter: those dated inside the window,
+/// and those whose names do not parse (`None`, for a warning), sorted by name
+/// so that output does not depend on the filesystem's order. Only these few
+/// are sorted and turned into paths; the rest of the history is skipped.
+fn dated_files<T>(
     checkout: &dyn Checkout,
     dir: &str,
     warnings: &mut Vec<Diagnostic>,
-) -> Vec<(String, String)> {
+    parse: impl Fn(&str) -> Option<T>,
+    window: &Window,
+) -> Vec<(String, Option<T>)>
+where
+    T: Dated,
+{
     let entries = match checkout.list(dir) {
         Ok(Some(entries)) => entries,
         Ok(None) => return Vec::new(),
@@ -419,19 +436,36 @@ fn dated_files(
             return Vec::new();
         }
     };
-    let mut files: Vec<(String, String)> = entries
+    let mut kept: Vec<(String, Option<T>)> = entries
         .into_iter()
         .filter(|e| {
             e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name)
         })
-        .map(|e| {
-            let path = format!("{dir}/{}", e.name);
-            (e.name, path)
+        .filter_map(|e| match parse(&e.name) {
+            Some(t) if window.contains(t.date()) => Some((e.name, Some(t))),
+            Some(_) => None,
+            None => Some((e.name, None)),
         })
         .collect();
-    // Listings come in whatever order the filesystem keeps; sort so warnings are stable.
-    files.sort();
-    files
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    kept
+}
+
+/// Something dated by its file name.
+trait Dated {
+    fn date(&self) -> Date;
+}
+
+impl Dated for Date {
+    fn date(&self) -> Date {
+        *self
+    }
+}
+
+impl Dated for (Date, String) {
+    fn date(&self) -> Date {
+        self.0
+    }
 }
 
 fn bad_name(warnings: &mut Vec<Diagnostic>, name: &str, path: &str, pattern: &str) {

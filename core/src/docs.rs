@@ -238,10 +238,9 @@ fn is_name_slug(s: &str) -> bool {
 
 /// Names that may sit in a dated folder without following its pattern.
 pub fn is_index_name(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "readme.md" | "index.md" | "template.md" | "_template.md"
-    )
+    ["readme.md", "index.md", "template.md", "_template.md"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 // ----- one document -----
