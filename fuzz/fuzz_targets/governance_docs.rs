@@ -28,8 +28,13 @@ fuzz_target!(|data: &[u8]| {
     repository(data);
 });
 
+/// Lines as CommonMark and YAML count them: `\n`, `\r\n` or a lone `\r` ends one.
+fn line_count(text: &str) -> usize {
+    text.replace("\r\n", "\n").split(['\n', '\r']).count()
+}
+
 fn check_lines(warnings: &[Diagnostic], text: &str, offset: usize) {
-    let lines = text.split('\n').count() + offset;
+    let lines = line_count(text) + offset;
     for w in warnings {
         assert!(w.path.is_some(), "{w:?}");
         if let Some(line) = w.line {
@@ -79,7 +84,7 @@ fn readers(data: &[u8]) {
         "milestones are unique"
     );
     let blocks = markdown::blocks(split.body, split.body_line_offset);
-    let lines = text.split('\n').count();
+    let lines = line_count(&text);
     for b in &blocks {
         assert!(b.line() >= 1 && b.line() <= lines, "{b:?} of {lines} lines");
     }
