@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{world, World, PLANNED_PATH, REPO, TOKEN};
+use common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
 
 use petrova_fake_github::{Fault, LoggedRequest};
 use petrova_tests::{Run, ACTOR, SLUG};
@@ -41,29 +41,6 @@ fn calls(log: &[LoggedRequest]) -> Vec<String> {
     log.iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
-}
-
-fn describe(log: &[LoggedRequest]) -> String {
-    log.iter()
-        .map(|r| {
-            format!(
-                "#{} {} {}{} -> {:?}{}",
-                r.index,
-                r.method,
-                r.path,
-                r.query
-                    .as_deref()
-                    .map(|q| format!("?{q}"))
-                    .unwrap_or_default(),
-                r.status,
-                r.fault
-                    .as_deref()
-                    .map(|f| format!(" [{f}]"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 impl World {

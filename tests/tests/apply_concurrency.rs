@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{world, World, PLANNED_PATH, REPO, TOKEN};
+use common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
 
 use petrova_fake_github::{Fault, LoggedRequest};
 use petrova_tests::{petrova_bin, Run, ACTOR, SLUG};
@@ -17,25 +17,6 @@ use std::time::Duration;
 
 const RUNS: usize = 8;
 const REPEATS: usize = 3;
-
-fn describe(log: &[LoggedRequest]) -> String {
-    log.iter()
-        .map(|r| {
-            format!(
-                "  #{} {} {} -> {}{}",
-                r.index,
-                r.method,
-                r.path,
-                r.status.map_or("-".to_owned(), |s| s.to_string()),
-                r.fault
-                    .as_deref()
-                    .map(|f| format!(" [{f}]"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 impl World {
     /// A `propose_fix --apply --json` process, not yet started.

@@ -11,9 +11,9 @@
 
 mod common;
 
-use common::{world, World, PLANNED_PATH, TOKEN};
+use common::{describe, world, World, PLANNED_PATH, TOKEN};
 
-use petrova_fake_github::{Fault, LoggedRequest, PullState};
+use petrova_fake_github::{Fault, PullState};
 use petrova_tests::{Run, ACTOR, SLUG};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -111,25 +111,6 @@ fn epoch_s() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-fn describe(log: &[LoggedRequest]) -> String {
-    log.iter()
-        .map(|r| {
-            format!(
-                "    #{} {} {} -> {}{}",
-                r.index,
-                r.method,
-                r.path,
-                r.status.map_or("-".to_owned(), |s| s.to_string()),
-                r.fault
-                    .as_deref()
-                    .map(|f| format!(" [{f}]"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// What one run ended with: `(exit code, outcome or "-")`.

@@ -2,7 +2,7 @@
 //! has been diagnosed, the fake GitHub, and the proposal's key and branch.
 #![allow(dead_code)]
 
-use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle};
+use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle, LoggedRequest};
 use petrova_tests::Sandbox;
 use std::path::PathBuf;
 
@@ -54,4 +54,24 @@ pub fn world() -> World {
         branch,
         main_tip,
     }
+}
+
+/// The fake's request log, one line per request, for assertion messages.
+pub fn describe(log: &[LoggedRequest]) -> String {
+    log.iter()
+        .map(|r| {
+            format!(
+                "    #{} {} {} -> {}{}",
+                r.index,
+                r.method,
+                r.path,
+                r.status.map_or("-".to_owned(), |s| s.to_string()),
+                r.fault
+                    .as_deref()
+                    .map(|f| format!(" [{f}]"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
