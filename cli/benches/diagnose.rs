@@ -170,6 +170,13 @@ fn main() {
             }
         }
     });
+    if std::env::var_os("PETROVA_BENCH_PROFILE").is_some() {
+        // For `perf record`: only the in-memory full-history diagnose, repeated.
+        for _ in 0..40 {
+            black_box(diagnosis::diagnose(&memory, &full));
+        }
+        return;
+    }
     let diag_full = median(7, || {
         black_box(diagnosis::diagnose(&memory, &full));
     });

@@ -136,8 +136,29 @@ mod tests {
             Tuple(u8, u8),
             Struct { y: bool, b: f64 },
         }
+        /// A map with a repeated key, in no order: the last value wins.
+        struct Repeated;
+        impl serde::Serialize for Repeated {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                for (k, v) in [("k", 1), ("a", 2), ("k", 3), ("b", 4)] {
+                    map.serialize_entry(k, &v)?;
+                }
+                map.end()
+            }
+        }
+        /// Fields already in key order, one of them unordered inside.
+        #[derive(serde::Serialize)]
+        struct InOrder {
+            a: u8,
+            b: Inner,
+            c: Repeated,
+        }
         #[derive(serde::Serialize)]
         struct Outer {
+            in_order: InOrder,
+            repeated: Repeated,
             é: &'static str,
             b: Inner,
             kinds: Vec<Kind>,
@@ -148,6 +169,16 @@ mod tests {
             c: char,
         }
         let value = Outer {
+            in_order: InOrder {
+                a: 1,
+                b: Inner {
+                    z: Some(2),
+                    a: vec![],
+                    skipped: Some(3),
+                },
+                c: Repeated,
+            },
+            repeated: Repeated,
             é: "quote \" back \\ tab \t ctrl \u{1} é 🦀",
             b: Inner {
                 z: None,

@@ -1,10 +1,11 @@
 //! A serde serializer that writes canonical JSON directly, without building a
-//! `serde_json::Value` first: object members are written into a scratch buffer
-//! per object and emitted sorted by key. It produces exactly the bytes of
+//! `serde_json::Value` first: object members are written in place and
+//! reordered by key only when they arrive out of order. It produces exactly the bytes of
 //! [`crate::canonical::value_to_canonical`] over `serde_json::to_value`, which a
 //! test checks; it exists because diagnosis ids hash large results.
 
 use serde::ser::{self, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a value could not be serialized (a `Serialize` impl reported an error,
@@ -257,55 +258,76 @@ impl ser::SerializeTupleVariant for Seq<'_> {
     }
 }
 
-/// An object being written: member values go to `scratch`, then are emitted sorted by key.
+/// An object being written. Members go straight to `out` as `"key":value`;
+/// only when their keys did not arrive in increasing order does `finish`
+/// reorder them (most structs and every map from a `BTreeMap` need not).
 struct Obj<'a> {
     out: &'a mut Vec<u8>,
     variant: Option<&'static str>,
-    scratch: Vec<u8>,
-    members: Vec<(String, usize, usize)>,
+    /// Where the first member starts in `out`.
+    body: usize,
+    /// Each member's key and the range of its `"key":value` text in `out`.
+    members: Vec<(Cow<'static, str>, usize, usize)>,
+    /// Whether every key so far is greater than the one before it.
+    sorted: bool,
     key: Option<String>,
 }
 
 impl<'a> Obj<'a> {
     fn new(out: &'a mut Vec<u8>, variant: Option<&'static str>) -> Self {
+        if let Some(variant) = variant {
+            out.push(b'{');
+            write_str(variant, out);
+            out.push(b':');
+        }
+        out.push(b'{');
+        let body = out.len();
         Obj {
             out,
             variant,
-            scratch: Vec::new(),
+            body,
             members: Vec::new(),
+            sorted: true,
             key: None,
         }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), CanonError> {
-        let start = self.scratch.len();
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Cow<'static, str>,
+        value: &T,
+    ) -> Result<(), CanonError> {
+        if let Some((last, _, _)) = self.members.last() {
+            self.out.push(b',');
+            self.sorted &= last.as_bytes() < key.as_bytes();
+        }
+        let start = self.out.len();
+        write_str(&key, self.out);
+        self.out.push(b':');
         value.serialize(Canon {
-            out: &mut self.scratch,
+            out: &mut *self.out,
         })?;
-        self.members.push((key, start, self.scratch.len()));
+        self.members.push((key, start, self.out.len()));
         Ok(())
     }
 
     fn finish(mut self) -> Result<(), CanonError> {
-        // serde_json's Value map keeps the last of repeated keys; so do we.
-        self.members
-            .sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        self.members.reverse();
-        self.members.dedup_by(|later, earlier| later.0 == earlier.0);
-        self.members.reverse();
-        if let Some(variant) = self.variant {
-            self.out.push(b'{');
-            write_str(variant, self.out);
-            self.out.push(b':');
-        }
-        self.out.push(b'{');
-        for (i, (key, start, end)) in self.members.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
+        if !self.sorted {
+            let written = self.out.split_off(self.body);
+            // serde_json's Value map keeps the last of repeated keys; so do we
+            // (the sort is stable, so among equal keys the last comes last).
+            self.members
+                .sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            self.members.reverse();
+            self.members.dedup_by(|later, earlier| later.0 == earlier.0);
+            self.members.reverse();
+            for (i, (_, start, end)) in self.members.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b',');
+                }
+                self.out
+                    .extend_from_slice(&written[start - self.body..end - self.body]);
             }
-            write_str(key, self.out);
-            self.out.push(b':');
-            self.out.extend_from_slice(&self.scratch[*start..*end]);
         }
         self.out.push(b'}');
         if self.variant.is_some() {
@@ -327,7 +349,7 @@ impl ser::SerializeMap for Obj<'_> {
             .key
             .take()
             .ok_or_else(|| CanonError("map value without a key".to_owned()))?;
-        self.member(key, value)
+        self.member(Cow::Owned(key), value)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()
@@ -342,7 +364,7 @@ impl ser::SerializeStruct for Obj<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), CanonError> {
-        self.member(key.to_owned(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()
@@ -357,7 +379,7 @@ impl ser::SerializeStructVariant for Obj<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), CanonError> {
-        self.member(key.to_owned(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()

@@ -55,15 +55,46 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     }
 }
 
+impl Date {
+    /// The `YYYY-MM-DD` bytes, built without the formatting machinery (dates
+    /// are written for every document a scan keeps).
+    fn iso_bytes(self) -> [u8; 10] {
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let (y, m, d) = (self.year, u16::from(self.month), u16::from(self.day));
+        [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ]
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let bytes = self.iso_bytes();
+        f.pad(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_pads_every_part() {
+        let date = |year, month, day| Date { year, month, day };
+        assert_eq!(date(7, 3, 9).to_string(), "0007-03-09");
+        assert_eq!(date(9999, 12, 31).to_string(), "9999-12-31");
+        assert_eq!(date(2026, 4, 28).to_string(), "2026-04-28");
+        assert_eq!(format!("[{:>12}]", date(2026, 4, 28)), "[  2026-04-28]");
+    }
 
     #[test]
     fn parse_dates() {

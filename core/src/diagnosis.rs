@@ -49,10 +49,11 @@ impl Window {
         Ok(Window::new(s, u))
     }
 
-    fn contains(&self, date: Date) -> bool {
+    /// A test of whether a date falls in the window, with the bounds parsed once.
+    fn containment(&self) -> impl Fn(Date) -> bool {
         let since = Date::parse(&self.since);
         let until = self.until.as_deref().and_then(Date::parse);
-        since.is_none_or(|s| date >= s) && until.is_none_or(|u| date <= u)
+        move |date| since.is_none_or(|s| date >= s) && until.is_none_or(|u| date <= u)
     }
 }
 
@@ -206,7 +207,7 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         docs::decision_date,
         &input.window,
     ) {
-        let path = format!("{}/{name}", config.decisions);
+        let path = join(&config.decisions, &name);
         let Some(date) = date else {
             bad_name(&mut warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
             continue;
@@ -233,7 +234,7 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
         docs::finding_time,
         &input.window,
     ) {
-        let path = format!("{}/{name}", config.findings);
+        let path = join(&config.findings, &name);
         let Some((_, at)) = time else {
             bad_name(&mut warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
             continue;
@@ -436,13 +437,14 @@ where
             return Vec::new();
         }
     };
+    let in_window = window.containment();
     let mut kept: Vec<(String, Option<T>)> = entries
         .into_iter()
         .filter(|e| {
             e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name)
         })
         .filter_map(|e| match parse(&e.name) {
-            Some(t) if window.contains(t.date()) => Some((e.name, Some(t))),
+            Some(t) if in_window(t.date()) => Some((e.name, Some(t))),
             Some(_) => None,
             None => Some((e.name, None)),
         })
@@ -466,6 +468,15 @@ impl Dated for (Date, String) {
     fn date(&self) -> Date {
         self.0
     }
+}
+
+/// `dir/name`, without the formatting machinery (once per document kept).
+fn join(dir: &str, name: &str) -> String {
+    let mut path = String::with_capacity(dir.len() + 1 + name.len());
+    path.push_str(dir);
+    path.push('/');
+    path.push_str(name);
+    path
 }
 
 fn bad_name(warnings: &mut Vec<Diagnostic>, name: &str, path: &str, pattern: &str) {
@@ -703,10 +714,12 @@ mod tests {
 
     #[test]
     fn window_bounds_are_inclusive() {
-        let w = Window::parse("2026-04-22", Some("2026-04-23")).expect("window");
-        assert!(w.contains(Date::parse("2026-04-22").expect("d")));
-        assert!(w.contains(Date::parse("2026-04-23").expect("d")));
-        assert!(!w.contains(Date::parse("2026-04-24").expect("d")));
+        let w = Window::parse("2026-04-22", Some("2026-04-23"))
+            .expect("window")
+            .containment();
+        assert!(w(Date::parse("2026-04-22").expect("d")));
+        assert!(w(Date::parse("2026-04-23").expect("d")));
+        assert!(!w(Date::parse("2026-04-24").expect("d")));
         assert!(Window::parse("2026-04-22", Some("2026-04-21")).is_err());
     }
 }

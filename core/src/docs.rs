@@ -227,7 +227,13 @@ pub fn finding_time(name: &str) -> Option<(Date, String)> {
     {
         return None;
     }
-    Some((date, format!("{date}T{}:{}", &hhmm[..2], &hhmm[2..])))
+    let mut at = String::with_capacity(16);
+    at.push_str(&date.to_string());
+    at.push('T');
+    at.push_str(&hhmm[..2]);
+    at.push(':');
+    at.push_str(&hhmm[2..]);
+    Some((date, at))
 }
 
 fn is_name_slug(s: &str) -> bool {
@@ -313,21 +319,8 @@ pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits, want_status:
         front_status = values.next().flatten();
         facts.supersedes = values.next().flatten();
     }
-    // Only the title (and, for findings, the status line) is needed: stop
-    // parsing as soon as both are known.
-    let mut status = None;
-    markdown::visit_blocks(split.body, split.body_line_offset, |_, block| {
-        match &block {
-            Block::Heading { text, .. } if facts.title.is_none() && !text.is_empty() => {
-                facts.title = Some(text.clone())
-            }
-            Block::Paragraph { .. } if want_status && status.is_none() => {
-                status = status_line(std::slice::from_ref(&block)).map(|(v, _)| v)
-            }
-            _ => {}
-        }
-        facts.title.is_none() || (want_status && status.is_none())
-    });
+    let (title, status) = title_and_status(split.body, want_status, FIRST_LOOK_BYTES);
+    facts.title = title;
     if facts.title.is_none() {
         facts.warnings.push(Diagnostic::in_file(
             Code::DocNoTitle,
@@ -338,6 +331,78 @@ pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits, want_status:
     }
     facts.status = status.or(front_status.map(|s| s.trim().to_lowercase()));
     facts
+}
+
+/// How many bytes of a document [`title_and_status`] parses first; each
+/// further look parses four times as many.
+pub const FIRST_LOOK_BYTES: usize = 256;
+
+/// The title (the first heading with text) and, when `want_status`, the value
+/// of the first `Status:` line of a paragraph.
+///
+/// Both usually sit at the top of a long document, so only a prefix of about
+/// `first_look` bytes is parsed, cut after a line break and grown until the
+/// answer is settled (`usize::MAX` parses the whole text at once). The answer from
+/// a prefix equals the answer from the whole text when (1) a block that the
+/// whole text would also start there follows the answering blocks, since
+/// CommonMark settles a line's block structure from that line and those
+/// before it, and a setext underline, table delimiter row or paragraph
+/// continuation that could still change the answering blocks would sit on
+/// the lines between; and (2) no `[` occurs up to the end of the answering
+/// blocks, since a link reference definition anywhere later could turn
+/// `[text][label]` into `text`. Otherwise the prefix grows, and a `[` sends
+/// the whole text through the parser at once.
+pub fn title_and_status(
+    body: &str,
+    want_status: bool,
+    first_look: usize,
+) -> (Option<String>, Option<String>) {
+    let mut look = first_look.max(1);
+    loop {
+        let cut = match body.get(look..).and_then(|rest| rest.find('\n')) {
+            Some(i) => look + i + 1,
+            None => body.len(),
+        };
+        let whole = cut == body.len();
+        let text = &body[..cut];
+        let mut title = None;
+        let mut status = None;
+        // The end of the answering blocks, once both answers are known.
+        let mut answered_at: Option<usize> = None;
+        let mut settled = false;
+        markdown::visit_blocks(text, 0, |span, block| {
+            if let Some(end) = answered_at {
+                settled = span.start >= end;
+                return !settled;
+            }
+            match &block {
+                Block::Heading { text, .. } if title.is_none() && !text.is_empty() => {
+                    title = Some(text.clone());
+                }
+                Block::Paragraph { .. } if want_status && status.is_none() => {
+                    status = status_line(std::slice::from_ref(&block)).map(|(v, _)| v);
+                }
+                _ => {}
+            }
+            if title.is_some() && (!want_status || status.is_some()) {
+                answered_at = Some(span.end);
+                // The whole text needs no settling: its answer is final.
+                return !whole;
+            }
+            true
+        });
+        if whole {
+            return (title, status);
+        }
+        if let (true, Some(end)) = (settled, answered_at) {
+            if !text.as_bytes()[..end].contains(&b'[') {
+                return (title, status);
+            }
+            look = body.len();
+            continue;
+        }
+        look = look.saturating_mul(4);
+    }
 }
 
 /// The first `Status: <value>` line of a paragraph, lower-cased, with its line.
@@ -675,6 +740,83 @@ mod tests {
         assert_eq!(f("20260428-2460-x.md"), None);
         assert_eq!(f("20260428-14300-x.md"), None);
         assert_eq!(f("2026042-1430-x.md"), None);
+    }
+
+    /// Lines that change the meaning of the lines before or after them.
+    const TRICKY_LINES: &[&str] = &[
+        "",
+        "# Title",
+        "## Second [link][x]",
+        "#",
+        "Title line",
+        "===",
+        "---",
+        "Status: open",
+        "status: **Resolved**",
+        "Status: [open][x]",
+        "[x]: /url",
+        "[open][x]",
+        "| a | b |",
+        "|---|---|",
+        "```",
+        "~~~",
+        "> quote",
+        "> # Quoted title",
+        "- item",
+        "  - nested",
+        "1. one",
+        "    indented code",
+        "<div>",
+        "</div>",
+        "<!--",
+        "-->",
+        "text with `code` and *emphasis*",
+        "[^1]: a footnote",
+        "Status:\r",
+        "lone\rcarriage",
+        "# Titled \\",
+    ];
+
+    fn check_prefix_answer(doc: &str) {
+        for want_status in [false, true] {
+            let whole = title_and_status(doc, want_status, usize::MAX);
+            for look in [1, 2, 3, 5, 8, 13, 21, 40, 100] {
+                assert_eq!(
+                    title_and_status(doc, want_status, look),
+                    whole,
+                    "first look {look}, want_status {want_status}, doc {doc:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn title_and_status_from_a_prefix_equal_the_whole_parse() {
+        // A fixed xorshift sequence, so a failure reproduces.
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..6000 {
+            let lines = 1 + next(14);
+            let mut doc = String::new();
+            for _ in 0..lines {
+                doc.push_str(TRICKY_LINES[next(TRICKY_LINES.len())]);
+                doc.push_str(if next(8) == 0 { "\r\n" } else { "\n" });
+            }
+            check_prefix_answer(&doc);
+        }
+        for doc in [
+            "Status: open\nfoo\n===\nbar\n",
+            "# T\n\n[open]\n\n[open]: /x\n",
+            "Status: open\n| a |\n|---|\n",
+            "# [T][r]\n\ntext\n\n[r]: /u\n",
+        ] {
+            check_prefix_answer(doc);
+        }
     }
 
     fn rules(md: &str) -> Vec<(String, String)> {

@@ -7,6 +7,7 @@
 use crate::error::{Code, Diagnostic};
 use crate::yaml;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
 
 /// The markdown options petrova reads governance docs with (GitHub-flavoured).
 pub fn options() -> Options {
@@ -226,8 +227,8 @@ enum CaptureKind {
 /// `line_offset` is added to every line (lines taken by front matter).
 pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
     let mut out: Vec<(usize, Block)> = Vec::new();
-    visit_blocks(body, line_offset, |start, block| {
-        out.push((start, block));
+    visit_blocks(body, line_offset, |span, block| {
+        out.push((span.start, block));
         true
     });
     // Items are finished after their nested items; restore document order.
@@ -235,16 +236,21 @@ pub fn blocks(body: &str, line_offset: usize) -> Vec<Block> {
     out.into_iter().map(|(_, block)| block).collect()
 }
 
-/// Calls `visit(start_offset, block)` as each block ends, until it returns
-/// `false`. Headings and paragraphs arrive in document order; an item arrives
-/// after the items nested in it. Stopping early skips the inline parsing of
+/// Calls `visit(span, block)` as each block ends, until it returns `false`;
+/// `span` is the block's byte range in `body`. Headings and paragraphs arrive
+/// in document order; an item arrives after the items nested in it. Stopping early skips the inline parsing of
 /// the rest of the document, which is most of the cost of a title lookup.
-pub fn visit_blocks(body: &str, line_offset: usize, mut visit: impl FnMut(usize, Block) -> bool) {
+pub fn visit_blocks(
+    body: &str,
+    line_offset: usize,
+    mut visit: impl FnMut(Range<usize>, Block) -> bool,
+) {
     let mut lines = LineCounter::new(body);
     let mut stack: Vec<Capture> = Vec::new();
     let mut item_depth = 0usize;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let range: Range<usize> = range;
         let finished = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 stack.push(Capture {
@@ -338,7 +344,7 @@ pub fn visit_blocks(body: &str, line_offset: usize, mut visit: impl FnMut(usize,
         };
         if let Some(capture) = finished {
             let line = lines.line_of(capture.start) + line_offset;
-            let start = capture.start;
+            let span = capture.start..range.end;
             let block = match capture.kind {
                 CaptureKind::Heading(level) => Block::Heading {
                     level,
@@ -356,7 +362,7 @@ pub fn visit_blocks(body: &str, line_offset: usize, mut visit: impl FnMut(usize,
                     line,
                 },
             };
-            if !visit(start, block) {
+            if !visit(span, block) {
                 return;
             }
         }

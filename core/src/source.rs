@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 /// What a path names, without following symlinks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,10 +92,14 @@ impl MemoryCheckout {
     }
 
     fn is_dir(&self, dir: &str) -> bool {
-        dir.is_empty()
-            || self.files.keys().any(|p| {
-                p.len() > dir.len() && p.starts_with(dir) && p.as_bytes()[dir.len()] == b'/'
-            })
+        dir.is_empty() || self.under(&format!("{dir}/")).next().is_some()
+    }
+
+    /// The entries whose paths start with `prefix`, in path order.
+    fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a String, &'a MemoryEntry)> {
+        self.files
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(path, _)| path.starts_with(prefix))
     }
 }
 
@@ -109,30 +114,32 @@ impl Checkout for MemoryCheckout {
         } else {
             format!("{dir}/")
         };
-        let mut entries: BTreeMap<String, EntryKind> = BTreeMap::new();
-        for (path, entry) in &self.files {
-            let Some(rest) = path.strip_prefix(&prefix) else {
-                continue;
+        let mut entries: Vec<DirEntry> = Vec::new();
+        for (path, entry) in self.under(&prefix) {
+            let rest = &path[prefix.len()..];
+            let (name, kind) = match rest.split_once('/') {
+                Some((name, _)) => (name, EntryKind::Dir),
+                None => match entry {
+                    MemoryEntry::File(_) => (rest, EntryKind::File),
+                    MemoryEntry::Symlink => (rest, EntryKind::Symlink),
+                },
             };
-            match rest.split_once('/') {
-                Some((name, _)) => {
-                    entries.insert(name.to_owned(), EntryKind::Dir);
+            // A folder's files arrive together, so its name repeats only in a
+            // row; a file that is also a folder's name counts as the folder.
+            if let Some(last) = entries.last_mut().filter(|last| last.name == name) {
+                if kind == EntryKind::Dir {
+                    last.kind = kind;
                 }
-                None => {
-                    let kind = match entry {
-                        MemoryEntry::File(_) => EntryKind::File,
-                        MemoryEntry::Symlink => EntryKind::Symlink,
-                    };
-                    entries.insert(rest.to_owned(), kind);
-                }
+                continue;
             }
+            entries.push(DirEntry {
+                name: name.to_owned(),
+                kind,
+            });
         }
-        Ok(Some(
-            entries
-                .into_iter()
-                .map(|(name, kind)| DirEntry { name, kind })
-                .collect(),
-        ))
+        // Path order is not name order (`a.md` sorts before `a/x`, yet `a` before `a.md`).
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Some(entries))
     }
 
     fn read(&self, path: &str) -> Result<Option<Cow<'_, [u8]>>, SourceError> {

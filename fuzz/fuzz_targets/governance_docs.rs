@@ -8,8 +8,9 @@
 //! diagnosed.
 //!
 //! Checks: warnings are located (`path`, 1-based line within the text); anchors
-//! are unique; a diagnosis is deterministic, has a well-formed id, and its
-//! cache form (`diagnose --json`) reads back equal.
+//! are unique; the title and status read from a prefix equal those of the whole
+//! parse; a diagnosis is deterministic, has a well-formed id, and its cache
+//! form (`diagnose --json`) reads back equal.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -83,6 +84,17 @@ fn readers(data: &[u8]) {
         roadmap.open_milestones.len(),
         "milestones are unique"
     );
+    // The title and status read from a growing prefix equal those of the whole parse.
+    for want_status in [false, true] {
+        let whole = docs::title_and_status(split.body, want_status, usize::MAX);
+        for first_look in [1, 16, 200] {
+            assert_eq!(
+                docs::title_and_status(split.body, want_status, first_look),
+                whole,
+                "first look {first_look}"
+            );
+        }
+    }
     let blocks = markdown::blocks(split.body, split.body_line_offset);
     let lines = line_count(&text);
     for b in &blocks {
