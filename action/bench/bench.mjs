@@ -5,12 +5,31 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, diagnose, diagnoseFiles, prepareFiles } from '../dist/petrova.js';
 import { fsCheckout } from '../src/checkout.mjs';
 
+/** A checkout served from memory: the named files and every file of the named folders. */
+function memoryCheckout(base, files, dirs) {
+  const bytes = new Map();
+  const listings = new Map();
+  for (const file of files) bytes.set(file, new Uint8Array(readFileSync(path.join(base, file))));
+  for (const dir of dirs) {
+    const names = readdirSync(path.join(base, dir));
+    listings.set(dir, names.map((n) => `f:${n}`).join('\n'));
+    for (const n of names) bytes.set(`${dir}/${n}`, new Uint8Array(readFileSync(path.join(base, dir, n))));
+  }
+  return {
+    list: (dir) => listings.get(dir) ?? null,
+    read: (p) => bytes.get(p) ?? null,
+    kind: (p) => (bytes.has(p) ? 'file' : listings.has(p) ? 'dir' : null),
+  };
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// PETROVA_WASM_DIST measures another build of the bindings (default: action/dist).
+const dist = path.resolve(process.env.PETROVA_WASM_DIST ?? path.join(root, 'action/dist'));
+const { initSync, diagnose, diagnoseFiles, prepare, prepareFiles } = await import(path.join(dist, 'petrova.js'));
 const t0 = performance.now();
-initSync({ module: readFileSync(path.join(root, 'action/dist/petrova_bg.wasm')) });
+initSync({ module: readFileSync(path.join(dist, 'petrova_bg.wasm')) });
 console.log(`BENCH wasm_instantiate_ms=${(performance.now() - t0).toFixed(3)}`);
 
 const median = (runs, f) => {
@@ -37,6 +56,11 @@ if (synthetic) {
   const full = req('1900-01-01', null);
   console.log(`BENCH wasm_diagnose_week_ms=${median(21, () => diagnose(week, checkout)).toFixed(3)}`);
   console.log(`BENCH wasm_diagnose_full_ms=${median(5, () => diagnose(full, checkout)).toFixed(3)}`);
+  // The same repository held in memory (as the native in-memory figures are):
+  // what the wasm core costs without Node's filesystem calls.
+  const memory = memoryCheckout(synthetic, ['.petrova.yml', 'docs/meta-rules.md', 'docs/roadmap.md'], ['docs/decisions', 'docs/findings']);
+  console.log(`BENCH wasm_diagnose_week_memory_ms=${median(21, () => diagnose(week, memory)).toFixed(3)}`);
+  console.log(`BENCH wasm_diagnose_full_memory_ms=${median(7, () => diagnose(full, memory)).toFixed(3)}`);
 }
 
 const ws = path.join(root, 'examples/workspace');
@@ -75,4 +99,40 @@ for (let i = 0; i < runs; i += 1) {
   p.dryRunJson();
   p.free();
 }
-console.log(`BENCH wasm_prepare_us=${(((performance.now() - start) * 1000) / runs).toFixed(1)}`);
+console.log(`BENCH wasm_prepare_files_us=${(((performance.now() - start) * 1000) / runs).toFixed(1)}`);
+
+// The same with the checkout and the diagnosis held in memory and served by
+// callbacks, as the native figure is measured (no JSON of the whole tree per call).
+const encoder = new TextEncoder();
+const checkoutFiles = Object.keys(files);
+const held = memoryCheckoutFromTexts(files);
+const diagBytes = encoder.encode(diag);
+const load = (rel) => (rel.endsWith(`${id}.json`) ? diagBytes : null);
+const start2 = performance.now();
+for (let i = 0; i < runs; i += 1) {
+  const p = prepare(request, held, load);
+  p.dryRunJson();
+  p.free();
+}
+console.log(`BENCH wasm_prepare_us=${(((performance.now() - start2) * 1000) / runs).toFixed(1)} (${checkoutFiles.length} files)`);
+
+/** A checkout served from `{path: text}`, with folder listings derived from the paths. */
+function memoryCheckoutFromTexts(texts) {
+  const bytes = new Map(Object.entries(texts).map(([p, t]) => [p, encoder.encode(t)]));
+  const dirs = new Map();
+  for (const p of bytes.keys()) {
+    const parts = p.split('/');
+    for (let i = 0; i < parts.length; i += 1) {
+      const dir = parts.slice(0, i).join('/');
+      const entry = `${i + 1 < parts.length ? 'd' : 'f'}:${parts[i]}`;
+      if (!dirs.has(dir)) dirs.set(dir, new Set());
+      dirs.get(dir).add(entry);
+    }
+  }
+  const listings = new Map([...dirs].map(([d, set]) => [d, [...set].join('\n')]));
+  return {
+    list: (dir) => listings.get(dir.replace(/\/$/, '')) ?? null,
+    read: (p) => bytes.get(p) ?? null,
+    kind: (p) => (bytes.has(p) ? 'file' : listings.has(p) ? 'dir' : null),
+  };
+}

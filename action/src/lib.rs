@@ -163,9 +163,12 @@ impl Checkout for JsCheckout {
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
-        Ok(Some(std::borrow::Cow::Owned(
-            Uint8Array::new(&value).to_vec(),
-        )))
+        // A Uint8Array (a Node Buffer is one) is copied once, straight into
+        // wasm memory; anything else goes through a Uint8Array of it.
+        let array = value
+            .dyn_into::<Uint8Array>()
+            .unwrap_or_else(|other| Uint8Array::new(&other));
+        Ok(Some(std::borrow::Cow::Owned(array.to_vec())))
     }
 
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError> {

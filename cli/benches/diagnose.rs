@@ -180,6 +180,17 @@ fn main() {
     let diag_full = median(7, || {
         black_box(diagnosis::diagnose(&memory, &full));
     });
+    let diag_week_memory = median(21, || {
+        black_box(diagnosis::diagnose(&memory, &week));
+    });
+    println!(
+        "BENCH native_diagnose_week_memory_ms={:.3}",
+        diag_week_memory.as_secs_f64() * 1e3
+    );
+    println!(
+        "BENCH native_diagnose_full_memory_ms={:.3}",
+        diag_full.as_secs_f64() * 1e3
+    );
     println!(
         "diagnose full history ({} documents, {:.1} MiB): {:?}; bare pulldown-cmark parse: {:?}; ratio {:.2} (target ≤ 1.25)",
         all_bytes.len(),
