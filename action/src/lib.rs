@@ -26,7 +26,7 @@ fn js_error(message: &str, code: &str, pointer: Option<&str>, exit_code: u8) -> 
 }
 
 fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, JsValue> {
-    serde_json::from_str(json)
+    serde_json::from_slice(json.as_bytes())
         .map_err(|e| js_error(&format!("invalid {what}: {e}"), "binding_input", None, 2))
 }
 

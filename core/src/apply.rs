@@ -306,7 +306,7 @@ impl ApplyMachine {
                 body,
             } => (*status, headers, body.as_str()),
         };
-        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let json: Value = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
         if status >= 500 {
             if creating_pull {
                 self.pull_post_ambiguous = true;

@@ -78,7 +78,7 @@ impl Doctor {
         let (status, json) = match reply {
             Reply::Response { status, body, .. } => (
                 *status,
-                serde_json::from_str::<Value>(body).unwrap_or(Value::Null),
+                serde_json::from_slice::<Value>(body.as_bytes()).unwrap_or(Value::Null),
             ),
             Reply::Transport { message } => (0, Value::String(message.clone())),
         };

@@ -132,7 +132,7 @@ pub const PUBLISHED_SCHEMA: &str = include_str!("../../schema/plan.schema.json")
 pub fn schema() -> Value {
     static PARSED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     PARSED
-        .get_or_init(|| serde_json::from_str(PUBLISHED_SCHEMA).unwrap_or(Value::Null))
+        .get_or_init(|| serde_json::from_slice(PUBLISHED_SCHEMA.as_bytes()).unwrap_or(Value::Null))
         .clone()
 }
 
@@ -153,7 +153,7 @@ pub fn generated_schema_pretty() -> String {
     }
     // Going through the canonical form keeps keys sorted even if a dependency
     // turned on serde_json's `preserve_order`.
-    let sorted: Value = serde_json::from_str(&to_canonical(&value)).unwrap_or(Value::Null);
+    let sorted: Value = serde_json::from_slice(to_canonical(&value).as_bytes()).unwrap_or(Value::Null);
     let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
     s.push('\n');
     s

@@ -80,7 +80,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
         body: None,
         body_html: None,
     };
-    let diagnosis = match serde_json::from_str::<DiagnoseOutput>(&req.diagnosis) {
+    let diagnosis = match serde_json::from_slice::<DiagnoseOutput>(req.diagnosis.as_bytes()) {
         Ok(d) => Some(d),
         Err(e) => {
             out.problems.push(Diagnostic::at_pointer(
