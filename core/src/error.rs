@@ -162,6 +162,9 @@ codes! {
     PathGit = "path_git",
     /// A path goes through a symlink of the checkout.
     PathSymlink = "path_symlink",
+    /// The checkout could not be inspected along a path (an I/O error such as
+    /// a name too long for the filesystem, or a folder that cannot be read).
+    PathUnreadable = "path_unreadable",
     /// Two changes name the same path.
     PathDuplicate = "path_duplicate",
     /// `create` names an existing path.

@@ -153,7 +153,8 @@ pub fn generated_schema_pretty() -> String {
     }
     // Going through the canonical form keeps keys sorted even if a dependency
     // turned on serde_json's `preserve_order`.
-    let sorted: Value = serde_json::from_slice(to_canonical(&value).as_bytes()).unwrap_or(Value::Null);
+    let sorted: Value =
+        serde_json::from_slice(to_canonical(&value).as_bytes()).unwrap_or(Value::Null);
     let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
     s.push('\n');
     s

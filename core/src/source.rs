@@ -145,7 +145,12 @@ impl Checkout for MemoryCheckout {
     fn read(&self, path: &str) -> Result<Option<Cow<'_, [u8]>>, SourceError> {
         match self.files.get(path) {
             Some(MemoryEntry::File(bytes)) => Ok(Some(Cow::Borrowed(bytes.as_slice()))),
-            _ => Ok(None),
+            // As a checkout on disk answers: a symlink is never followed.
+            Some(MemoryEntry::Symlink) => Err(SourceError {
+                path: path.to_owned(),
+                message: "is a symlink; not followed".to_owned(),
+            }),
+            None => Ok(None),
         }
     }
 
@@ -188,5 +193,41 @@ mod tests {
         assert_eq!(c.list("nope").expect("ok"), None);
         assert_eq!(c.kind("docs/sub").expect("ok"), Some(EntryKind::Dir));
         assert_eq!(c.kind("doc").expect("ok"), None);
+        assert_eq!(c.list("docs/a.md").expect("ok"), None);
+        assert_eq!(c.list("").expect("ok").expect("root").len(), 2);
+    }
+
+    #[test]
+    fn memory_listing_sorts_names_not_paths() {
+        // `a.md` sorts before `a/x` as paths, but `a` before `a.md` as names.
+        let c = MemoryCheckout::new()
+            .with_file("d/a.md", "")
+            .with_file("d/a/x", "")
+            .with_file("d/a/y", "")
+            .with_file("d/a-b", "");
+        let names: Vec<(String, EntryKind)> = c
+            .list("d/")
+            .expect("ok")
+            .expect("dir")
+            .into_iter()
+            .map(|e| (e.name, e.kind))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("a".into(), EntryKind::Dir),
+                ("a-b".into(), EntryKind::File),
+                ("a.md".into(), EntryKind::File)
+            ]
+        );
+    }
+
+    #[test]
+    fn reading_a_symlink_is_an_error_as_on_disk() {
+        let mut c = MemoryCheckout::new().with_file("a.md", "a");
+        c.insert_symlink("link.md");
+        assert!(c.read("link.md").is_err());
+        assert_eq!(c.read("missing.md").expect("ok"), None);
+        assert_eq!(c.read("a.md").expect("ok").as_deref(), Some(&b"a"[..]));
     }
 }

@@ -471,9 +471,9 @@ fn check_changes(
             }
             PathState::Unreadable(message) => {
                 problems.push(Diagnostic::at_pointer(
-                    Code::PathSymlink,
+                    Code::PathUnreadable,
                     at,
-                    format!("`{path}` cannot be inspected: {message}"),
+                    format!("`{path}` cannot be inspected in the checkout: {message}"),
                 ));
                 continue;
             }

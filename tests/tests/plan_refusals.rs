@@ -447,6 +447,8 @@ fn cases() -> Vec<Case> {
         case("path_symlink: modifying a link itself", &[("path_symlink", "/proposed_changes/0/path")])
             .setup(|sb| petrova_tests::symlink(std::path::Path::new("README.md"), &sb.file("README.link")))
             .edit(|p, _| only_change(p, "modify", "README.link", Some("x"))),
+        case("path_unreadable: a file name longer than the filesystem allows", &[("path_unreadable", "/proposed_changes/0/path")])
+            .edit(|p, _| set_path(p, &format!("backend/migrations/{}.sql", "n".repeat(300)))),
         case("path_duplicate", &[("path_duplicate", "/proposed_changes/1/path")]).edit(|p, _| {
             let c = p["proposed_changes"][0].clone();
             push(p, "/proposed_changes", c);
