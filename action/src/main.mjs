@@ -65,10 +65,19 @@ function context() {
   return { workspace, registry, target, stateDir };
 }
 
+/** The operator's size limits, as set in the step's `env:`; core parses and checks them. */
+function limitSettings() {
+  return {
+    max_plan_bytes: process.env.PETROVA_MAX_PLAN_BYTES ?? null,
+    max_doc_bytes: process.env.PETROVA_MAX_DOC_BYTES ?? null,
+    max_body_chars: process.env.PETROVA_MAX_BODY_CHARS ?? null,
+  };
+}
+
 function runDiagnose(ctx) {
   const since = input('since');
   if (!since) throw Object.assign(new Error('input `since` is required for diagnose'), { exitCode: 2 });
-  const request = { registry: ctx.registry, target: ctx.target, since, until: input('until') || null, scanned_at: nowRfc3339(), head: gitHead(ctx.workspace) };
+  const request = { registry: ctx.registry, target: ctx.target, since, until: input('until') || null, scanned_at: nowRfc3339(), head: gitHead(ctx.workspace), limits: limitSettings() };
   const json = diagnose(JSON.stringify(request), fsCheckout(ctx.workspace));
   const output = JSON.parse(json);
   let cached = null;
@@ -133,6 +142,7 @@ async function runPropose(ctx) {
     triggered_by_ref: input('triggered-by-ref'),
     allow_stale: input('allow-stale', 'false') === 'true',
     now: nowRfc3339(),
+    limits: limitSettings(),
   };
   const storeDir = path.join(ctx.stateDir, 'diagnoses');
   // Core asks for cache paths it built from a registry slug and a checked id.

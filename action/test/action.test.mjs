@@ -569,6 +569,27 @@ test('annotation properties are escaped (a key with `,` and `:`)', async () => {
   assert.ok(props.includes('x%2Cy%3Az'), props);
 });
 
+test('the size limits from the step env: a plan over PETROVA_MAX_PLAN_BYTES is refused, a bad value is exit 2', async () => {
+  await fakeReset();
+  const size = readFileSync(path.join(job.workspace, 'fix.json')).length;
+  const run = await runStep(job, proposeInputs({ apply: 'true' }), { env: { PETROVA_MAX_PLAN_BYTES: '1000' } });
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(run.outputs.outcome, 'refused');
+  const errors = commandLines(run.stdout).filter((l) => l.startsWith('::error'));
+  assert.equal(errors.length, 1, run.stdout);
+  assert.ok(errors[0].includes('plan_too_large') && errors[0].includes(String(size)), errors[0]);
+  assert.deepEqual(await fakeLog(), [], 'a refused plan sends nothing');
+
+  const withinBudget = await runStep(job, proposeInputs(), { env: { PETROVA_MAX_BODY_CHARS: '4096' } });
+  assert.equal(withinBudget.code, 0, withinBudget.stdout + withinBudget.stderr);
+
+  for (const [name, value] of [['PETROVA_MAX_BODY_CHARS', '10'], ['PETROVA_MAX_DOC_BYTES', 'lots']]) {
+    const bad = await runStep(job, name === 'PETROVA_MAX_DOC_BYTES' ? { command: 'diagnose', since: '2026-04-22' } : proposeInputs(), { env: { [name]: value }, now: DIAGNOSE_NOW });
+    assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+    assert.ok((bad.stdout + bad.stderr).includes(name), bad.stdout + bad.stderr);
+  }
+});
+
 test('a missing registry: exit 3, an error annotation, no request', async () => {
   await fakeReset();
   const run = await runStep(job, proposeInputs({ registry: 'no-such-registry.yaml', apply: 'true' }));

@@ -66,6 +66,7 @@ fn bench_prepare() {
         until: None,
         scanned_at: "2026-04-29T14:30:00Z".into(),
         head: None,
+        limits: Default::default(),
     };
     let out = request::diagnose(&diag, &memory).unwrap();
     let store = MemoryStore::from_outputs([serde_json::to_vec(&out).unwrap()]);
@@ -78,6 +79,7 @@ fn bench_prepare() {
         triggered_by_ref: "ci-run-12345".into(),
         allow_stale: false,
         now: "2026-04-29T14:32:18Z".into(),
+        limits: Default::default(),
     };
     let runs = 200;
     let start = Instant::now();

@@ -12,7 +12,7 @@ use petrova_core::error::ConfigError;
 use petrova_core::plan;
 use petrova_core::propose::{self, ProposeInput, ProposeOutput};
 use petrova_core::registry::{self, Registry};
-use petrova_core::validate::{DiagnosisStore, PlanLimits, ValidationInput};
+use petrova_core::validate::{DiagnosisStore, LimitSettings, PlanLimits, ValidationInput};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,9 @@ Examples:
   petrova --workspace examples/workspace registry list
   petrova --workspace examples/workspace diagnose kahn-hq --since 2026-04-22
   petrova --workspace examples/workspace diagnose kahn-hq --since 2026-04-22 --json | jq -r .result.diagnosis_id
+
+Limits (environment; see README): PETROVA_MAX_PLAN_BYTES (16 MiB), PETROVA_MAX_DOC_BYTES (2 MiB),
+PETROVA_MAX_BODY_CHARS (65536, at least 4096).
 
 Exit codes: 0 done, 1 refused, 2 usage, 3 configuration, 4 GitHub failed after retries.";
 
@@ -216,6 +219,19 @@ impl Context {
     }
 }
 
+/// The size limits set by `PETROVA_MAX_PLAN_BYTES`, `PETROVA_MAX_DOC_BYTES`
+/// and `PETROVA_MAX_BODY_CHARS` (core parses and checks them).
+fn limits() -> Result<PlanLimits, Failure> {
+    let var = |name: &str| std::env::var(name).ok();
+    LimitSettings {
+        max_plan_bytes: var("PETROVA_MAX_PLAN_BYTES"),
+        max_doc_bytes: var("PETROVA_MAX_DOC_BYTES"),
+        max_body_chars: var("PETROVA_MAX_BODY_CHARS"),
+    }
+    .limits()
+    .map_err(Failure::Usage)
+}
+
 /// The scan time: `PETROVA_NOW` when set (reproducible runs and tests), else the clock.
 fn now() -> Result<String, Failure> {
     match std::env::var("PETROVA_NOW") {
@@ -265,14 +281,15 @@ fn main() -> ExitCode {
 
 fn diagnose(ctx: &Context, args: &DiagnoseArgs) -> Result<(), Failure> {
     let window = Window::parse(&args.since, args.until.as_deref()).map_err(Failure::Usage)?;
+    let scan = limits()?.scan;
     let registry = ctx.registry()?;
     let Some(slug) = args.slug.as_deref() else {
-        return diagnose_all(ctx, args, &registry, &window);
+        return diagnose_all(ctx, args, &registry, &window, scan);
     };
     let entry = registry
         .require(slug, &ctx.registry_path.display().to_string())
         .map_err(config_failure)?;
-    let (output, cache) = diagnose_one(ctx, entry, &window, &now()?)?;
+    let (output, cache) = diagnose_one(ctx, entry, &window, scan, &now()?)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&output).map_err(|e| Failure::Config(e.to_string()))?;
@@ -289,6 +306,7 @@ fn diagnose_one(
     ctx: &Context,
     entry: &registry::RepoEntry,
     window: &Window,
+    scan: ScanLimits,
     now: &str,
 ) -> Result<(DiagnoseOutput, PathBuf), Failure> {
     let dir = ctx.checkout_dir(entry)?;
@@ -296,7 +314,7 @@ fn diagnose_one(
         window: window.clone(),
         scanned_at: now.to_owned(),
         head: git_head(&dir),
-        limits: ScanLimits::default(),
+        limits: scan,
     };
     let output = DiagnoseOutput::new(
         &entry.slug,
@@ -313,6 +331,7 @@ fn diagnose_all(
     args: &DiagnoseArgs,
     registry: &Registry,
     window: &Window,
+    scan: ScanLimits,
 ) -> Result<(), Failure> {
     use std::io::IsTerminal as _;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -339,7 +358,7 @@ fn diagnose_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(entry) = present.get(i) else { break };
                 let began = std::time::Instant::now();
-                let result = diagnose_one(ctx, entry, window, now);
+                let result = diagnose_one(ctx, entry, window, scan, now);
                 if tx
                     .send((entry.slug.clone(), result, began.elapsed()))
                     .is_err()
@@ -579,7 +598,7 @@ fn propose_fix(ctx: &Context, args: &ProposeArgs, body_only: bool) -> Result<(),
             actor: &args.actor,
             plan_bytes: &plan_bytes,
             allow_stale: args.allow_stale,
-            limits: PlanLimits::default(),
+            limits: limits()?,
         },
         triggered_by_kind: &args.triggered_by_kind,
         triggered_by_ref: &args.triggered_by_ref,

@@ -200,6 +200,7 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
                 ..without
             };
             let note = notice(
+                limit,
                 rationale_len,
                 allowance.min(rationale_len),
                 abridges(input, item_chars, list_entries),
@@ -216,7 +217,7 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
         }
     }
     // Last resort: keep the head (metadata first) and cut the tail.
-    let note = format!("cut at GitHub's {GITHUB_BODY_LIMIT}-character limit");
+    let note = format!("cut at {}", limit_name(limit));
     let text = render_budget(
         input,
         Budget {
@@ -266,8 +267,20 @@ fn abridges(input: &BodyInput<'_>, item_chars: Option<usize>, list_entries: Opti
     items_cut || lists_cut
 }
 
-fn notice(full: usize, kept: usize, lists: bool) -> String {
-    let mut s = format!("shortened to fit GitHub's {GITHUB_BODY_LIMIT}-character limit: rationale cut from {full} to {kept} characters");
+/// How a notice names the limit: GitHub's, or the one the operator set.
+fn limit_name(limit: usize) -> String {
+    if limit == GITHUB_BODY_LIMIT {
+        format!("GitHub's {GITHUB_BODY_LIMIT}-character limit")
+    } else {
+        format!("the configured {limit}-character limit")
+    }
+}
+
+fn notice(limit: usize, full: usize, kept: usize, lists: bool) -> String {
+    let mut s = format!(
+        "shortened to fit {}: rationale cut from {full} to {kept} characters",
+        limit_name(limit)
+    );
     if lists {
         s.push_str("; long list entries abridged");
     }

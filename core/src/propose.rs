@@ -94,13 +94,16 @@ pub fn prepare(
         },
         applied_at: input.now.to_owned(),
     };
-    let body = body::render(&BodyInput {
-        plan: &validated.plan,
-        diagnosis: &validated.diagnosis,
-        metadata: &metadata,
-        upholds: &validated.upholds,
-        stale_against: validated.stale_against.as_deref(),
-    });
+    let body = body::render_with_limit(
+        &BodyInput {
+            plan: &validated.plan,
+            diagnosis: &validated.diagnosis,
+            metadata: &metadata,
+            upholds: &validated.upholds,
+            stale_against: validated.stale_against.as_deref(),
+        },
+        input.validation.limits.max_body_chars,
+    );
     Ok(Proposal {
         title: pr_title(&validated.plan.title),
         key,

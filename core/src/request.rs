@@ -4,12 +4,11 @@
 
 use crate::apply::ApplyResult;
 use crate::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
-use crate::docs::ScanLimits;
 use crate::error::{Code, ConfigError, Diagnostic};
 use crate::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
 use crate::registry::{self, Registry, RepoEntry};
 use crate::source::Checkout;
-use crate::validate::{DiagnosisStore, PlanLimits, ValidationInput};
+use crate::validate::{DiagnosisStore, LimitSettings, ValidationInput};
 use serde::{Deserialize, Serialize};
 
 /// The registry file as the caller read it.
@@ -93,6 +92,9 @@ pub struct DiagnoseRequest {
     /// The checkout's commit.
     #[serde(default)]
     pub head: Option<String>,
+    /// Size limits (only the document limit applies to a scan).
+    #[serde(default)]
+    pub limits: LimitSettings,
 }
 
 /// Why an embedder's request failed before producing an outcome.
@@ -138,12 +140,13 @@ pub fn diagnose(
     checkout: &dyn Checkout,
 ) -> Result<DiagnoseOutput, RequestError> {
     let window = Window::parse(&req.since, req.until.as_deref()).map_err(RequestError::usage)?;
+    let limits = req.limits.limits().map_err(RequestError::usage)?;
     let (_, entry) = resolve(&req.registry, &req.target)?;
     let input = ScanInput {
         window,
         scanned_at: req.scanned_at.clone(),
         head: req.head.clone(),
-        limits: ScanLimits::default(),
+        limits: limits.scan,
     };
     Ok(DiagnoseOutput::new(
         &entry.slug,
@@ -171,6 +174,9 @@ pub struct ProposeRequest {
     pub allow_stale: bool,
     /// `applied_at` (RFC 3339).
     pub now: String,
+    /// Size limits.
+    #[serde(default)]
+    pub limits: LimitSettings,
 }
 
 /// A prepared proposal (or its refusal) with the entry it targets.
@@ -197,6 +203,7 @@ pub fn prepare(
     checkout: &dyn Checkout,
     store: &dyn DiagnosisStore,
 ) -> Result<Prepared, RequestError> {
+    let limits = req.limits.limits().map_err(RequestError::usage)?;
     let (registry, entry) = resolve(&req.registry, &req.target)?;
     let profile = registry.profile_of(&entry);
     let input = ProposeInput {
@@ -206,7 +213,7 @@ pub fn prepare(
             actor: &req.actor,
             plan_bytes: req.plan.as_bytes(),
             allow_stale: req.allow_stale,
-            limits: PlanLimits::default(),
+            limits,
         },
         triggered_by_kind: &req.triggered_by_kind,
         triggered_by_ref: &req.triggered_by_ref,

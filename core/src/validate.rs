@@ -58,6 +58,8 @@ pub struct PlanLimits {
     pub max_plan_bytes: usize,
     /// Limits for re-scanning the checkout.
     pub scan: ScanLimits,
+    /// Longest pull-request body, in characters (at most GitHub's 65,536).
+    pub max_body_chars: usize,
 }
 
 impl Default for PlanLimits {
@@ -65,7 +67,69 @@ impl Default for PlanLimits {
         PlanLimits {
             max_plan_bytes: 16 * 1024 * 1024,
             scan: ScanLimits::default(),
+            max_body_chars: crate::body::GITHUB_BODY_LIMIT,
         }
+    }
+}
+
+/// The raw limit settings an operator gives (the environment variables
+/// `PETROVA_MAX_PLAN_BYTES`, `PETROVA_MAX_DOC_BYTES`, `PETROVA_MAX_BODY_CHARS`);
+/// unset or blank ones keep their defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// `PETROVA_MAX_PLAN_BYTES`.
+    pub max_plan_bytes: Option<String>,
+    /// `PETROVA_MAX_DOC_BYTES`.
+    pub max_doc_bytes: Option<String>,
+    /// `PETROVA_MAX_BODY_CHARS`.
+    pub max_body_chars: Option<String>,
+}
+
+/// The smallest body limit accepted: room for the metadata block, the title
+/// and a shortened summary, so that a body always reads back.
+pub const MIN_BODY_CHARS: usize = 4_096;
+
+impl LimitSettings {
+    /// Parses the settings into limits, or says which one is wrong and why.
+    pub fn limits(&self) -> Result<PlanLimits, String> {
+        fn number(name: &str, value: Option<&str>, default: usize) -> Result<usize, String> {
+            match value.map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => match v.parse::<usize>() {
+                    Ok(0) => Err(format!("{name} must be at least 1")),
+                    Ok(n) => Ok(n),
+                    Err(_) => Err(format!("{name} `{v}` is not a whole number")),
+                },
+                None => Ok(default),
+            }
+        }
+        let d = PlanLimits::default();
+        let body = number(
+            "PETROVA_MAX_BODY_CHARS",
+            self.max_body_chars.as_deref(),
+            d.max_body_chars,
+        )?;
+        if !(MIN_BODY_CHARS..=crate::body::GITHUB_BODY_LIMIT).contains(&body) {
+            return Err(format!(
+                "PETROVA_MAX_BODY_CHARS must be between {MIN_BODY_CHARS} and GitHub's {} (got {body})",
+                crate::body::GITHUB_BODY_LIMIT
+            ));
+        }
+        Ok(PlanLimits {
+            max_plan_bytes: number(
+                "PETROVA_MAX_PLAN_BYTES",
+                self.max_plan_bytes.as_deref(),
+                d.max_plan_bytes,
+            )?,
+            scan: ScanLimits {
+                max_doc_bytes: number(
+                    "PETROVA_MAX_DOC_BYTES",
+                    self.max_doc_bytes.as_deref(),
+                    d.scan.max_doc_bytes,
+                )?,
+            },
+            max_body_chars: body,
+        })
     }
 }
 
@@ -639,5 +703,71 @@ fn check_grounding(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(
+        plan: Option<&str>,
+        doc: Option<&str>,
+        body: Option<&str>,
+        expected: Result<(usize, usize, usize), &str>,
+    ) {
+        let settings = LimitSettings {
+            max_plan_bytes: plan.map(str::to_owned),
+            max_doc_bytes: doc.map(str::to_owned),
+            max_body_chars: body.map(str::to_owned),
+        };
+        let got = settings
+            .limits()
+            .map(|l| (l.max_plan_bytes, l.scan.max_doc_bytes, l.max_body_chars));
+        match (got, expected) {
+            (Ok(g), Ok(e)) => assert_eq!(g, e),
+            (Err(g), Err(e)) => assert!(g.contains(e), "{g:?} should say {e:?}"),
+            (g, e) => panic!("{plan:?} {doc:?} {body:?}: got {g:?}, expected {e:?}"),
+        }
+    }
+
+    #[test]
+    fn limit_settings() {
+        let d = PlanLimits::default();
+        let defaults = (d.max_plan_bytes, d.scan.max_doc_bytes, d.max_body_chars);
+        assert_eq!(defaults, (16 << 20, 2 << 20, 65_536));
+        check(None, None, None, Ok(defaults));
+        check(Some(" "), Some(""), None, Ok(defaults));
+        check(
+            Some("1000"),
+            Some(" 42 "),
+            Some("4096"),
+            Ok((1000, 42, 4096)),
+        );
+        check(
+            Some("99999999999"),
+            None,
+            Some("65536"),
+            Ok((99_999_999_999, 2 << 20, 65_536)),
+        );
+        check(
+            Some("1e3"),
+            None,
+            None,
+            Err("PETROVA_MAX_PLAN_BYTES `1e3` is not a whole number"),
+        );
+        check(
+            None,
+            Some("0"),
+            None,
+            Err("PETROVA_MAX_DOC_BYTES must be at least 1"),
+        );
+        check(
+            None,
+            None,
+            Some("4095"),
+            Err("between 4096 and GitHub's 65536 (got 4095)"),
+        );
+        check(None, None, Some("65537"), Err("(got 65537)"));
     }
 }

@@ -167,5 +167,6 @@ pub fn request(plan: String) -> ProposeRequest {
         triggered_by_ref: "ci-run-12345".to_owned(),
         allow_stale: false,
         now: NOW.to_owned(),
+        limits: Default::default(),
     }
 }

@@ -11,7 +11,7 @@
 
 use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
 use petrova_core::source::MemoryCheckout;
-use petrova_core::validate::MemoryStore;
+use petrova_core::validate::{LimitSettings, MemoryStore};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
@@ -95,6 +95,7 @@ fn main() {
             until: until.map(str::to_owned),
             scanned_at: "2026-04-29T14:30:00Z".into(),
             head: None,
+            limits: LimitSettings::default(),
         };
         let out = request::diagnose(&req, &memory).unwrap();
         let text = serde_json::to_string(&out).unwrap();
@@ -276,6 +277,13 @@ fn main() {
             triggered_by_ref: format!("ci-run-{i}"),
             allow_stale: false,
             now: "2026-04-29T14:32:18Z".into(),
+            // Every fifth plan under operator limits: a tight body budget
+            // (long plans come back shortened) and, for a few, a tight plan size.
+            limits: LimitSettings {
+                max_body_chars: (i % 5 == 3).then(|| "4096".to_owned()),
+                max_plan_bytes: (i % 25 == 8).then(|| "2048".to_owned()),
+                max_doc_bytes: None,
+            },
         };
         let prepared = request::prepare(&req, &memory, &store).unwrap();
         let problems = prepared
