@@ -73,6 +73,15 @@ export function diagnosisCachePaths(target_repo: string, id: string): string;
 export function diagnosisSummary(output_json: string): string;
 
 /**
+ * The petrova metadata a pull-request body carries (what the apply protocol reads
+ * back from existing pull requests), as JSON. Errors carry core's `code`
+ * (`metadata_missing`, `metadata_no_block`, `metadata_invalid`) and, when the
+ * YAML error has one, the `line` inside the block; `exitCode` is 1, as for the
+ * other problems in user content.
+ */
+export function parseMetadata(body: string): string;
+
+/**
  * The plan JSON Schema, pretty-printed.
  */
 export function planSchema(): string;
@@ -135,6 +144,7 @@ export interface InitOutput {
     readonly diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly diagnosisCachePaths: (a: number, b: number, c: number, d: number) => [number, number];
     readonly diagnosisSummary: (a: number, b: number) => [number, number, number, number];
+    readonly parseMetadata: (a: number, b: number) => [number, number, number, number];
     readonly planSchema: () => [number, number];
     readonly prepare: (a: number, b: number, c: any, d: any) => [number, number, number];
     readonly prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];

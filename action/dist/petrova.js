@@ -305,6 +305,36 @@ export function diagnosisSummary(output_json) {
 }
 
 /**
+ * The petrova metadata a pull-request body carries (what the apply protocol reads
+ * back from existing pull requests), as JSON. Errors carry core's `code`
+ * (`metadata_missing`, `metadata_no_block`, `metadata_invalid`) and, when the
+ * YAML error has one, the `line` inside the block; `exitCode` is 1, as for the
+ * other problems in user content.
+ * @param {string} body
+ * @returns {string}
+ */
+export function parseMetadata(body) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+        const ptr0 = passStringToWasm0(body, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.parseMetadata(ptr0, len0);
+        var ptr2 = ret[0];
+        var len2 = ret[1];
+        if (ret[3]) {
+            ptr2 = 0; len2 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred3_0 = ptr2;
+        deferred3_1 = len2;
+        return getStringFromWasm0(ptr2, len2);
+    } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+
+/**
  * The plan JSON Schema, pretty-printed.
  * @returns {string}
  */

@@ -10,6 +10,7 @@ export const diagnose: (a: number, b: number, c: any) => [number, number, number
 export const diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
 export const diagnosisCachePaths: (a: number, b: number, c: number, d: number) => [number, number];
 export const diagnosisSummary: (a: number, b: number) => [number, number, number, number];
+export const parseMetadata: (a: number, b: number) => [number, number, number, number];
 export const planSchema: () => [number, number];
 export const prepare: (a: number, b: number, c: any, d: any) => [number, number, number];
 export const prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];

@@ -269,6 +269,27 @@ pub fn render_html(markdown: &str) -> String {
     petrova_core::body::to_html(markdown)
 }
 
+/// The petrova metadata a pull-request body carries (what the apply protocol reads
+/// back from existing pull requests), as JSON. Errors carry core's `code`
+/// (`metadata_missing`, `metadata_no_block`, `metadata_invalid`) and, when the
+/// YAML error has one, the `line` inside the block; `exitCode` is 1, as for the
+/// other problems in user content.
+#[wasm_bindgen(js_name = parseMetadata)]
+pub fn parse_metadata(body: &str) -> Result<String, JsValue> {
+    petrova_core::body::parse_metadata(body)
+        .map(|metadata| to_json(&metadata))
+        .map_err(|e| {
+            let error = js_error(&e.to_string(), e.code().as_str(), None, 1);
+            if let petrova_core::body::MetadataError::Invalid {
+                line: Some(line), ..
+            } = &e
+            {
+                let _ = Reflect::set(&error, &"line".into(), &JsValue::from(*line));
+            }
+            error
+        })
+}
+
 /// The idempotency key, short key and branch of a plan for a repository slug.
 #[wasm_bindgen(js_name = proposalKey)]
 pub fn proposal_key(target_repo: &str, plan_json: &str) -> Result<String, JsValue> {
