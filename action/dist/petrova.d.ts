@@ -87,9 +87,11 @@ export function parseMetadata(body: string): string;
 export function planSchema(): string;
 
 /**
- * Validates a plan against a JS checkout and a JS diagnosis store.
+ * Validates a plan against a JS checkout and a JS diagnosis store. When
+ * `plan_bytes` is given it is the plan file as read (the request's `plan` is
+ * then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
  */
-export function prepare(request_json: string, checkout: any, load_diagnosis: Function): PreparedProposal;
+export function prepare(request_json: string, checkout: any, load_diagnosis: Function, plan_bytes?: Uint8Array | number[] | null): PreparedProposal;
 
 /**
  * Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
@@ -110,6 +112,12 @@ export function proposalKey(target_repo: string, plan_json: string): string;
  * The registry as a GitHub Actions `strategy.matrix`; `filters_json` is an array of `KEY=VALUE`.
  */
 export function registryMatrix(registry_json: string, filters_json: string): string;
+
+/**
+ * The registry source (`{source, path}` JSON) of a registry file's bytes;
+ * one that is not UTF-8 is refused (exit 3) as the CLI refuses it.
+ */
+export function registrySource(bytes: Uint8Array | number[], path: string): string;
 
 /**
  * A body's HTML as the preview shows it (raw HTML escaped, comments dropped).
@@ -146,7 +154,7 @@ export interface InitOutput {
     readonly diagnosisSummary: (a: number, b: number) => [number, number, number, number];
     readonly parseMetadata: (a: number, b: number) => [number, number, number, number];
     readonly planSchema: () => [number, number];
-    readonly prepare: (a: number, b: number, c: any, d: any) => [number, number, number];
+    readonly prepare: (a: number, b: number, c: any, d: any, e: number, f: number) => [number, number, number];
     readonly prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
     readonly preparedproposal_apply: (a: number, b: number, c: number) => [number, number, number];
@@ -156,6 +164,7 @@ export interface InitOutput {
     readonly preview: (a: number, b: number) => [number, number, number, number];
     readonly proposalKey: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly registryMatrix: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly registrySource: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly renderHtml: (a: number, b: number) => [number, number];
     readonly renderOutputText: (a: number, b: number) => [number, number, number, number];
     readonly schemaFingerprint: () => [number, number];

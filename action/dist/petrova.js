@@ -352,16 +352,28 @@ export function planSchema() {
 }
 
 /**
- * Validates a plan against a JS checkout and a JS diagnosis store.
+ * Validates a plan against a JS checkout and a JS diagnosis store. When
+ * `plan_bytes` is given it is the plan file as read (the request's `plan` is
+ * then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
  * @param {string} request_json
  * @param {any} checkout
  * @param {Function} load_diagnosis
+ * @param {Uint8Array | number[] | null} [plan_bytes]
  * @returns {PreparedProposal}
  */
-export function prepare(request_json, checkout, load_diagnosis) {
-    const ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.prepare(ptr0, len0, checkout, load_diagnosis);
+export function prepare(request_json, checkout, load_diagnosis, plan_bytes) {
+    let ptr0, len0, ptr1, len1;
+    try {
+        ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = isLikeNone(plan_bytes) ? 0 : passArray8ToWasm0(plan_bytes, wasm.__wbindgen_malloc);
+        len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.prepare(ptr0, len0, checkout, load_diagnosis, ptr1, len1);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }
@@ -481,6 +493,43 @@ export function registryMatrix(registry_json, filters_json) {
             throw e;
         }
         const ret = wasm.registryMatrix(ptr0, len0, ptr1, len1);
+        var ptr3 = ret[0];
+        var len3 = ret[1];
+        if (ret[3]) {
+            ptr3 = 0; len3 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred4_0 = ptr3;
+        deferred4_1 = len3;
+        return getStringFromWasm0(ptr3, len3);
+    } finally {
+        wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
+    }
+}
+
+/**
+ * The registry source (`{source, path}` JSON) of a registry file's bytes;
+ * one that is not UTF-8 is refused (exit 3) as the CLI refuses it.
+ * @param {Uint8Array | number[]} bytes
+ * @param {string} path
+ * @returns {string}
+ */
+export function registrySource(bytes, path) {
+    let deferred4_0;
+    let deferred4_1;
+    try {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(path, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.registrySource(ptr0, len0, ptr1, len1);
         var ptr3 = ret[0];
         var len3 = ret[1];
         if (ret[3]) {
@@ -728,6 +777,13 @@ function handleError(f, args) {
 
 function isLikeNone(x) {
     return x === undefined || x === null;
+}
+
+function passArray8ToWasm0(arg, malloc) {
+    const ptr = malloc(arg.length * 1, 1) >>> 0;
+    getUint8ArrayMemory0().set(arg, ptr / 1);
+    WASM_VECTOR_LEN = arg.length;
+    return ptr;
 }
 
 function passStringToWasm0(arg, malloc, realloc) {

@@ -269,6 +269,15 @@ pub fn render_html(markdown: &str) -> String {
     petrova_core::body::to_html(markdown)
 }
 
+/// The registry source (`{source, path}` JSON) of a registry file's bytes;
+/// one that is not UTF-8 is refused (exit 3) as the CLI refuses it.
+#[wasm_bindgen(js_name = registrySource)]
+pub fn registry_source(bytes: &[u8], path: &str) -> Result<String, JsValue> {
+    request::RegistrySource::from_bytes(bytes, path)
+        .map(|source| to_json(&source))
+        .map_err(request_error)
+}
+
 /// The petrova metadata a pull-request body carries (what the apply protocol reads
 /// back from existing pull requests), as JSON. Errors carry core's `code`
 /// (`metadata_missing`, `metadata_no_block`, `metadata_invalid`) and, when the
@@ -368,17 +377,21 @@ impl PreparedProposal {
     }
 }
 
-/// Validates a plan against a JS checkout and a JS diagnosis store.
+/// Validates a plan against a JS checkout and a JS diagnosis store. When
+/// `plan_bytes` is given it is the plan file as read (the request's `plan` is
+/// then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
 #[wasm_bindgen]
 pub fn prepare(
     request_json: &str,
     checkout: &JsValue,
     load_diagnosis: Function,
+    plan_bytes: Option<Vec<u8>>,
 ) -> Result<PreparedProposal, JsValue> {
     let req: ProposeRequest = from_json("propose request", request_json)?;
     let checkout = JsCheckout::new(checkout)?;
-    request::prepare(
+    request::prepare_plan_bytes(
         &req,
+        plan_bytes.as_deref().unwrap_or(req.plan.as_bytes()),
         &checkout,
         &JsStore {
             load: load_diagnosis,

@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fsCheckout } from './checkout.mjs';
 import path from 'node:path';
-import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, registryMatrix, renderOutputText } from '../dist/petrova.js';
+import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, registryMatrix, registrySource, renderOutputText } from '../dist/petrova.js';
 
 initSync({ module: readFileSync(new URL('../dist/petrova_bg.wasm', import.meta.url)) });
 
@@ -54,12 +54,14 @@ function gitHead(root) {
 function context() {
   const workspace = path.resolve(input('workspace', process.env.GITHUB_WORKSPACE || '.'));
   const registryPath = path.resolve(workspace, input('registry', 'petrova-registry.yaml'));
-  let registry;
+  let registryBytes;
   try {
-    registry = { source: readFileSync(registryPath, 'utf8'), path: path.relative(workspace, registryPath) || registryPath };
+    registryBytes = readFileSync(registryPath);
   } catch (e) {
     throw Object.assign(new Error(`cannot read registry ${registryPath}: ${e.message}`), { exitCode: 3 });
   }
+  // Bytes go to core, which refuses a registry that is not UTF-8 as the CLI does.
+  const registry = JSON.parse(registrySource(registryBytes, path.relative(workspace, registryPath) || registryPath));
   const target = { slug: input('target') || null, repository: process.env.GITHUB_REPOSITORY || null };
   const stateDir = process.env.PETROVA_STATE_DIR || path.join(process.env.RUNNER_TEMP || path.join(workspace, '.petrova'), 'petrova');
   return { workspace, registry, target, stateDir };
@@ -127,16 +129,17 @@ async function runPropose(ctx) {
   const token = input('token', process.env.PETROVA_GITHUB_TOKEN || process.env.GITHUB_TOKEN || '');
   if (token) command(`::add-mask::${token}`);
   if (apply && !token) throw Object.assign(new Error('apply needs a GitHub token (input `token`)'), { exitCode: 3 });
-  let plan;
+  // The plan's bytes as read go to core (a plan that is not UTF-8 is refused there).
+  let planBytes;
   try {
-    plan = readFileSync(planPath, 'utf8');
+    planBytes = readFileSync(planPath);
   } catch (e) {
     throw Object.assign(new Error(`cannot read input ${planPath}: ${e.message}`), { exitCode: 2 });
   }
   const request = {
     registry: ctx.registry,
     target: ctx.target,
-    plan,
+    plan: '',
     actor: input('actor'),
     triggered_by_kind: input('triggered-by-kind'),
     triggered_by_ref: input('triggered-by-ref'),
@@ -153,7 +156,7 @@ async function runPropose(ctx) {
       return null;
     }
   };
-  const prepared = prepare(JSON.stringify(request), fsCheckout(ctx.workspace), load);
+  const prepared = prepare(JSON.stringify(request), fsCheckout(ctx.workspace), load, planBytes);
   // Annotations are resolved by GitHub from the repository root (GITHUB_WORKSPACE).
   const relPlan = path.relative(process.env.GITHUB_WORKSPACE || ctx.workspace, planPath);
   if (!prepared.ok) {

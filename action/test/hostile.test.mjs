@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fsCheckout } from '../src/checkout.mjs';
-import { initSync, diagnose, diagnosisCachePaths, parseMetadata, prepare, renderHtml } from '../dist/petrova.js';
+import { initSync, diagnose, diagnosisCachePaths, parseMetadata, prepare, registrySource as registrySourceOf, renderHtml } from '../dist/petrova.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wasm = initSync({ module: readFileSync(path.join(root, 'action/dist/petrova_bg.wasm')) });
@@ -52,10 +52,8 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
  * then). Empty when the builds agree on the whole corpus.
  */
 const KNOWN_DISAGREEMENTS = {
-  'plans/005-plan-syntax-invalid-utf8':
-    'main.mjs reads the plan with readFileSync(…, "utf8") and core takes the plan as a string (ProposeRequest.plan), so the bytes FF FE in the title reach core as U+FFFD U+FFFD: the Action accepts the plan (dry_run, exit 0) where the CLI refuses it (plan_syntax, exit 1)',
-  'registries/017-not-utf8':
-    'main.mjs reads the registry with readFileSync(…, "utf8"), so the byte FF in `default_branch: m\\xFFin` becomes U+FFFD and the registry is accepted (diagnose exits 0, default_branch "m\\uFFFDin") where the CLI refuses to read it (exit 3, "cannot read registry")',
+  // None: plans/005 (not UTF-8) and registries/017 (not UTF-8) agree since the
+  // Action hands core the bytes of the plan and of the registry.
 };
 
 // ---------------------------------------------------------------- the corpus on disk
@@ -224,8 +222,8 @@ function sandbox(name) {
   return sb;
 }
 
-/** The registry as main.mjs reads it (UTF-8 text), named as the CLI names it. */
-const registrySource = (sb) => ({ source: readFileSync(sb.registry, 'utf8'), path: 'registry.yaml' });
+/** The registry as main.mjs reads it (its bytes, decoded by core), named as the CLI names it. */
+const registrySource = (sb) => JSON.parse(registrySourceOf(readFileSync(sb.registry), 'registry.yaml'));
 
 /** `diagnose SLUG --since SINCE` through wasm, cached as main.mjs caches it; returns the output. */
 function diagnoseInto(sb, slug = SLUG) {
@@ -240,12 +238,12 @@ function diagnoseInto(sb, slug = SLUG) {
   return output;
 }
 
-/** `propose_fix` (dry run) through wasm, as main.mjs runs it: the plan file read as UTF-8 text. */
+/** `propose_fix` (dry run) through wasm, as main.mjs runs it: the plan file's bytes go to core. */
 function proposeWasm(sb, planPath, trigger, annotationFile) {
   const request = {
     registry: registrySource(sb),
     target: { slug: SLUG, repository: null },
-    plan: readFileSync(planPath, 'utf8'),
+    plan: '',
     actor: trigger.actor,
     triggered_by_kind: trigger.kind,
     triggered_by_ref: trigger.ref,
@@ -260,7 +258,7 @@ function proposeWasm(sb, planPath, trigger, annotationFile) {
       return null;
     }
   };
-  const prepared = prepare(JSON.stringify(request), fsCheckout(sb.checkout), load);
+  const prepared = prepare(JSON.stringify(request), fsCheckout(sb.checkout), load, readFileSync(planPath));
   try {
     return { ok: prepared.ok, output: JSON.parse(prepared.dryRunJson()), annotations: JSON.parse(prepared.annotations(annotationFile)) };
   } finally {

@@ -191,12 +191,12 @@ impl Context {
 
     fn registry(&self) -> Result<Registry, Failure> {
         let shown = self.registry_path.display().to_string();
-        let src = fs::read_to_string(&self.registry_path).map_err(|e| {
+        let src = fs::read(&self.registry_path).map_err(|e| {
             Failure::Config(format!(
                 "cannot read registry {shown}: {e}\n  hint: pass --registry PATH, set PETROVA_REGISTRY, or put registry.yaml in the workspace (--workspace / PETROVA_WORKSPACE)"
             ))
         })?;
-        registry::parse(&src, &shown).map_err(config_failure)
+        registry::parse_bytes(&src, &shown).map_err(config_failure)
     }
 
     fn checkout_dir(&self, entry: &registry::RepoEntry) -> Result<PathBuf, Failure> {

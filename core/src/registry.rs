@@ -295,6 +295,27 @@ fn parse_repo_url(s: &str) -> Option<RepoUrl> {
     })
 }
 
+/// Reads a registry file's bytes as text: YAML is UTF-8, so anything else is
+/// refused with the line of the first byte that is not.
+pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ConfigError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+        ConfigError::new(
+            Code::RegistrySyntax,
+            file,
+            Some(line),
+            format!("the registry is not UTF-8 text (invalid byte at offset {valid})"),
+        )
+        .with_hint("save the registry as UTF-8")
+    })
+}
+
+/// [`parse`] of a registry file's bytes, which must be UTF-8 (see [`decode`]).
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Registry, ConfigError> {
+    parse(decode(bytes, file)?, file)
+}
+
 /// Parses and checks a registry. `file` names the file in error messages.
 ///
 /// Both forms are accepted: a sequence of entries, or a mapping with `repos`
@@ -493,6 +514,19 @@ mod tests {
             "`{err}` should mention `{needle}`"
         );
         assert!(err.to_string().starts_with("registry.yaml"), "{err}");
+    }
+
+    #[test]
+    fn registry_bytes_must_be_utf8() {
+        assert!(parse_bytes(ENTRY.as_bytes(), "registry.yaml").is_ok());
+        let mut bytes = ENTRY.as_bytes().to_vec();
+        let at = ENTRY.find("main").expect("main") + 1;
+        bytes[at] = 0xFF;
+        let err = parse_bytes(&bytes, "registry.yaml").expect_err("not UTF-8");
+        assert_eq!(err.code(), Code::RegistrySyntax);
+        assert_eq!(err.diagnostic.line, Some(3), "{err}");
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
+        assert!(err.hint.is_some());
     }
 
     #[test]

@@ -20,6 +20,17 @@ pub struct RegistrySource {
     pub path: String,
 }
 
+impl RegistrySource {
+    /// The source of a registry file read as bytes, refused (exit 3,
+    /// `registry_syntax` at the line) unless it is UTF-8, as the CLI refuses it.
+    pub fn from_bytes(bytes: &[u8], path: &str) -> Result<RegistrySource, RequestError> {
+        Ok(RegistrySource {
+            source: registry::decode(bytes, path)?.to_owned(),
+            path: path.to_owned(),
+        })
+    }
+}
+
 /// Which registry entry to act on: by slug, else the entry whose URL names `repository`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Target {
@@ -203,6 +214,17 @@ pub fn prepare(
     checkout: &dyn Checkout,
     store: &dyn DiagnosisStore,
 ) -> Result<Prepared, RequestError> {
+    prepare_plan_bytes(req, req.plan.as_bytes(), checkout, store)
+}
+
+/// [`prepare`] with the plan file's bytes as read (`req.plan` is ignored), so
+/// that a plan which is not UTF-8 is refused exactly as the CLI refuses it.
+pub fn prepare_plan_bytes(
+    req: &ProposeRequest,
+    plan_bytes: &[u8],
+    checkout: &dyn Checkout,
+    store: &dyn DiagnosisStore,
+) -> Result<Prepared, RequestError> {
     let limits = req.limits.limits().map_err(RequestError::usage)?;
     let (registry, entry) = resolve(&req.registry, &req.target)?;
     let profile = registry.profile_of(&entry);
@@ -211,7 +233,7 @@ pub fn prepare(
             entry: &entry,
             profile: &profile,
             actor: &req.actor,
-            plan_bytes: req.plan.as_bytes(),
+            plan_bytes,
             allow_stale: req.allow_stale,
             limits,
         },

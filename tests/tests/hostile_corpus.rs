@@ -644,8 +644,8 @@ fn run_registry_case(case: &Case, fake: &FakeGithubHandle) -> Result<(), String>
         (code.to_owned(), line)
     });
     // Core.
-    if let (Some((code, line)), Ok(src)) = (&want, std::str::from_utf8(&bytes)) {
-        let got = match registry::parse(src, "registry.yaml") {
+    if let Some((code, line)) = &want {
+        let got = match registry::parse_bytes(&bytes, "registry.yaml") {
             Ok(reg) if code == "unknown_repo" => reg
                 .require(SLUG, "registry.yaml")
                 .err()
