@@ -4,8 +4,14 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fsCheckout } from './checkout.mjs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { initSync, diagnose, diagnosisCachePaths, diagnosisSummary, prepare, registryMatrix, registrySource, renderOutputText } from '../dist/petrova.js';
 
+// A step is one short process: V8's default eagerness to recompile hot wasm
+// functions with its optimizing tier costs more than it saves here (measured:
+// a dry run 176 → 108 ms, a one-week diagnose 83 → 55 ms, full history no slower).
+// Set before the module is compiled; an unknown flag would only be ignored.
+v8.setFlagsFromString('--wasm-tiering-budget=180000000');
 initSync({ module: readFileSync(new URL('../dist/petrova_bg.wasm', import.meta.url)) });
 
 const input = (name, fallback = '') => {
