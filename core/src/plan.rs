@@ -129,11 +129,10 @@ impl GroundingKind {
 pub const PUBLISHED_SCHEMA: &str = include_str!("../../schema/plan.schema.json");
 
 /// The plan's JSON Schema as a value (parsed once).
-pub fn schema() -> Value {
+pub fn schema() -> &'static Value {
     static PARSED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     PARSED
         .get_or_init(|| serde_json::from_slice(PUBLISHED_SCHEMA.as_bytes()).unwrap_or(Value::Null))
-        .clone()
 }
 
 /// The schema as `petrova schema` prints it: pretty JSON with a final newline.
@@ -160,9 +159,13 @@ pub fn generated_schema_pretty() -> String {
     s
 }
 
-/// The first 12 hex digits of SHA-256 of the canonical schema JSON.
+/// The first 12 hex digits of SHA-256 of the canonical schema JSON (computed once:
+/// every proposal's metadata carries it).
 pub fn schema_fingerprint() -> String {
-    sha256_hex(to_canonical(&schema()).as_bytes())[..12].to_owned()
+    static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FINGERPRINT
+        .get_or_init(|| sha256_hex(to_canonical(schema()).as_bytes())[..12].to_owned())
+        .clone()
 }
 
 /// Parses plan bytes, collecting every structural problem with its JSON pointer.
@@ -184,7 +187,7 @@ pub fn parse(bytes: &[u8], max_bytes: usize) -> Result<Plan, Vec<Diagnostic>> {
     let value = parse_strict_json(bytes).map_err(|d| vec![d])?;
     let schema = schema();
     let mut problems = Vec::new();
-    check_against_schema(&value, &schema, &schema, "", &mut problems);
+    check_against_schema(&value, schema, schema, "", &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
