@@ -81,7 +81,9 @@ fn bench_prepare() {
         now: "2026-04-29T14:32:18Z".into(),
         limits: Default::default(),
     };
-    let runs = 200;
+    // `PETROVA_BENCH_PROFILE=prepare` repeats only this, for `perf record`.
+    let profiling = std::env::var("PETROVA_BENCH_PROFILE").is_ok_and(|v| v == "prepare");
+    let runs = if profiling { 20_000 } else { 200 };
     let start = Instant::now();
     for _ in 0..runs {
         let prepared = request::prepare(&req, &memory, &store).unwrap();
@@ -95,6 +97,9 @@ fn bench_prepare() {
 
 fn main() {
     bench_prepare();
+    if std::env::var("PETROVA_BENCH_PROFILE").is_ok_and(|v| v == "prepare") {
+        return;
+    }
     let docs: usize = std::env::var("PETROVA_BENCH_DOCS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -172,7 +177,7 @@ fn main() {
             }
         }
     });
-    if std::env::var_os("PETROVA_BENCH_PROFILE").is_some() {
+    if std::env::var("PETROVA_BENCH_PROFILE").is_ok_and(|v| v == "full") {
         // For `perf record`: only the in-memory full-history diagnose, repeated.
         for _ in 0..40 {
             black_box(diagnosis::diagnose(&memory, &full));
