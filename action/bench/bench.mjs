@@ -95,7 +95,7 @@ const planBytes = readFileSync(path.join(ws, 'fix.json'));
 const requestWithoutPlan = JSON.stringify({ ...JSON.parse(request), plan: '' });
 const filesJson = JSON.stringify(files);
 const diagnoses = JSON.stringify({ [id]: diag });
-const runs = 200;
+const runs = 2000;
 const start = performance.now();
 for (let i = 0; i < runs; i += 1) {
   const p = prepareFiles(request, filesJson, diagnoses);

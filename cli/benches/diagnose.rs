@@ -83,7 +83,7 @@ fn bench_prepare() {
     };
     // `PETROVA_BENCH_PROFILE=prepare` repeats only this, for `perf record`.
     let profiling = std::env::var("PETROVA_BENCH_PROFILE").is_ok_and(|v| v == "prepare");
-    let runs = if profiling { 20_000 } else { 200 };
+    let runs = if profiling { 20_000 } else { 2_000 };
     let start = Instant::now();
     for _ in 0..runs {
         let prepared = request::prepare(&req, &memory, &store).unwrap();
