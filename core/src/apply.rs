@@ -133,14 +133,7 @@ impl RetryPolicy {
         base_ms: Option<&str>,
         max_ms: Option<&str>,
     ) -> Result<RetryPolicy, String> {
-        let number = |name: &str, value: Option<&str>, default: u64| -> Result<u64, String> {
-            match value.map(str::trim).filter(|v| !v.is_empty()) {
-                Some(v) => v
-                    .parse()
-                    .map_err(|_| format!("{name} `{v}` is not a whole number")),
-                None => Ok(default),
-            }
-        };
+        let number = crate::settings::whole_number::<u64>;
         let d = RetryPolicy::default();
         let attempts = number(
             "PETROVA_RETRY_ATTEMPTS",

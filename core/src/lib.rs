@@ -28,6 +28,7 @@ pub mod preview;
 pub mod propose;
 pub mod registry;
 pub mod request;
+mod settings;
 pub mod source;
 pub mod validate;
 pub mod yaml;

@@ -94,13 +94,9 @@ impl LimitSettings {
     /// Parses the settings into limits, or says which one is wrong and why.
     pub fn limits(&self) -> Result<PlanLimits, String> {
         fn number(name: &str, value: Option<&str>, default: usize) -> Result<usize, String> {
-            match value.map(str::trim).filter(|v| !v.is_empty()) {
-                Some(v) => match v.parse::<usize>() {
-                    Ok(0) => Err(format!("{name} must be at least 1")),
-                    Ok(n) => Ok(n),
-                    Err(_) => Err(format!("{name} `{v}` is not a whole number")),
-                },
-                None => Ok(default),
+            match crate::settings::whole_number(name, value, default)? {
+                0 => Err(format!("{name} must be at least 1")),
+                n => Ok(n),
             }
         }
         let d = PlanLimits::default();
