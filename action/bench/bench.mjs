@@ -7,18 +7,31 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsCheckout } from '../src/checkout.mjs';
 
-/** A checkout served from memory: the named files and every file of the named folders. */
-function memoryCheckout(base, files, dirs) {
+/** The named files and every file of the named folders, as `{path → bytes}`. */
+function readFiles(base, files, dirs) {
   const bytes = new Map();
-  const listings = new Map();
   for (const file of files) bytes.set(file, new Uint8Array(readFileSync(path.join(base, file))));
   for (const dir of dirs) {
-    const names = readdirSync(path.join(base, dir));
-    listings.set(dir, names.map((n) => `f:${n}`).join('\n'));
-    for (const n of names) bytes.set(`${dir}/${n}`, new Uint8Array(readFileSync(path.join(base, dir, n))));
+    for (const n of readdirSync(path.join(base, dir))) bytes.set(`${dir}/${n}`, new Uint8Array(readFileSync(path.join(base, dir, n))));
   }
+  return bytes;
+}
+
+/** A checkout served from `{path → bytes}` in memory, with folder listings derived from the paths. */
+function heldCheckout(bytes) {
+  const dirs = new Map();
+  for (const p of bytes.keys()) {
+    const parts = p.split('/');
+    for (let i = 0; i < parts.length; i += 1) {
+      const dir = parts.slice(0, i).join('/');
+      const entry = `${i + 1 < parts.length ? 'd' : 'f'}:${parts[i]}`;
+      if (!dirs.has(dir)) dirs.set(dir, new Set());
+      dirs.get(dir).add(entry);
+    }
+  }
+  const listings = new Map([...dirs].map(([d, set]) => [d, [...set].join('\n')]));
   return {
-    list: (dir) => listings.get(dir) ?? null,
+    list: (dir) => listings.get(dir.replace(/\/$/, '')) ?? null,
     read: (p) => bytes.get(p) ?? null,
     kind: (p) => (bytes.has(p) ? 'file' : listings.has(p) ? 'dir' : null),
   };
@@ -58,7 +71,7 @@ if (synthetic) {
   console.log(`BENCH wasm_diagnose_full_ms=${median(5, () => diagnose(full, checkout)).toFixed(3)}`);
   // The same repository held in memory (as the native in-memory figures are):
   // what the wasm core costs without Node's filesystem calls.
-  const memory = memoryCheckout(synthetic, ['.petrova.yml', 'docs/meta-rules.md', 'docs/roadmap.md'], ['docs/decisions', 'docs/findings']);
+  const memory = heldCheckout(readFiles(synthetic, ['.petrova.yml', 'docs/meta-rules.md', 'docs/roadmap.md'], ['docs/decisions', 'docs/findings']));
   console.log(`BENCH wasm_diagnose_week_memory_ms=${median(21, () => diagnose(week, memory)).toFixed(3)}`);
   console.log(`BENCH wasm_diagnose_full_memory_ms=${median(7, () => diagnose(full, memory)).toFixed(3)}`);
 }
@@ -108,7 +121,7 @@ console.log(`BENCH wasm_prepare_files_us=${(((performance.now() - start) * 1000)
 // callbacks, as the native figure is measured (no JSON of the whole tree per call).
 const encoder = new TextEncoder();
 const checkoutFiles = Object.keys(files);
-const held = memoryCheckoutFromTexts(files);
+const held = heldCheckout(new Map(Object.entries(files).map(([p, t]) => [p, encoder.encode(t)])));
 const diagBytes = encoder.encode(diag);
 const load = (rel) => (rel.endsWith(`${id}.json`) ? diagBytes : null);
 const start2 = performance.now();
@@ -118,24 +131,3 @@ for (let i = 0; i < runs; i += 1) {
   p.free();
 }
 console.log(`BENCH wasm_prepare_us=${(((performance.now() - start2) * 1000) / runs).toFixed(1)} (${checkoutFiles.length} files)`);
-
-/** A checkout served from `{path: text}`, with folder listings derived from the paths. */
-function memoryCheckoutFromTexts(texts) {
-  const bytes = new Map(Object.entries(texts).map(([p, t]) => [p, encoder.encode(t)]));
-  const dirs = new Map();
-  for (const p of bytes.keys()) {
-    const parts = p.split('/');
-    for (let i = 0; i < parts.length; i += 1) {
-      const dir = parts.slice(0, i).join('/');
-      const entry = `${i + 1 < parts.length ? 'd' : 'f'}:${parts[i]}`;
-      if (!dirs.has(dir)) dirs.set(dir, new Set());
-      dirs.get(dir).add(entry);
-    }
-  }
-  const listings = new Map([...dirs].map(([d, set]) => [d, [...set].join('\n')]));
-  return {
-    list: (dir) => listings.get(dir.replace(/\/$/, '')) ?? null,
-    read: (p) => bytes.get(p) ?? null,
-    kind: (p) => (bytes.has(p) ? 'file' : listings.has(p) ? 'dir' : null),
-  };
-}

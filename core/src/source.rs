@@ -168,6 +168,16 @@ impl Checkout for MemoryCheckout {
 mod tests {
     use super::*;
 
+    /// The names and kinds `dir` lists.
+    fn listing(c: &MemoryCheckout, dir: &str) -> Vec<(String, EntryKind)> {
+        c.list(dir)
+            .expect("ok")
+            .expect("dir")
+            .into_iter()
+            .map(|e| (e.name, e.kind))
+            .collect()
+    }
+
     #[test]
     fn memory_listing() {
         let mut c = MemoryCheckout::new()
@@ -175,15 +185,8 @@ mod tests {
             .with_file("docs/sub/b.md", "b")
             .with_file("x", "");
         c.insert_symlink("docs/link");
-        let names: Vec<(String, EntryKind)> = c
-            .list("docs")
-            .expect("ok")
-            .expect("dir")
-            .into_iter()
-            .map(|e| (e.name, e.kind))
-            .collect();
         assert_eq!(
-            names,
+            listing(&c, "docs"),
             vec![
                 ("a.md".into(), EntryKind::File),
                 ("link".into(), EntryKind::Symlink),
@@ -205,15 +208,8 @@ mod tests {
             .with_file("d/a/x", "")
             .with_file("d/a/y", "")
             .with_file("d/a-b", "");
-        let names: Vec<(String, EntryKind)> = c
-            .list("d/")
-            .expect("ok")
-            .expect("dir")
-            .into_iter()
-            .map(|e| (e.name, e.kind))
-            .collect();
         assert_eq!(
-            names,
+            listing(&c, "d/"),
             vec![
                 ("a".into(), EntryKind::Dir),
                 ("a-b".into(), EntryKind::File),

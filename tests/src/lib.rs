@@ -148,6 +148,14 @@ impl Sandbox {
     /// Like [`Sandbox::petrova`] with extra environment variables.
     pub fn petrova_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(petrova_bin());
+        self.configure(&mut cmd, args, env);
+        run(&mut cmd)
+    }
+
+    /// Adds `--workspace WS ARGS…` to a command that runs petrova (directly or
+    /// through a wrapper), with the sandbox's environment: no inherited
+    /// `PETROVA_*`/`GITHUB_*`, the fixed clock and state folder, then `env`.
+    pub fn configure(&self, cmd: &mut Command, args: &[&str], env: &[(&str, &str)]) {
         cmd.arg("--workspace").arg(&self.ws).args(args);
         for (key, _) in std::env::vars_os() {
             let k = key.to_string_lossy();
@@ -161,7 +169,6 @@ impl Sandbox {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        run(&mut cmd)
     }
 
     /// Runs `diagnose kahn-hq --since SINCE --json` and returns the diagnosis id.
@@ -189,27 +196,55 @@ impl Sandbox {
     /// `propose_fix kahn-hq --input PLAN --actor fleet:kahn-implementer
     /// --triggered-by-kind audit_fail --triggered-by-ref ci-run-12345 EXTRA…`.
     pub fn propose(&self, plan: &Path, extra: &[&str]) -> Run {
+        self.propose_env(plan, extra, &[])
+    }
+
+    /// Like [`Sandbox::propose`] with extra environment variables.
+    pub fn propose_env(&self, plan: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
         let plan = plan.to_string_lossy().into_owned();
-        let mut args = vec![
-            "propose_fix",
-            SLUG,
-            "--input",
-            plan.as_str(),
-            "--actor",
-            ACTOR,
-            "--triggered-by-kind",
-            "audit_fail",
-            "--triggered-by-ref",
-            "ci-run-12345",
-        ];
+        let mut args = propose_args(&plan);
         args.extend_from_slice(extra);
-        self.petrova(&args)
+        self.petrova_env(&args, env)
     }
 
     /// Replaces the sandbox's temporary paths in `text` with `[ROOT]`, for snapshots.
     pub fn redact(&self, text: &str) -> String {
         text.replace(&self.root.display().to_string(), "[ROOT]")
     }
+}
+
+/// `propose_fix kahn-hq --input PLAN --actor fleet:kahn-implementer
+/// --triggered-by-kind audit_fail --triggered-by-ref ci-run-12345`, the
+/// arguments of the worked example (`PLAN` may be `-` for standard input).
+pub fn propose_args(plan: &str) -> Vec<&str> {
+    vec![
+        "propose_fix",
+        SLUG,
+        "--input",
+        plan,
+        "--actor",
+        ACTOR,
+        "--triggered-by-kind",
+        "audit_fail",
+        "--triggered-by-ref",
+        "ci-run-12345",
+    ]
+}
+
+/// The plan-related codes of `core/src/error.rs`: `plan_too_large` to
+/// `guard_config_invalid`, in declaration order.
+pub fn plan_codes() -> &'static [petrova_core::Code] {
+    use petrova_core::Code;
+    let all = Code::ALL;
+    let first = all
+        .iter()
+        .position(|c| *c == Code::PlanTooLarge)
+        .expect("plan_too_large is a code");
+    let last = all
+        .iter()
+        .position(|c| *c == Code::GuardConfigInvalid)
+        .expect("guard_config_invalid is a code");
+    &all[first..=last]
 }
 
 /// Runs a prepared command and collects its output.

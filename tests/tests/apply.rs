@@ -58,18 +58,7 @@ impl World {
     /// (an empty value removes the variable).
     fn run(&self, extra: &[&str], overrides: &[(&str, &str)]) -> Run {
         let plan = self.fix.to_string_lossy().into_owned();
-        let mut args = vec![
-            "propose_fix",
-            SLUG,
-            "--input",
-            plan.as_str(),
-            "--actor",
-            ACTOR,
-            "--triggered-by-kind",
-            "audit_fail",
-            "--triggered-by-ref",
-            "ci-run-12345",
-        ];
+        let mut args = petrova_tests::propose_args(&plan);
         args.extend_from_slice(extra);
         let mut env: BTreeMap<&str, String> = self.env().into_iter().collect();
         for (k, v) in overrides {

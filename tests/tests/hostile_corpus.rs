@@ -29,8 +29,8 @@ use petrova_core::source::MemoryCheckout;
 use petrova_core::Code;
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle};
 use petrova_tests::{
-    example_plan, petrova_bin, repo_root, run, tree_diff, tree_state, Run, Sandbox, TreeEntry,
-    ACTOR, NOW, SLUG,
+    example_plan, petrova_bin, plan_codes, propose_args, repo_root, run, tree_diff, tree_state,
+    Run, Sandbox, TreeEntry, ACTOR, NOW, SLUG,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -263,19 +263,7 @@ fn bounded(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Run {
             .arg(bin);
         c
     };
-    cmd.arg("--workspace").arg(&sb.ws).args(args);
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if k.starts_with("PETROVA_") || k.starts_with("GITHUB_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env("PETROVA_NOW", &sb.now)
-        .env("PETROVA_STATE_DIR", &sb.state)
-        .current_dir(&sb.root);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    sb.configure(&mut cmd, args, env);
     run(&mut cmd)
 }
 
@@ -598,21 +586,12 @@ fn hostile_plans_are_refused_exactly() {
 /// `guard_config_invalid`) is expected by at least one corpus plan.
 #[test]
 fn the_plan_corpus_covers_every_plan_code() {
-    let all = Code::ALL;
-    let first = all
-        .iter()
-        .position(|c| *c == Code::PlanTooLarge)
-        .expect("first");
-    let last = all
-        .iter()
-        .position(|c| *c == Code::GuardConfigInvalid)
-        .expect("last");
     let covered: BTreeSet<String> = cases("plans")
         .iter()
         .flat_map(|c| c.records.iter())
         .map(|r| r.split(' ').next().unwrap_or("").to_owned())
         .collect();
-    let missing: Vec<&str> = all[first..=last]
+    let missing: Vec<&str> = plan_codes()
         .iter()
         .map(|c| c.as_str())
         .filter(|c| !covered.contains(*c))
@@ -671,20 +650,7 @@ fn run_registry_case(case: &Case, fake: &FakeGithubHandle) -> Result<(), String>
         ),
         (
             "propose_fix --apply",
-            vec![
-                "propose_fix",
-                SLUG,
-                "--input",
-                &plan,
-                "--actor",
-                ACTOR,
-                "--triggered-by-kind",
-                "audit_fail",
-                "--triggered-by-ref",
-                "ci-run-12345",
-                "--json",
-                "--apply",
-            ],
+            [propose_args(&plan), vec!["--json", "--apply"]].concat(),
             vec![
                 ("PETROVA_GITHUB_TOKEN", TOKEN),
                 ("PETROVA_GITHUB_API_URL", api.as_str()),
@@ -832,23 +798,7 @@ fn run_diagnosis_case(case: &Case, kind: &str, at: &str) -> Result<(), String> {
         let path = sb.write_plan("plan.json", &serde_json::to_vec(&plan).expect("json"));
         let path = path.display().to_string();
         let before = tree_state(&sb.root);
-        let run = bounded(
-            &sb,
-            &[
-                "propose_fix",
-                SLUG,
-                "--input",
-                &path,
-                "--actor",
-                ACTOR,
-                "--triggered-by-kind",
-                "audit_fail",
-                "--triggered-by-ref",
-                "ci-run-12345",
-                "--json",
-            ],
-            &[],
-        );
+        let run = bounded(&sb, &[propose_args(&path), vec!["--json"]].concat(), &[]);
         check_run(
             &run,
             exit.parse().expect("propose_exit"),

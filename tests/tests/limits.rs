@@ -14,23 +14,7 @@ fn sandbox() -> (tempfile::TempDir, Sandbox) {
 }
 
 fn propose_env(sb: &Sandbox, plan: &std::path::Path, env: &[(&str, &str)]) -> petrova_tests::Run {
-    let plan = plan.to_string_lossy().into_owned();
-    sb.petrova_env(
-        &[
-            "propose_fix",
-            SLUG,
-            "--input",
-            &plan,
-            "--actor",
-            petrova_tests::ACTOR,
-            "--triggered-by-kind",
-            "audit_fail",
-            "--triggered-by-ref",
-            "ci-run-12345",
-            "--json",
-        ],
-        env,
-    )
+    sb.propose_env(plan, &["--json"], env)
 }
 
 #[test]
