@@ -9,7 +9,7 @@ mod common;
 use common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
 
 use petrova_fake_github::{Fault, LoggedRequest};
-use petrova_tests::{petrova_bin, Run, ACTOR, SLUG};
+use petrova_tests::{petrova_bin, propose_args, Run};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -22,34 +22,19 @@ impl World {
     /// A `propose_fix --apply --json` process, not yet started.
     fn command(&self) -> Command {
         let mut cmd = Command::new(petrova_bin());
-        cmd.arg("--workspace")
-            .arg(&self.sb.ws)
-            .args(["propose_fix", SLUG, "--input", "-"])
-            .args([
-                "--actor",
-                ACTOR,
-                "--triggered-by-kind",
-                "audit_fail",
-                "--triggered-by-ref",
-                "ci-run-12345",
-                "--apply",
-                "--json",
-            ]);
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if k.starts_with("PETROVA_") || k.starts_with("GITHUB_") {
-                cmd.env_remove(&key);
-            }
-        }
-        cmd.env("PETROVA_NOW", &self.sb.now)
-            .env("PETROVA_STATE_DIR", &self.sb.state)
-            .env("PETROVA_GITHUB_TOKEN", TOKEN)
-            .env("PETROVA_GITHUB_API_URL", &self.fake.base_url)
-            .env("PETROVA_RETRY_BASE_MS", "10")
-            .env("PETROVA_RETRY_MAX_MS", "200")
-            .env("PETROVA_HTTP_TIMEOUT_MS", "5000")
-            .current_dir(&self.sb.root)
-            .stdin(Stdio::piped())
+        let args = [propose_args("-"), vec!["--apply", "--json"]].concat();
+        self.sb.configure(
+            &mut cmd,
+            &args,
+            &[
+                ("PETROVA_GITHUB_TOKEN", TOKEN),
+                ("PETROVA_GITHUB_API_URL", &self.fake.base_url),
+                ("PETROVA_RETRY_BASE_MS", "10"),
+                ("PETROVA_RETRY_MAX_MS", "200"),
+                ("PETROVA_HTTP_TIMEOUT_MS", "5000"),
+            ],
+        );
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         cmd

@@ -14,7 +14,7 @@ mod common;
 use common::{describe, world, World, PLANNED_PATH, TOKEN};
 
 use petrova_fake_github::{Fault, PullState};
-use petrova_tests::{Run, ACTOR, SLUG};
+use petrova_tests::Run;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -124,24 +124,11 @@ fn ended(run: &Run) -> (i32, String) {
 
 impl World {
     fn apply(&self, attempts: u32, retry_base_ms: &str) -> Run {
-        let plan = self.fix.to_string_lossy().into_owned();
         let attempts = attempts.to_string();
         let timeout = HTTP_TIMEOUT_MS.to_string();
-        let run = self.sb.petrova_env(
-            &[
-                "propose_fix",
-                SLUG,
-                "--input",
-                plan.as_str(),
-                "--actor",
-                ACTOR,
-                "--triggered-by-kind",
-                "audit_fail",
-                "--triggered-by-ref",
-                "ci-run-12345",
-                "--apply",
-                "--json",
-            ],
+        let run = self.sb.propose_env(
+            &self.fix,
+            &["--apply", "--json"],
             &[
                 ("PETROVA_GITHUB_TOKEN", TOKEN),
                 ("PETROVA_GITHUB_API_URL", &self.fake.base_url),
