@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseOutputs, runProcess } from '../test-support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mainScript = process.env.PETROVA_ACTION_MAIN || path.join(root, 'action/src/main.mjs');
@@ -131,29 +132,6 @@ const declaredOutputs = [...ymlSection('outputs').matchAll(/^ {2}([a-z][a-z-]*):
 const drivenInputs = ['command', 'target', 'registry', 'since', 'until', 'input', 'actor', 'triggered-by-kind', 'triggered-by-ref', 'allow-stale', 'apply', 'token', 'workspace'];
 const envName = (input) => `INPUT_${input.toUpperCase().replace(/[- ]/g, '_')}`;
 
-/** Parses a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIM` blocks. */
-function parseOutputs(text) {
-  const outputs = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i];
-    if (line === '') continue;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2], i + 1);
-      assert.ok(end > i, `unterminated ${heredoc[1]} in GITHUB_OUTPUT`);
-      outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
-      i = end;
-      continue;
-    }
-    const eq = line.indexOf('=');
-    assert.ok(eq > 0, `malformed GITHUB_OUTPUT line: ${line}`);
-    assert.ok(!(line.slice(0, eq) in outputs), `output ${line.slice(0, eq)} set twice`);
-    outputs[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return outputs;
-}
-
 /** Runs one step of `job`: `node action/src/main.mjs` with the runner's environment. */
 async function runStep(job, inputs, { env = {}, now = PROPOSE_NOW } = {}) {
   job.steps += 1;
@@ -190,24 +168,11 @@ async function runStep(job, inputs, { env = {}, now = PROPOSE_NOW } = {}) {
     if (value === undefined) delete stepEnv[name];
     else stepEnv[name] = value;
   }
-  const child = spawn(process.execPath, [mainScript], { cwd: job.workspace, env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await withTimeout(
-    new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c, signal) => resolve(c ?? signal));
-    }),
-    `step ${job.steps} of ${job.name}`,
-  ).catch((e) => {
-    child.kill('SIGKILL');
-    throw e;
+  const { code, stdout, stderr } = await runProcess(process.execPath, [mainScript], {
+    cwd: job.workspace,
+    env: stepEnv,
+    timeoutMs: WAIT_MS,
+    what: `step ${job.steps} of ${job.name}`,
   });
   return {
     code,
@@ -220,24 +185,10 @@ async function runStep(job, inputs, { env = {}, now = PROPOSE_NOW } = {}) {
 
 /** Runs the native CLI; resolves with its exit code and output. */
 async function runCli(args, env) {
-  const child = spawn(petrovaBin, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME || scratch, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await withTimeout(
-    new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c, signal) => resolve(c ?? signal));
-    }),
-    `petrova ${args.join(' ')}`,
-  ).catch((e) => {
-    child.kill('SIGKILL');
-    throw e;
+  const { code, stdout, stderr } = await runProcess(petrovaBin, args, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME || scratch, ...env },
+    timeoutMs: WAIT_MS,
+    what: `petrova ${args.join(' ')}`,
   });
   assert.equal(code, 0, `petrova ${args.join(' ')} exited ${code}: ${stderr}`);
   return stdout;

@@ -17,12 +17,12 @@
 // `prlimit --as`; so must the peak RSS of every main.mjs run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fsCheckout } from '../src/checkout.mjs';
+import { parseOutputs, runProcess } from '../test-support.mjs';
 import { initSync, diagnose, diagnosisCachePaths, parseMetadata, prepare, registrySource as registrySourceOf, renderHtml } from '../dist/petrova.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -429,30 +429,13 @@ async function runAction(sb, name, inputs) {
   };
   const all = { target: SLUG, registry: sb.registry, since: '', until: '', input: '', actor: '', 'triggered-by-kind': '', 'triggered-by-ref': '', 'allow-stale': 'false', filter: '', apply: 'false', token: '', workspace: sb.checkout, ...inputs };
   for (const [k, v] of Object.entries(all)) env[`INPUT_${k.toUpperCase().replace(/[- ]/g, '_')}`] = v;
-  const child = spawn(process.execPath, ['--import', pathToFileURL(probe).href, mainScript], { cwd: sb.checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
+  const { code, stdout, stderr } = await runProcess(process.execPath, ['--import', pathToFileURL(probe).href, mainScript], {
+    cwd: sb.checkout,
+    env,
+    timeoutMs: WAIT_MS,
+    what: `${name}: main.mjs`,
   });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  let timer;
-  const code = await new Promise((resolve, reject) => {
-    timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name}: main.mjs gave no answer within ${WAIT_MS} ms`));
-    }, WAIT_MS);
-    child.on('error', reject);
-    child.on('close', (c, signal) => resolve(c ?? signal));
-  }).finally(() => clearTimeout(timer));
-  const outputs = Object.fromEntries(
-    readFileSync(outputFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
   const measured = existsSync(probeFile) ? JSON.parse(readFileSync(probeFile, 'utf8')) : { requests: null, maxRssBytes: null };
   children.runs += 1;
   if (measured.maxRssBytes > children.peakRss) Object.assign(children, { peakRss: measured.maxRssBytes, peakCase: name });
