@@ -23,14 +23,59 @@ use std::collections::BTreeMap;
 pub const KEY_TRAILER: &str = "Petrova-Idempotency-Key";
 
 /// An HTTP request for the executor to send, relative to the API base URL.
+/// It carries every header but `authorization`: the token stays with the
+/// executor, and every executor sends the same requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     /// `GET`, `POST` or `PATCH`.
     pub method: String,
     /// Path and query, e.g. `/repos/o/r/pulls?state=all`.
     pub path: String,
+    /// Headers to send (names lower-case), `authorization` excepted.
+    pub headers: BTreeMap<String, String>,
     /// JSON body, if any.
     pub body: Option<Value>,
+}
+
+/// The `user-agent` petrova sends.
+pub const USER_AGENT: &str = concat!("petrova/", env!("CARGO_PKG_VERSION"));
+
+impl Request {
+    /// A request with petrova's headers.
+    pub fn new(method: &str, path: String, body: Option<Value>) -> Self {
+        let mut headers = BTreeMap::new();
+        headers.insert(
+            "accept".to_owned(),
+            "application/vnd.github+json".to_owned(),
+        );
+        headers.insert("x-github-api-version".to_owned(), "2022-11-28".to_owned());
+        headers.insert("user-agent".to_owned(), USER_AGENT.to_owned());
+        if body.is_some() {
+            headers.insert("content-type".to_owned(), "application/json".to_owned());
+        }
+        Request {
+            method: method.to_owned(),
+            path,
+            headers,
+            body,
+        }
+    }
+
+    /// A `GET` of `path`.
+    pub fn get(path: String) -> Self {
+        Request::new("GET", path, None)
+    }
+
+    /// A `POST` of `body` to `path`.
+    pub fn post(path: String, body: Value) -> Self {
+        Request::new("POST", path, Some(body))
+    }
+}
+
+/// `/repos/<owner>/<name>`, each part percent-encoded: the one spelling of a
+/// repository's API path.
+pub fn repo_path(owner: &str, name: &str) -> String {
+    format!("/repos/{}/{}", encode(owner), encode(name))
 }
 
 /// What the executor observed.
@@ -104,11 +149,11 @@ pub enum ApplyResult {
 
 impl ApplyResult {
     /// The documented exit code.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::error::Exit {
         match self {
             ApplyResult::Finished { outcome, .. } => outcome.exit_code(),
-            ApplyResult::Configuration { .. } => 3,
-            ApplyResult::GithubFailed { .. } => 4,
+            ApplyResult::Configuration { .. } => crate::error::Exit::Config,
+            ApplyResult::GithubFailed { .. } => crate::error::Exit::Github,
         }
     }
 }
@@ -312,7 +357,7 @@ impl ApplyMachine {
         }
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
-                message: format!("GitHub rejected the token (HTTP 401{}); set PETROVA_GITHUB_TOKEN or GITHUB_TOKEN to a valid token", github_message(&json)),
+                message: format!("GitHub rejected the token (HTTP 401{}); the token is wrong, expired or revoked", github_message(&json)),
             });
         }
         if status == 403 && says(&json, "not permitted to create or approve pull requests") {
@@ -532,17 +577,9 @@ impl ApplyMachine {
     }
 
     fn request(&self) -> Option<Request> {
-        let repo = format!("/repos/{}/{}", encode(&self.owner), encode(&self.repo));
-        let get = |path: String| Request {
-            method: "GET".to_owned(),
-            path,
-            body: None,
-        };
-        let post = |path: String, body: Value| Request {
-            method: "POST".to_owned(),
-            path,
-            body: Some(body),
-        };
+        let repo = repo_path(&self.owner, &self.repo);
+        let get = Request::get;
+        let post = Request::post;
         Some(match &self.state {
             State::ListPulls { .. } => get(format!(
                 "{repo}/pulls?state=all&head={}&per_page=100",
@@ -764,7 +801,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Encodes a ref path, keeping its `/` separators.
-fn encode_ref(s: &str) -> String {
+pub(crate) fn encode_ref(s: &str) -> String {
     s.split('/').map(encode).collect::<Vec<_>>().join("/")
 }
 
@@ -1083,18 +1120,18 @@ mod tests {
             matches!(result, ApplyResult::GithubFailed { .. }),
             "{result:?}"
         );
-        assert_eq!(result.exit_code(), 4);
+        assert_eq!(result.exit_code(), crate::error::Exit::Github);
     }
 
     #[test]
     fn bad_token_and_missing_branch_are_configuration() {
         let (_, result) = drive(vec![ok(401, json!({"message": "Bad credentials"}))]);
-        assert_eq!(result.exit_code(), 3);
+        assert_eq!(result.exit_code(), crate::error::Exit::Config);
         let (_, result) = drive(vec![
             ok(200, json!([])),
             ok(404, json!({"message": "Not Found"})),
         ]);
-        assert_eq!(result.exit_code(), 3);
+        assert_eq!(result.exit_code(), crate::error::Exit::Config);
     }
 
     #[test]

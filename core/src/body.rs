@@ -310,7 +310,7 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
     if let Some(current) = input.stale_against {
         let _ = writeln!(
             s,
-            "> **Stale diagnosis:** proposed with `--allow-stale`; the governance docs changed after {} (a fresh scan gives {}).\n",
+            "> **Stale diagnosis:** proposed on a diagnosis accepted as stale; the governance docs changed after {} (a fresh scan gives {}).\n",
             code_span(&input.diagnosis.diagnosis_id),
             code_span(current)
         );

@@ -7,7 +7,7 @@
 use crate::canonical::{sha256_hex, to_canonical};
 use crate::date::Date;
 use crate::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
-use crate::error::{Code, Diagnostic};
+use crate::error::{Code, Diagnostic, Failure, Frontend, Knob};
 use crate::source::{Checkout, EntryKind};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -30,20 +30,39 @@ impl Window {
         }
     }
 
-    /// Parses `since`/`until`, refusing impossible dates and an `until` before `since`.
-    pub fn parse(since: &str, until: Option<&str>) -> Result<Window, String> {
-        let s = Date::parse(since)
-            .ok_or_else(|| format!("--since `{since}` is not a date (YYYY-MM-DD)"))?;
+    /// Parses `since`/`until`, refusing impossible dates and an `until` before
+    /// `since` (exit 2; the hint spells the setting as `frontend` does).
+    pub fn parse(since: &str, until: Option<&str>, frontend: Frontend) -> Result<Window, Failure> {
+        let bad = |knob: Knob, message: String| {
+            Failure::new(Code::WindowInvalid, message).with_knob(frontend, "set", knob, "")
+        };
+        let s = Date::parse(since).ok_or_else(|| {
+            bad(
+                Knob::Since,
+                format!(
+                    "the window's first day `{}` is not a date (YYYY-MM-DD)",
+                    since.escape_debug()
+                ),
+            )
+        })?;
         let u = match until {
-            Some(u) => Some(
-                Date::parse(u)
-                    .ok_or_else(|| format!("--until `{u}` is not a date (YYYY-MM-DD)"))?,
-            ),
+            Some(u) => Some(Date::parse(u).ok_or_else(|| {
+                bad(
+                    Knob::Until,
+                    format!(
+                        "the window's last day `{}` is not a date (YYYY-MM-DD)",
+                        u.escape_debug()
+                    ),
+                )
+            })?),
             None => None,
         };
         if let Some(u) = u {
             if u < s {
-                return Err(format!("--until {u} is before --since {s}"));
+                return Err(bad(
+                    Knob::Until,
+                    format!("the window's last day {u} is before its first day {s}"),
+                ));
             }
         }
         Ok(Window::new(s, u))
@@ -432,7 +451,7 @@ where
                 Code::DocUnreadable,
                 dir,
                 None,
-                e.message,
+                e.message(),
             ));
             return Vec::new();
         }
@@ -441,6 +460,18 @@ where
     let mut kept: Vec<(String, Option<T>)> = entries
         .into_iter()
         .filter(|e| {
+            if e.not_utf8 {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocNameNotUtf8,
+                    dir,
+                    None,
+                    format!(
+                        "a file name is not UTF-8 (shown as `{}`); skipped",
+                        e.name.escape_debug()
+                    ),
+                ));
+                return false;
+            }
             e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name)
         })
         .filter_map(|e| match parse(&e.name) {
@@ -507,15 +538,23 @@ fn read_facts(
                 Code::DocUnreadable,
                 path,
                 None,
-                e.message,
+                e.message(),
             ));
             None
         }
     }
 }
 
-/// The short human summary `petrova diagnose` prints without `--json`.
-pub fn render_summary(output: &DiagnoseOutput) -> String {
+/// The cache file's text (pretty JSON and a newline), the same from every front end.
+pub fn cache_text(output: &DiagnoseOutput) -> String {
+    let mut text = serde_json::to_string_pretty(output).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The short human summary `diagnose` prints without JSON output; `cached`
+/// is where the front end wrote the cache file.
+pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
     let d = &output.result;
     let mut s = String::new();
     let _ = writeln!(s, "diagnose {} → {}", output.target_repo, d.diagnosis_id);
@@ -572,7 +611,97 @@ pub fn render_summary(output: &DiagnoseOutput) -> String {
     for w in &d.warnings {
         let _ = writeln!(s, "    {w}");
     }
+    if let Some(cached) = cached {
+        let _ = writeln!(s, "  cached: {cached}");
+    }
     s
+}
+
+/// `diagnose --all`: one repository's line as it finishes (text, or a JSON line).
+pub fn render_fleet_row(
+    slug: &str,
+    result: &Result<DiagnoseOutput, Failure>,
+    took_ms: u128,
+    json: bool,
+) -> String {
+    match (result, json) {
+        (Ok(output), true) => serde_json::to_string(output).unwrap_or_default(),
+        (Ok(output), false) => {
+            let d = &output.result;
+            format!(
+                "{slug:<24} {}  {} ({})  decisions {}  findings {}  warnings {}  {took_ms} ms",
+                d.diagnosis_id,
+                d.phase.current.as_deref().unwrap_or("-"),
+                d.phase.status.as_deref().unwrap_or("?"),
+                d.decisions.len(),
+                d.findings.len(),
+                d.warnings.len(),
+            )
+        }
+        (Err(failure), true) => serde_json::json!({
+            "verb": "diagnose", "target_repo": slug, "error": failure
+        })
+        .to_string(),
+        (Err(failure), false) => format!(
+            "{slug:<24} FAILED: {}",
+            failure.diagnostic.to_string().escape_debug()
+        ),
+    }
+}
+
+/// What a `diagnose --all` run did, for its last line.
+#[derive(Clone, Debug, Serialize)]
+pub struct FleetSummary {
+    /// Repositories diagnosed.
+    pub diagnosed: usize,
+    /// Repositories that failed.
+    pub failed: usize,
+    /// Registry entries without a checkout.
+    pub without_checkout: Vec<String>,
+    /// Repositories in the registry.
+    #[serde(skip)]
+    pub total: usize,
+    /// Parallel jobs.
+    pub jobs: usize,
+    /// Wall time.
+    pub elapsed_ms: u64,
+}
+
+impl FleetSummary {
+    /// The last line (text, or a JSON line).
+    pub fn render(&self, json: bool) -> String {
+        if json {
+            return serde_json::json!({"verb": "diagnose", "summary": self}).to_string();
+        }
+        format!(
+            "diagnosed {} of {} repositories with {} job(s) in {:.2} s; {} failed; without checkout: {}",
+            self.diagnosed,
+            self.total,
+            self.jobs,
+            self.elapsed_ms as f64 / 1000.0,
+            self.failed,
+            if self.without_checkout.is_empty() {
+                "none".to_owned()
+            } else {
+                self.without_checkout.join(", ")
+            }
+        )
+    }
+
+    /// How the run ends: exit 3 when any repository failed.
+    pub fn outcome(&self) -> Result<(), Failure> {
+        if self.failed == 0 {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Code::FleetFailed,
+            format!(
+                "{} of {} repositories failed to diagnose",
+                self.failed,
+                self.diagnosed + self.failed
+            ),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -602,7 +731,7 @@ mod tests {
 
     fn scan(c: &MemoryCheckout) -> Diagnosis {
         let input = ScanInput {
-            window: Window::parse("2026-04-22", None).expect("window"),
+            window: Window::parse("2026-04-22", None, Frontend::Cli).expect("window"),
             scanned_at: "2026-04-29T14:30:00Z".into(),
             head: None,
             limits: ScanLimits::default(),
@@ -714,12 +843,12 @@ mod tests {
 
     #[test]
     fn window_bounds_are_inclusive() {
-        let w = Window::parse("2026-04-22", Some("2026-04-23"))
+        let w = Window::parse("2026-04-22", Some("2026-04-23"), Frontend::Cli)
             .expect("window")
             .containment();
         assert!(w(Date::parse("2026-04-22").expect("d")));
         assert!(w(Date::parse("2026-04-23").expect("d")));
         assert!(!w(Date::parse("2026-04-24").expect("d")));
-        assert!(Window::parse("2026-04-22", Some("2026-04-21")).is_err());
+        assert!(Window::parse("2026-04-22", Some("2026-04-21"), Frontend::Cli).is_err());
     }
 }

@@ -126,7 +126,7 @@ pub fn load_config(checkout: &dyn Checkout) -> LoadedConfig {
                     Code::DocUnreadable,
                     CONFIG_FILE,
                     None,
-                    e.message,
+                    e.message(),
                 )],
             }
         }
@@ -634,7 +634,7 @@ pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) ->
         Err(e) => {
             return ReadMarkdown::Unusable {
                 digest: None,
-                problem: Diagnostic::in_file(Code::DocUnreadable, path, None, e.message),
+                problem: Diagnostic::in_file(Code::DocUnreadable, path, None, e.message()),
             }
         }
     };

@@ -59,18 +59,17 @@ impl Doctor {
 
     /// The next request, or `None` when the report is complete.
     pub fn next_request(&self) -> Option<Request> {
-        let repo = format!("/repos/{}/{}", self.owner, self.repo);
+        let repo = crate::apply::repo_path(&self.owner, &self.repo);
         let path = match self.step {
             0 => repo,
-            1 => format!("{repo}/git/ref/heads/{}", self.branch),
+            1 => format!(
+                "{repo}/git/ref/heads/{}",
+                crate::apply::encode_ref(&self.branch)
+            ),
             2 => format!("{repo}/actions/permissions/workflow"),
             _ => return None,
         };
-        Some(Request {
-            method: "GET".to_owned(),
-            path,
-            body: None,
-        })
+        Some(Request::get(path))
     }
 
     /// Records the reply to the last request.
@@ -144,13 +143,14 @@ impl Doctor {
 
     /// The exit code: 3 when any check failed, 4 when GitHub gave no usable
     /// answer to one (run again), else 0 (a check this token may not read stays 0).
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::error::Exit {
+        use crate::error::Exit;
         if self.checks.iter().any(|c| c.status == CheckStatus::Fail) {
-            3
+            Exit::Config
         } else if self.github_failed {
-            4
+            Exit::Github
         } else {
-            0
+            Exit::Done
         }
     }
 
@@ -241,7 +241,7 @@ mod tests {
             (200, r#"{"can_approve_pull_request_reviews":true}"#),
         ]);
         assert!(d.next_request().is_none());
-        assert_eq!(d.exit_code(), 0);
+        assert_eq!(d.exit_code().code(), 0);
         let d = run(&[
             (200, "{}"),
             (404, "{}"),
@@ -252,7 +252,7 @@ mod tests {
             statuses,
             vec![CheckStatus::Ok, CheckStatus::Fail, CheckStatus::Fail]
         );
-        assert_eq!(d.exit_code(), 3);
+        assert_eq!(d.exit_code().code(), 3);
         assert!(d
             .render_text()
             .contains("Allow GitHub Actions to create and approve pull requests"));
@@ -264,7 +264,7 @@ mod tests {
         let d = run(&[(200, "{}"), (200, "{}"), (403, "{}")]);
         assert_eq!(d.checks()[2].status, CheckStatus::Unknown);
         assert_eq!(
-            d.exit_code(),
+            d.exit_code().code(),
             0,
             "a setting this token may not read is not a failure"
         );
@@ -274,6 +274,6 @@ mod tests {
             (200, r#"{"can_approve_pull_request_reviews":true}"#),
         ]);
         assert_eq!(d.checks()[1].status, CheckStatus::Unknown);
-        assert_eq!(d.exit_code(), 4, "no usable answer: run again");
+        assert_eq!(d.exit_code().code(), 4, "no usable answer: run again");
     }
 }

@@ -62,6 +62,34 @@ codes! {
     UnknownRepo = "unknown_repo",
     /// The repository's checkout folder does not exist.
     CheckoutMissing = "checkout_missing",
+    /// The registry file could not be read.
+    RegistryUnreadable = "registry_unreadable",
+
+    // ----- the command itself (usage: exit 2; access: exit 3; GitHub: exit 4) -----
+    /// An operator setting or input (environment variable, Action input) has an invalid value.
+    SettingInvalid = "setting_invalid",
+    /// The window's first or last day is not a date, or the last is before the first.
+    WindowInvalid = "window_invalid",
+    /// The plan file could not be read.
+    PlanUnreadable = "plan_unreadable",
+    /// An embedder handed core a malformed request (a bug in the embedder, not in user content).
+    InputInvalid = "input_invalid",
+    /// No GitHub token was given for a run that needs one.
+    TokenMissing = "token_missing",
+    /// The GitHub API URL is not usable.
+    ApiUrlInvalid = "api_url_invalid",
+    /// GitHub refused the token or does not show the repository to it.
+    GithubAccess = "github_access",
+    /// GitHub kept failing, or answered unexpectedly.
+    GithubFailed = "github_failed",
+    /// The diagnosis cache could not be written.
+    CacheUnwritable = "cache_unwritable",
+    /// A refused plan was asked to be applied.
+    PlanRefused = "plan_refused",
+    /// Something failed that petrova did not expect (a bug, or a broken runner).
+    Internal = "internal",
+    /// Some repositories of a fleet run failed (each is reported on its own line).
+    FleetFailed = "fleet_failed",
 
     // ----- governance documents (warnings in a diagnosis) -----
     /// A file could not be read.
@@ -78,6 +106,8 @@ codes! {
     DocFrontMatterUnterminated = "doc_front_matter_unterminated",
     /// Front matter is not a YAML mapping.
     DocFrontMatterInvalid = "doc_front_matter_invalid",
+    /// A file name in a documents folder is not UTF-8; the file is skipped.
+    DocNameNotUtf8 = "doc_name_not_utf8",
     /// A file in a dated folder is not named by the folder's date pattern.
     DocBadName = "doc_bad_name",
     /// A finding's `Status:` is neither `open` nor `resolved`.
@@ -245,6 +275,10 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// One human sentence naming what the problem is about.
     pub message: String,
+    /// What to do, spelled for the front end that asked. Never hashed, never
+    /// in a pull-request body, never compared between front ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
@@ -261,6 +295,7 @@ impl Diagnostic {
             path: Some(path.into()),
             line,
             message: message.into(),
+            hint: None,
         }
     }
 
@@ -272,7 +307,14 @@ impl Diagnostic {
             path: None,
             line: None,
             message: message.into(),
+            hint: None,
         }
+    }
+
+    /// Adds a hint (see [`Diagnostic::hint`]).
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
     }
 
     /// `path:line: message [code]`, `pointer: message [code]`, or `message [code]`.
@@ -292,6 +334,227 @@ impl fmt::Display for Diagnostic {
             Some(location) => write!(f, "{location}: {} [{}]", self.message, self.code),
             None => write!(f, "{} [{}]", self.message, self.code),
         }
+    }
+}
+
+/// The documented exit codes. Every front end exits with the code core decides;
+/// no other crate spells one as a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exit {
+    /// 0: done (including dry runs and skipped re-runs).
+    Done,
+    /// 1: the input was understood and refused (a plan's problems, a conflict).
+    Refused,
+    /// 2: the command was called wrongly (a bad window, setting or input).
+    Usage,
+    /// 3: configuration (registry, checkout, token, repository access).
+    Config,
+    /// 4: GitHub failed after retries; a re-run resumes safely.
+    Github,
+}
+
+impl Exit {
+    /// The process exit status.
+    pub const fn code(self) -> u8 {
+        match self {
+            Exit::Done => 0,
+            Exit::Refused => 1,
+            Exit::Usage => 2,
+            Exit::Config => 3,
+            Exit::Github => 4,
+        }
+    }
+
+    /// The exit code a run ends with when it stops because of a problem with `code`.
+    pub fn of(code: Code) -> Exit {
+        use Code as C;
+        match code {
+            C::SettingInvalid | C::WindowInvalid | C::PlanUnreadable | C::InputInvalid => {
+                Exit::Usage
+            }
+            C::GithubFailed => Exit::Github,
+            C::RegistrySyntax
+            | C::RegistryForm
+            | C::RegistryUnknownField
+            | C::RegistryMissingField
+            | C::RegistryInvalidValue
+            | C::RegistryBadSlug
+            | C::RegistryDuplicateSlug
+            | C::RegistryUnknownProfile
+            | C::RegistryBadDate
+            | C::RegistryBadUrl
+            | C::RegistryBadPath
+            | C::UnknownRepo
+            | C::CheckoutMissing
+            | C::RegistryUnreadable
+            | C::TokenMissing
+            | C::ApiUrlInvalid
+            | C::GithubAccess
+            | C::CacheUnwritable
+            | C::Internal
+            | C::FleetFailed => Exit::Config,
+            _ => Exit::Refused,
+        }
+    }
+
+    /// The worst of two exits (the higher code), for runs over many repositories.
+    pub fn max(self, other: Exit) -> Exit {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl Serialize for Exit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Exit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match u8::deserialize(deserializer)? {
+            0 => Ok(Exit::Done),
+            1 => Ok(Exit::Refused),
+            2 => Ok(Exit::Usage),
+            3 => Ok(Exit::Config),
+            4 => Ok(Exit::Github),
+            n => Err(serde::de::Error::custom(format!("unknown exit code {n}"))),
+        }
+    }
+}
+
+/// Which front end is asking. Core's messages name the thing to change in
+/// neutral words; only hints spell a front end's flag or input, and hints are
+/// never hashed, never put in a body, never compared between front ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frontend {
+    /// The `petrova` command line.
+    #[default]
+    Cli,
+    /// The GitHub Action (`action/src/main.mjs`).
+    Action,
+    /// The browser preview.
+    Preview,
+}
+
+/// Something an operator sets, spelled per front end by [`Frontend::spell`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Knob {
+    /// The window's first day.
+    Since,
+    /// The window's last day.
+    Until,
+    /// Accepting a stale diagnosis.
+    AllowStale,
+    /// Opening the pull request.
+    Apply,
+    /// The GitHub token.
+    Token,
+    /// The plan file.
+    Input,
+    /// The registry file.
+    Registry,
+    /// The target repository.
+    Target,
+    /// The folder of cached diagnoses.
+    StateDir,
+    /// Running a diagnosis.
+    Diagnose,
+}
+
+impl Frontend {
+    /// How this front end spells `knob`.
+    pub fn spell(self, knob: Knob) -> &'static str {
+        match (self, knob) {
+            (Frontend::Cli, Knob::Since) => "--since",
+            (Frontend::Cli, Knob::Until) => "--until",
+            (Frontend::Cli, Knob::AllowStale) => "--allow-stale",
+            (Frontend::Cli, Knob::Apply) => "--apply",
+            (Frontend::Cli, Knob::Token) => "PETROVA_GITHUB_TOKEN (or GITHUB_TOKEN)",
+            (Frontend::Cli, Knob::Input) => "--input",
+            (Frontend::Cli, Knob::Registry) => "--registry (PETROVA_REGISTRY)",
+            (Frontend::Cli, Knob::Target) => "the slug argument",
+            (Frontend::Cli | Frontend::Action, Knob::StateDir) => "PETROVA_STATE_DIR",
+            (Frontend::Cli, Knob::Diagnose) => "`petrova diagnose <slug> --since …`",
+            (Frontend::Action, Knob::Diagnose) => "a `command: diagnose` step earlier in the job",
+            (Frontend::Action, Knob::Since) => "input `since`",
+            (Frontend::Action, Knob::Until) => "input `until`",
+            (Frontend::Action, Knob::AllowStale) => "input `allow-stale`",
+            (Frontend::Action, Knob::Apply) => "input `apply`",
+            (Frontend::Action, Knob::Token) => "input `token` (or GITHUB_TOKEN)",
+            (Frontend::Action, Knob::Input) => "input `input`",
+            (Frontend::Action, Knob::Registry) => "input `registry`",
+            (Frontend::Action, Knob::Target) => "input `target`",
+            (Frontend::Preview, Knob::Since | Knob::Until) => "the diagnosis box",
+            (Frontend::Preview, Knob::Input) => "the plan box",
+            (Frontend::Preview, _) => "the workflow that runs petrova",
+        }
+    }
+}
+
+/// Why a whole run stopped before (or instead of) producing an outcome: the
+/// problem (with its hint) and the exit code it means. Every front end
+/// reports these as they are; none builds its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{diagnostic}")]
+pub struct Failure {
+    /// The documented exit code.
+    pub exit_code: Exit,
+    /// The problem, and what to do about it.
+    pub diagnostic: Diagnostic,
+}
+
+impl Failure {
+    /// A failure with no location; its exit code follows from `code`.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Failure::from_diagnostic(Diagnostic {
+            code,
+            pointer: None,
+            path: None,
+            line: None,
+            message: message.into(),
+            hint: None,
+        })
+    }
+
+    /// A failure for a located problem; its exit code follows from the code.
+    pub fn from_diagnostic(diagnostic: Diagnostic) -> Self {
+        Failure {
+            exit_code: Exit::of(diagnostic.code),
+            diagnostic,
+        }
+    }
+
+    /// Adds (or replaces) the hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.diagnostic.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a hint naming how `frontend` sets `knob`: "<verb> <spelling><rest>".
+    pub fn with_knob(self, frontend: Frontend, verb: &str, knob: Knob, rest: &str) -> Self {
+        let hint = format!("{verb} {}{rest}", frontend.spell(knob));
+        self.with_hint(hint)
+    }
+
+    /// The message and, on a line of its own, the hint.
+    pub fn render(&self) -> String {
+        match &self.diagnostic.hint {
+            Some(hint) => format!("{}\n  hint: {hint}", self.diagnostic),
+            None => self.diagnostic.to_string(),
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        let mut diagnostic = e.diagnostic;
+        diagnostic.hint = e.hint;
+        Failure::from_diagnostic(diagnostic)
     }
 }
 
@@ -329,6 +592,28 @@ impl ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_problem() {
+        let check = |code: Code, exit: Exit| assert_eq!(Exit::of(code), exit, "{code}");
+        check(Code::WindowInvalid, Exit::Usage);
+        check(Code::SettingInvalid, Exit::Usage);
+        check(Code::RegistrySyntax, Exit::Config);
+        check(Code::TokenMissing, Exit::Config);
+        check(Code::GithubFailed, Exit::Github);
+        check(Code::PathParent, Exit::Refused);
+        let codes: Vec<u8> = [
+            Exit::Done,
+            Exit::Refused,
+            Exit::Usage,
+            Exit::Config,
+            Exit::Github,
+        ]
+        .iter()
+        .map(|e| e.code())
+        .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4]);
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {

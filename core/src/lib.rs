@@ -7,9 +7,6 @@
 //! key is, what the pull-request body says — is made here, once, so the native CLI
 //! and the WebAssembly build agree byte for byte.
 #![warn(missing_docs)]
-// Configuration errors carry a full located diagnostic and a hint; they are
-// returned once per run, so their size does not matter.
-#![allow(clippy::result_large_err)]
 
 pub mod apply;
 pub mod body;
@@ -28,7 +25,7 @@ pub mod preview;
 pub mod propose;
 pub mod registry;
 pub mod request;
-mod settings;
+pub mod settings;
 pub mod source;
 pub mod validate;
 pub mod yaml;

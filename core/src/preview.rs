@@ -1,14 +1,18 @@
-//! The browser preview: everything that can be checked from a plan and a
-//! diagnosis alone (no checkout), plus the key, the body and its HTML.
+//! The browser preview: the offline half of validation (every check that
+//! needs no checkout, [`validate::check_offline`]) and the very render a dry
+//! run makes — the same key, title, upholds, metadata, change summaries and
+//! body — from a plan and a diagnosis alone.
 
-use crate::body::{self, BodyInput, Metadata, TriggeredBy};
+use crate::body::{self, BodyInput};
 use crate::diagnosis::DiagnoseOutput;
 use crate::docs::MetaRule;
 use crate::error::{Code, Diagnostic};
 use crate::key::proposal_key;
-use crate::plan::{self, GroundingKind, Operation, SCHEMA_VERSION};
-use crate::propose::ChangeSummary;
-use crate::validate;
+use crate::plan;
+use crate::propose::{self, ChangeSummary};
+use crate::registry::Profile;
+use crate::settings::{Settings, Vars};
+use crate::validate::{self, Offline};
 use serde::{Deserialize, Serialize};
 
 /// What the preview page sends.
@@ -16,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub struct PreviewRequest {
     /// The plan JSON text.
     pub plan: String,
-    /// The `petrova diagnose --json` text.
+    /// The `petrova diagnose --json` text (or the Action's diagnosis file).
     pub diagnosis: String,
     /// `fleet:NAME` shown in the metadata.
     #[serde(default = "default_actor")]
@@ -29,6 +33,22 @@ pub struct PreviewRequest {
     pub triggered_by_ref: String,
     /// `applied_at` shown in the metadata.
     pub now: String,
+    /// The repository's profile and its name, when known: its checks are then made too.
+    #[serde(default)]
+    pub profile: Option<NamedProfile>,
+    /// The operator's settings (`PETROVA_MAX_BODY_CHARS`, …), when known.
+    #[serde(default)]
+    pub env: Vars,
+}
+
+/// A registry profile with its name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NamedProfile {
+    /// The profile's name.
+    pub name: String,
+    /// The profile.
+    #[serde(flatten)]
+    pub profile: Profile,
 }
 
 fn default_actor() -> String {
@@ -39,11 +59,33 @@ fn default_trigger() -> String {
     "preview".to_owned()
 }
 
+/// Which input of the preview a problem is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreviewInput {
+    /// The plan box.
+    Plan,
+    /// The diagnosis box.
+    Diagnosis,
+    /// The settings (profile, limits).
+    Settings,
+}
+
+/// A problem and the input it is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewProblem {
+    /// The input to fix.
+    pub input: PreviewInput,
+    /// The problem (its pointer points into that input).
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+}
+
 /// What the preview page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewOutput {
-    /// Problems found, each with its JSON pointer.
-    pub problems: Vec<Diagnostic>,
+    /// Problems found, each with its input and location.
+    pub problems: Vec<PreviewProblem>,
     /// Checks that need the repository's checkout and were not made.
     pub unchecked: Vec<String>,
     /// The idempotency key (when the plan parses).
@@ -52,7 +94,9 @@ pub struct PreviewOutput {
     pub short_key: Option<String>,
     /// The branch.
     pub branch: Option<String>,
-    /// Guards of the diagnosis, with statements.
+    /// The pull request's title as GitHub will get it.
+    pub title: Option<String>,
+    /// Guards of the diagnosis, with statements, each once.
     pub upholds: Vec<MetaRule>,
     /// The changes.
     pub changes: Vec<ChangeSummary>,
@@ -60,175 +104,184 @@ pub struct PreviewOutput {
     pub body: Option<String>,
     /// The PR body as HTML ([`body::to_html`]).
     pub body_html: Option<String>,
+    /// What was shortened in the body, if anything.
+    pub body_shortened: Option<String>,
 }
 
-/// Checks a plan against a diagnosis and renders its body.
+fn problem(input: PreviewInput, diagnostic: Diagnostic) -> PreviewProblem {
+    PreviewProblem { input, diagnostic }
+}
+
+/// Checks a plan against a diagnosis and renders its body as a dry run would.
 pub fn preview(req: &PreviewRequest) -> PreviewOutput {
+    let mut unchecked = vec![
+        "paths against the checkout (create/modify/delete, symlinks)".to_owned(),
+        "guards of .petrova.yml".to_owned(),
+        "finding, decision and spec references".to_owned(),
+        "the actor against the registry".to_owned(),
+        "whether the diagnosis is still current".to_owned(),
+    ];
+    if req.profile.is_none() {
+        unchecked.push("the registry profile (paths, sizes, file count)".to_owned());
+    }
     let mut out = PreviewOutput {
         problems: Vec::new(),
-        unchecked: vec![
-            "paths against the checkout (create/modify/delete, symlinks)".to_owned(),
-            "guards and the registry profile".to_owned(),
-            "finding, decision and spec references".to_owned(),
-            "the actor against the registry".to_owned(),
-        ],
+        unchecked,
         idempotency_key: None,
         short_key: None,
         branch: None,
+        title: None,
         upholds: Vec::new(),
         changes: Vec::new(),
         body: None,
         body_html: None,
+        body_shortened: None,
     };
-    let diagnosis = match serde_json::from_slice::<DiagnoseOutput>(req.diagnosis.as_bytes()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            out.problems.push(Diagnostic::at_pointer(
-                Code::DiagnosisUnknown,
-                "",
-                format!("the diagnosis is not `petrova diagnose --json` output: {e}"),
-            ));
-            None
+    let limits = match Settings::from_vars(&req.env) {
+        Ok(settings) => settings.limits,
+        Err(failure) => {
+            out.problems
+                .push(problem(PreviewInput::Settings, failure.diagnostic));
+            validate::PlanLimits::default()
         }
     };
-    let plan = match plan::parse(
-        req.plan.as_bytes(),
-        validate::PlanLimits::default().max_plan_bytes,
-    ) {
+    let diagnosis = read_diagnosis(&req.diagnosis, &mut out.problems);
+    let plan = match plan::parse(req.plan.as_bytes(), limits.max_plan_bytes) {
         Ok(plan) => plan,
         Err(problems) => {
-            out.problems.extend(problems);
+            out.problems
+                .extend(problems.into_iter().map(|p| problem(PreviewInput::Plan, p)));
             return out;
         }
     };
-    validate::check_text_fields(&plan, &mut out.problems);
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, change) in plan.proposed_changes.iter().enumerate() {
-        if let Some((code, why)) = validate::path_problem(&change.path) {
-            out.problems.push(Diagnostic::at_pointer(
-                code,
-                format!("/proposed_changes/{i}/path"),
-                format!("`{}`: {why}", change.path.escape_debug()),
-            ));
-        } else if !seen.insert(change.path.as_str()) {
-            out.problems.push(Diagnostic::at_pointer(
-                Code::PathDuplicate,
-                format!("/proposed_changes/{i}/path"),
-                format!("`{}` is changed twice", change.path),
-            ));
-        }
-        match (change.operation, change.contents.is_some()) {
-            (Operation::Create | Operation::Modify, false) => {
-                out.problems.push(Diagnostic::at_pointer(
-                    Code::ChangeContentsMissing,
-                    format!("/proposed_changes/{i}/contents"),
-                    format!(
-                        "{} of `{}` needs `contents`",
-                        change.operation.as_str(),
-                        change.path
-                    ),
-                ))
-            }
-            (Operation::Delete, true) => out.problems.push(Diagnostic::at_pointer(
-                Code::ChangeContentsForbidden,
-                format!("/proposed_changes/{i}/contents"),
-                format!("delete of `{}` must not carry `contents`", change.path),
-            )),
-            _ => {}
-        }
+    let d = diagnosis.as_ref().map(|o| &o.result);
+    let no_milestones = Vec::new();
+    let ctx = Offline {
+        profile: req.profile.as_ref().map(|p| (&p.profile, p.name.as_str())),
+        rules: d.map_or(&[], |d| d.meta_rules.as_slice()),
+        open_milestones: d.map_or(&no_milestones, |d| &d.milestones.open),
+    };
+    let mut plan_problems = Vec::new();
+    validate::check_offline(&plan, &ctx, &mut plan_problems);
+    if diagnosis.is_none() {
+        // Without a diagnosis there is nothing to check references against.
+        plan_problems.retain(|p| {
+            !matches!(
+                p.code,
+                Code::GroundingUnknownRule | Code::GroundingUnknownMilestone
+            )
+        });
     }
+    out.problems.extend(
+        plan_problems
+            .into_iter()
+            .map(|p| problem(PreviewInput::Plan, p)),
+    );
     let Some(diagnosis) = diagnosis else {
         return out;
     };
     let d = &diagnosis.result;
     if plan.diagnosis_id != d.diagnosis_id {
-        out.problems.push(Diagnostic::at_pointer(
-            Code::DiagnosisUnknown,
-            "/diagnosis_id",
-            format!(
-                "the plan cites `{}` but the diagnosis shown is `{}`",
-                plan.diagnosis_id, d.diagnosis_id
+        out.problems.push(problem(
+            PreviewInput::Plan,
+            Diagnostic::at_pointer(
+                Code::DiagnosisUnknown,
+                "/diagnosis_id",
+                format!(
+                    "the plan cites `{}` but the diagnosis shown is `{}`",
+                    plan.diagnosis_id.escape_debug(),
+                    d.diagnosis_id
+                ),
             ),
         ));
     }
-    for (i, g) in plan.mr_grounding.iter().enumerate() {
-        let at = format!("/mr_grounding/{i}/ref");
-        match g.kind {
-            GroundingKind::MetaRule if !d.meta_rules.iter().any(|r| r.id == g.reference) => {
-                out.problems.push(Diagnostic::at_pointer(
-                    Code::GroundingUnknownRule,
-                    at,
-                    format!(
-                        "meta-rule `{}` is not defined in the diagnosis",
-                        g.reference
-                    ),
-                ));
-            }
-            GroundingKind::Milestone if !d.milestones.open.contains(&g.reference) => {
-                out.problems.push(Diagnostic::at_pointer(
-                    Code::GroundingUnknownMilestone,
-                    at,
-                    format!("`{}` is not an open milestone", g.reference),
-                ));
-            }
-            _ => {}
-        }
-        if g.claim.trim().is_empty() {
-            out.problems.push(Diagnostic::at_pointer(
-                Code::GroundingClaimEmpty,
-                format!("/mr_grounding/{i}/claim"),
-                format!("the claim citing `{}` is blank", g.reference),
-            ));
-        }
-    }
-    out.upholds = d
-        .guards
-        .iter()
-        .map(|id| MetaRule {
-            id: id.clone(),
-            statement: d
-                .meta_rules
-                .iter()
-                .find(|r| r.id == *id)
-                .map(|r| r.statement.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
+    out.upholds = validate::upholds(d.guards.iter().map(String::as_str), &d.meta_rules);
     let key = proposal_key(&diagnosis.target_repo, &plan);
-    let metadata = Metadata {
-        verb: "propose_fix".to_owned(),
-        target_repo: diagnosis.target_repo.clone(),
-        idempotency_key: key.idempotency_key.clone(),
-        schema_version: SCHEMA_VERSION,
-        schema_fingerprint: plan::schema_fingerprint(),
-        actor: req.actor.clone(),
-        triggered_by: TriggeredBy {
-            kind: req.triggered_by_kind.clone(),
-            reference: req.triggered_by_ref.clone(),
+    let metadata = propose::metadata(
+        &diagnosis.target_repo,
+        &key,
+        &req.actor,
+        &req.triggered_by_kind,
+        &req.triggered_by_ref,
+        &req.now,
+    );
+    let rendered = body::render_with_limit(
+        &BodyInput {
+            plan: &plan,
+            diagnosis: d,
+            metadata: &metadata,
+            upholds: &out.upholds,
+            stale_against: None,
         },
-        applied_at: req.now.clone(),
-    };
-    let rendered = body::render(&BodyInput {
-        plan: &plan,
-        diagnosis: d,
-        metadata: &metadata,
-        upholds: &out.upholds,
-        stale_against: None,
-    });
-    out.changes = plan
-        .proposed_changes
-        .iter()
-        .map(|c| ChangeSummary {
-            operation: c.operation,
-            path: c.path.clone(),
-            bytes: (c.operation != Operation::Delete)
-                .then(|| c.contents.as_ref().map_or(0, String::len) as u64),
-        })
-        .collect();
+        limits.max_body_chars,
+    );
+    out.changes = propose::change_summaries(&plan);
+    out.title = Some(propose::pr_title(&plan.title));
     out.body_html = Some(body::to_html(&rendered.text));
     out.body = Some(rendered.text);
+    out.body_shortened = rendered.shortened;
     out.idempotency_key = Some(key.idempotency_key);
     out.short_key = Some(key.short_key);
     out.branch = Some(key.branch);
     out
+}
+
+/// Reads the diagnosis box: blank says what to paste; anything else must be a diagnosis.
+fn read_diagnosis(text: &str, problems: &mut Vec<PreviewProblem>) -> Option<DiagnoseOutput> {
+    if text.trim().is_empty() {
+        problems.push(problem(
+            PreviewInput::Diagnosis,
+            Diagnostic::at_pointer(
+                Code::DiagnosisUnknown,
+                "",
+                "no diagnosis yet: paste the plan's diagnosis here (the output of `diagnose` as JSON, or the Action's diagnosis-file)",
+            ),
+        ));
+        return None;
+    }
+    match serde_json::from_slice::<DiagnoseOutput>(text.as_bytes()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.push(problem(
+                PreviewInput::Diagnosis,
+                Diagnostic {
+                    line: Some(e.line()).filter(|l| *l > 0),
+                    ..Diagnostic::at_pointer(
+                        Code::DiagnosisUnknown,
+                        "",
+                        format!("this is not a diagnosis (the output of `diagnose` as JSON): {e}"),
+                    )
+                },
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_diagnosis_box_says_what_to_paste() {
+        let out = preview(&PreviewRequest {
+            plan: "{}".into(),
+            diagnosis: "  \n".into(),
+            actor: default_actor(),
+            triggered_by_kind: default_trigger(),
+            triggered_by_ref: default_trigger(),
+            now: "2026-04-29T14:32:18Z".into(),
+            profile: None,
+            env: Vars::new(),
+        });
+        let p = &out.problems[0];
+        assert_eq!(p.input, PreviewInput::Diagnosis);
+        assert!(p.diagnostic.message.starts_with("no diagnosis yet"));
+        assert!(!p.diagnostic.message.contains("EOF"));
+        assert!(out
+            .problems
+            .iter()
+            .skip(1)
+            .all(|p| p.input == PreviewInput::Plan));
+    }
 }

@@ -53,8 +53,8 @@ pub fn prepare(
 ) -> Result<Proposal, Vec<Diagnostic>> {
     let mut trigger_problems = Vec::new();
     for (name, value) in [
-        ("--triggered-by-kind", input.triggered_by_kind),
-        ("--triggered-by-ref", input.triggered_by_ref),
+        ("the trigger kind", input.triggered_by_kind),
+        ("the trigger reference", input.triggered_by_ref),
     ] {
         if value.trim().is_empty()
             || value.chars().any(char::is_control)
@@ -81,19 +81,14 @@ pub fn prepare(
     };
     let entry = input.validation.entry;
     let key = proposal_key(&entry.slug, &validated.plan);
-    let metadata = Metadata {
-        verb: "propose_fix".to_owned(),
-        target_repo: entry.slug.clone(),
-        idempotency_key: key.idempotency_key.clone(),
-        schema_version: SCHEMA_VERSION,
-        schema_fingerprint: plan::schema_fingerprint(),
-        actor: input.validation.actor.to_owned(),
-        triggered_by: TriggeredBy {
-            kind: input.triggered_by_kind.to_owned(),
-            reference: input.triggered_by_ref.to_owned(),
-        },
-        applied_at: input.now.to_owned(),
-    };
+    let metadata = metadata(
+        &entry.slug,
+        &key,
+        input.validation.actor,
+        input.triggered_by_kind,
+        input.triggered_by_ref,
+        input.now,
+    );
     let body = body::render_with_limit(
         &BodyInput {
             plan: &validated.plan,
@@ -114,6 +109,45 @@ pub fn prepare(
         draft: input.validation.profile.draft,
         stale_against: validated.stale_against,
     })
+}
+
+/// The metadata block of a proposal: the one builder the CLI, the Action and
+/// the preview share.
+pub fn metadata(
+    target_repo: &str,
+    key: &ProposalKey,
+    actor: &str,
+    triggered_by_kind: &str,
+    triggered_by_ref: &str,
+    now: &str,
+) -> Metadata {
+    Metadata {
+        verb: "propose_fix".to_owned(),
+        target_repo: target_repo.to_owned(),
+        idempotency_key: key.idempotency_key.clone(),
+        schema_version: SCHEMA_VERSION,
+        schema_fingerprint: plan::schema_fingerprint(),
+        actor: actor.to_owned(),
+        triggered_by: TriggeredBy {
+            kind: triggered_by_kind.to_owned(),
+            reference: triggered_by_ref.to_owned(),
+        },
+        applied_at: now.to_owned(),
+    }
+}
+
+/// What each change does, with its new size: the one builder the outputs and
+/// the preview share.
+pub fn change_summaries(plan: &Plan) -> Vec<ChangeSummary> {
+    plan.proposed_changes
+        .iter()
+        .map(|c| ChangeSummary {
+            operation: c.operation,
+            path: c.path.clone(),
+            bytes: (c.operation != Operation::Delete)
+                .then(|| c.contents.as_ref().map_or(0, String::len) as u64),
+        })
+        .collect()
 }
 
 /// The plan title folded to one line of at most 256 characters (GitHub's limit).
@@ -146,6 +180,8 @@ pub enum Outcome {
     Conflict,
     /// The plan was refused.
     Refused,
+    /// An apply run stopped on a configuration or GitHub failure (exit 3 or 4).
+    Failed,
 }
 
 impl Outcome {
@@ -159,14 +195,17 @@ impl Outcome {
             Outcome::SkippedMerged => "skipped_merged",
             Outcome::Conflict => "conflict",
             Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
         }
     }
 
     /// The documented exit code: 0 done, 1 refused.
-    pub fn exit_code(self) -> u8 {
+    pub fn exit_code(self) -> crate::error::Exit {
         match self {
-            Outcome::Conflict | Outcome::Refused => 1,
-            _ => 0,
+            Outcome::Conflict | Outcome::Refused => crate::error::Exit::Refused,
+            // The failure itself says 3 or 4; a report carries it.
+            Outcome::Failed => crate::error::Exit::Github,
+            _ => crate::error::Exit::Done,
         }
     }
 }
@@ -198,6 +237,8 @@ pub struct ProposeOutput {
     pub verb: String,
     /// How it ended.
     pub outcome: Outcome,
+    /// The pull request's title as GitHub gets it (null when refused).
+    pub title: Option<String>,
     /// 64 hex digits (null when refused).
     pub idempotency_key: Option<String>,
     /// The branch (null when refused).
@@ -219,33 +260,36 @@ pub struct ProposeOutput {
     /// The current diagnosis id when the cited one was stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_against: Option<String>,
+    /// Why an apply run failed (outcome `failed`), with its exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::error::Failure>,
 }
 
 impl ProposeOutput {
+    /// The output of an apply run that stopped on a configuration or GitHub
+    /// failure: what was attempted, for machines reading it.
+    pub fn failed(proposal: &Proposal, failure: crate::error::Failure) -> Self {
+        let mut output = ProposeOutput::from_proposal(proposal, Outcome::Failed, None);
+        output.error = Some(failure);
+        output
+    }
+
     /// The output for a prepared proposal.
     pub fn from_proposal(proposal: &Proposal, outcome: Outcome, pr: Option<PrRef>) -> Self {
         ProposeOutput {
             verb: "propose_fix".to_owned(),
             outcome,
+            title: Some(proposal.title.clone()),
             idempotency_key: Some(proposal.key.idempotency_key.clone()),
             branch: Some(proposal.key.branch.clone()),
             upholds: proposal.upholds.iter().map(|r| r.id.clone()).collect(),
-            changes: proposal
-                .plan
-                .proposed_changes
-                .iter()
-                .map(|c| ChangeSummary {
-                    operation: c.operation,
-                    path: c.path.clone(),
-                    bytes: (c.operation != Operation::Delete)
-                        .then(|| c.contents.as_ref().map_or(0, String::len) as u64),
-                })
-                .collect(),
+            changes: change_summaries(&proposal.plan),
             pr,
             body: Some(proposal.body.text.clone()),
             problems: Vec::new(),
             body_shortened: proposal.body.shortened.clone(),
             stale_against: proposal.stale_against.clone(),
+            error: None,
         }
     }
 
@@ -254,6 +298,7 @@ impl ProposeOutput {
         ProposeOutput {
             verb: "propose_fix".to_owned(),
             outcome: Outcome::Refused,
+            title: None,
             idempotency_key: None,
             branch: None,
             upholds: Vec::new(),
@@ -263,12 +308,17 @@ impl ProposeOutput {
             problems,
             body_shortened: None,
             stale_against: None,
+            error: None,
         }
     }
 
-    /// The human form the CLI prints.
+    /// The human form printed on standard output. A failed run prints
+    /// nothing there: its error is reported as the run's failure.
     pub fn render_text(&self) -> String {
         let mut s = String::new();
+        if self.outcome == Outcome::Failed {
+            return s;
+        }
         let short = self
             .idempotency_key
             .as_deref()
@@ -283,6 +333,9 @@ impl ProposeOutput {
             );
             for p in &self.problems {
                 let _ = writeln!(s, "  {p}");
+                if let Some(hint) = &p.hint {
+                    let _ = writeln!(s, "    hint: {hint}");
+                }
             }
             return s;
         }
@@ -294,7 +347,7 @@ impl ProposeOutput {
         };
         let _ = writeln!(s, "  upholds: {upholds}");
         if let Some(current) = &self.stale_against {
-            let _ = writeln!(s, "  stale: the diagnosis no longer matches the checkout (now {current}); accepted with --allow-stale");
+            let _ = writeln!(s, "  stale: the diagnosis no longer matches the checkout (now {current}); accepted as stale");
         }
         let branch = self.branch.as_deref().unwrap_or("");
         match (self.outcome, &self.pr) {

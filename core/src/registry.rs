@@ -68,8 +68,10 @@ impl Role {
     }
 }
 
-/// What a proposal against a repository may do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What a proposal against a repository may do. Read as JSON (the preview's
+/// profile), unset fields keep the `standard` profile's values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Profile {
     /// At most this many changed files.
     pub max_files: usize,
@@ -81,6 +83,12 @@ pub struct Profile {
     pub max_file_bytes: u64,
     /// Pull requests are opened as drafts.
     pub draft: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::standard()
+    }
 }
 
 impl Profile {
@@ -693,6 +701,22 @@ pub struct MatrixEntry {
 pub struct Matrix {
     /// The jobs.
     pub include: Vec<MatrixEntry>,
+}
+
+/// `registry list`: one line per governed repository.
+pub fn render_list(registry: &Registry) -> String {
+    let mut s = String::new();
+    for r in &registry.repos {
+        s.push_str(&format!(
+            "{:<20} {:<10} {:<10} {}  fleets: {}\n",
+            r.slug,
+            r.role.as_str(),
+            r.profile,
+            r.repository(),
+            r.fleets_allowed.join(", ")
+        ));
+    }
+    s
 }
 
 /// Builds the matrix of the entries matching every `key=value` filter

@@ -4,11 +4,12 @@
 
 use crate::apply::ApplyResult;
 use crate::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
-use crate::error::{Code, ConfigError, Diagnostic};
+use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob};
 use crate::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
 use crate::registry::{self, Registry, RepoEntry};
-use crate::source::Checkout;
-use crate::validate::{DiagnosisStore, LimitSettings, ValidationInput};
+use crate::settings::{Settings, Vars};
+use crate::source::{Checkout, SourceErrorKind};
+use crate::validate::{DiagnosisStore, ValidationInput};
 use serde::{Deserialize, Serialize};
 
 /// The registry file as the caller read it.
@@ -23,7 +24,7 @@ pub struct RegistrySource {
 impl RegistrySource {
     /// The source of a registry file read as bytes, refused (exit 3,
     /// `registry_syntax` at the line) unless it is UTF-8, as the CLI refuses it.
-    pub fn from_bytes(bytes: &[u8], path: &str) -> Result<RegistrySource, RequestError> {
+    pub fn from_bytes(bytes: &[u8], path: &str) -> Result<RegistrySource, Failure> {
         Ok(RegistrySource {
             source: registry::decode(bytes, path)?.to_owned(),
             path: path.to_owned(),
@@ -46,7 +47,7 @@ pub struct Target {
 pub fn resolve(
     registry_src: &RegistrySource,
     target: &Target,
-) -> Result<(Registry, RepoEntry), ConfigError> {
+) -> Result<(Registry, RepoEntry), Failure> {
     let registry = registry::parse(&registry_src.source, &registry_src.path)?;
     let entry = match (
         target.slug.as_deref().filter(|s| !s.is_empty()),
@@ -61,9 +62,12 @@ pub fn resolve(
                     Code::UnknownRepo,
                     &registry_src.path,
                     None,
-                    format!("no registry entry has the url of `{repository}`"),
+                    format!(
+                        "no registry entry has the url of `{}`",
+                        repository.escape_debug()
+                    ),
                 )
-                .with_hint("pass the target slug explicitly")
+                .with_hint("name the target slug explicitly")
             })?,
         (None, None) => {
             return Err(ConfigError::new(
@@ -71,7 +75,8 @@ pub fn resolve(
                 &registry_src.path,
                 None,
                 "no target: give a slug or the repository",
-            ))
+            )
+            .into())
         }
     };
     Ok((registry, entry))
@@ -81,9 +86,9 @@ pub fn resolve(
 pub fn matrix(
     registry_src: &RegistrySource,
     filters: &[String],
-) -> Result<registry::Matrix, RequestError> {
+) -> Result<registry::Matrix, Failure> {
     let registry = registry::parse(&registry_src.source, &registry_src.path)?;
-    registry::matrix(&registry, filters).map_err(RequestError::usage)
+    registry::matrix(&registry, filters).map_err(|m| Failure::new(Code::SettingInvalid, m))
 }
 
 /// `diagnose` for embedders.
@@ -98,71 +103,84 @@ pub struct DiagnoseRequest {
     /// Last day.
     #[serde(default)]
     pub until: Option<String>,
-    /// Scan time (RFC 3339).
+    /// The front end's clock (RFC 3339); `PETROVA_NOW` in `env` overrides it.
     pub scanned_at: String,
     /// The checkout's commit.
     #[serde(default)]
     pub head: Option<String>,
-    /// Size limits (only the document limit applies to a scan).
+    /// The operator's environment (core reads the settings it knows).
     #[serde(default)]
-    pub limits: LimitSettings,
+    pub env: Vars,
+    /// Who asks (spells hints).
+    #[serde(default)]
+    pub frontend: Frontend,
 }
 
-/// Why an embedder's request failed before producing an outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestError {
-    /// The documented exit code (2 usage, 3 configuration).
-    pub exit_code: u8,
-    /// The problem.
-    pub diagnostic: Diagnostic,
-    /// What to do.
-    pub hint: Option<String>,
+/// A diagnosis request's window and settings, checked before any scan.
+pub struct DiagnosePlan {
+    /// The window.
+    pub window: Window,
+    /// The settings.
+    pub settings: Settings,
+    /// The scan time.
+    pub scanned_at: String,
 }
 
-impl From<ConfigError> for RequestError {
-    fn from(e: ConfigError) -> Self {
-        RequestError {
-            exit_code: 3,
-            diagnostic: e.diagnostic,
-            hint: e.hint,
-        }
+impl DiagnosePlan {
+    /// Checks the window and the settings (exit 2 on a bad one), before
+    /// anything is read.
+    pub fn new(
+        since: &str,
+        until: Option<&str>,
+        env: &Vars,
+        clock: &str,
+        frontend: Frontend,
+    ) -> Result<DiagnosePlan, Failure> {
+        let window = Window::parse(since, until, frontend)?;
+        let settings = Settings::from_vars(env)?;
+        let scanned_at = settings.now_or(clock);
+        Ok(DiagnosePlan {
+            window,
+            settings,
+            scanned_at,
+        })
     }
 }
 
-impl RequestError {
-    fn usage(message: String) -> Self {
-        RequestError {
-            exit_code: 2,
-            diagnostic: Diagnostic {
-                code: Code::RegistryInvalidValue,
-                pointer: None,
-                path: None,
-                line: None,
-                message,
-            },
-            hint: None,
-        }
+impl DiagnoseRequest {
+    /// Checks the window and the settings (exit 2 on a bad one).
+    pub fn plan(&self) -> Result<DiagnosePlan, Failure> {
+        DiagnosePlan::new(
+            &self.since,
+            self.until.as_deref(),
+            &self.env,
+            &self.scanned_at,
+            self.frontend,
+        )
     }
 }
 
 /// Runs a diagnosis for an embedder.
-pub fn diagnose(
-    req: &DiagnoseRequest,
-    checkout: &dyn Checkout,
-) -> Result<DiagnoseOutput, RequestError> {
-    let window = Window::parse(&req.since, req.until.as_deref()).map_err(RequestError::usage)?;
-    let limits = req.limits.limits().map_err(RequestError::usage)?;
+pub fn diagnose(req: &DiagnoseRequest, checkout: &dyn Checkout) -> Result<DiagnoseOutput, Failure> {
+    let plan = req.plan()?;
     let (_, entry) = resolve(&req.registry, &req.target)?;
+    Ok(diagnose_entry(&plan, &entry, req.head.clone(), checkout))
+}
+
+/// Diagnoses one registry entry's checkout (`diagnose --all` calls this per entry).
+pub fn diagnose_entry(
+    plan: &DiagnosePlan,
+    entry: &RepoEntry,
+    head: Option<String>,
+    checkout: &dyn Checkout,
+) -> DiagnoseOutput {
     let input = ScanInput {
-        window,
-        scanned_at: req.scanned_at.clone(),
-        head: req.head.clone(),
-        limits: limits.scan,
+        window: plan.window.clone(),
+        scanned_at: plan.scanned_at.clone(),
+        head,
+        limits: plan.settings.limits.scan,
     };
-    Ok(DiagnoseOutput::new(
-        &entry.slug,
-        diagnosis::diagnose(checkout, &input),
-    ))
+    DiagnoseOutput::new(&entry.slug, diagnosis::diagnose(checkout, &input))
 }
 
 /// `propose_fix` for embedders.
@@ -172,8 +190,6 @@ pub struct ProposeRequest {
     pub registry: RegistrySource,
     /// The repository.
     pub target: Target,
-    /// The plan file's text.
-    pub plan: String,
     /// `fleet:NAME`.
     pub actor: String,
     /// Trigger kind.
@@ -183,19 +199,26 @@ pub struct ProposeRequest {
     /// Accept a stale diagnosis.
     #[serde(default)]
     pub allow_stale: bool,
-    /// `applied_at` (RFC 3339).
+    /// The front end's clock (RFC 3339); `PETROVA_NOW` in `env` overrides it.
     pub now: String,
-    /// Size limits.
+    /// The operator's environment (core reads the settings it knows).
     #[serde(default)]
-    pub limits: LimitSettings,
+    pub env: Vars,
+    /// Who asks (spells hints).
+    #[serde(default)]
+    pub frontend: Frontend,
 }
 
 /// A prepared proposal (or its refusal) with the entry it targets.
 pub struct Prepared {
     /// The registry entry.
     pub entry: RepoEntry,
+    /// The operator settings the run uses (retries, timeouts, the API URL).
+    pub settings: Settings,
     /// The proposal, or every problem.
     pub proposal: Result<Proposal, Vec<Diagnostic>>,
+    /// Who asked.
+    pub frontend: Frontend,
 }
 
 impl Prepared {
@@ -206,28 +229,41 @@ impl Prepared {
             Err(problems) => ProposeOutput::refused(problems.clone()),
         }
     }
+
+    /// The exit code of a dry run: 0, or 1 when refused.
+    pub fn dry_run_exit(&self) -> Exit {
+        match &self.proposal {
+            Ok(_) => Exit::Done,
+            Err(_) => Exit::Refused,
+        }
+    }
+
+    /// The settings checked for sending a token (exit 3 when the API URL would leak it).
+    pub fn github(&self) -> Result<&Settings, Failure> {
+        self.settings.api_url_for_token()?;
+        Ok(&self.settings)
+    }
+
+    /// The proposal to apply; a refused plan cannot be applied.
+    pub fn to_apply(&self) -> Result<&Proposal, Failure> {
+        self.proposal
+            .as_ref()
+            .map_err(|_| Failure::new(Code::PlanRefused, "a refused plan cannot be applied"))
+    }
 }
 
-/// Validates and prepares a proposal for an embedder.
+/// Validates and prepares a proposal for an embedder, from the plan file's
+/// bytes as read, so that a plan which is not UTF-8 is refused in one place.
 pub fn prepare(
-    req: &ProposeRequest,
-    checkout: &dyn Checkout,
-    store: &dyn DiagnosisStore,
-) -> Result<Prepared, RequestError> {
-    prepare_plan_bytes(req, req.plan.as_bytes(), checkout, store)
-}
-
-/// [`prepare`] with the plan file's bytes as read (`req.plan` is ignored), so
-/// that a plan which is not UTF-8 is refused exactly as the CLI refuses it.
-pub fn prepare_plan_bytes(
     req: &ProposeRequest,
     plan_bytes: &[u8],
     checkout: &dyn Checkout,
     store: &dyn DiagnosisStore,
-) -> Result<Prepared, RequestError> {
-    let limits = req.limits.limits().map_err(RequestError::usage)?;
+) -> Result<Prepared, Failure> {
+    let settings = Settings::from_vars(&req.env)?;
     let (registry, entry) = resolve(&req.registry, &req.target)?;
     let profile = registry.profile_of(&entry);
+    let now = settings.now_or(&req.now);
     let input = ProposeInput {
         validation: ValidationInput {
             entry: &entry,
@@ -235,29 +271,35 @@ pub fn prepare_plan_bytes(
             actor: &req.actor,
             plan_bytes,
             allow_stale: req.allow_stale,
-            limits,
+            limits: settings.limits,
+            frontend: req.frontend,
         },
         triggered_by_kind: &req.triggered_by_kind,
         triggered_by_ref: &req.triggered_by_ref,
-        now: &req.now,
+        now: &now,
     };
     let proposal = propose::prepare(&input, checkout, store);
-    Ok(Prepared { entry, proposal })
+    Ok(Prepared {
+        entry,
+        settings,
+        proposal,
+        frontend: req.frontend,
+    })
 }
 
 /// How an apply run ends, for every executor alike.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplyReport {
-    /// The output, when the run reached a documented outcome.
-    pub output: Option<ProposeOutput>,
+    /// The output: the documented outcome, or `failed` with what was attempted.
+    pub output: ProposeOutput,
     /// The documented exit code.
-    pub exit_code: u8,
-    /// The error message for exit codes 1 (conflict), 3 and 4.
-    pub error: Option<String>,
+    pub exit_code: Exit,
+    /// Why the run did not end well (conflict, configuration, GitHub).
+    pub error: Option<Failure>,
 }
 
 /// Turns the apply protocol's result into the output and exit code.
-pub fn apply_report(proposal: &Proposal, result: &ApplyResult) -> ApplyReport {
+pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Frontend) -> ApplyReport {
     match result {
         ApplyResult::Finished {
             outcome,
@@ -278,27 +320,232 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult) -> ApplyReport {
                 ));
             }
             let error = (*outcome == Outcome::Conflict).then(|| {
-                format!(
-                    "conflict: {}; nothing was touched",
-                    detail
-                        .as_deref()
-                        .unwrap_or("another proposal owns the branch")
+                Failure::new(
+                    Code::ApplyConflict,
+                    format!(
+                        "conflict: {}; nothing was touched",
+                        detail
+                            .as_deref()
+                            .unwrap_or("another proposal owns the branch")
+                    ),
                 )
             });
             ApplyReport {
-                output: Some(output),
+                output,
                 exit_code: outcome.exit_code(),
                 error,
             }
         }
-        ApplyResult::Configuration { message } | ApplyResult::GithubFailed { message } => {
+        ApplyResult::Configuration { message } => {
+            let mut failure = Failure::new(Code::GithubAccess, message.clone());
+            if message.contains("the token") {
+                failure = failure.with_knob(frontend, "check", Knob::Token, "");
+            }
             ApplyReport {
-                output: None,
-                exit_code: result.exit_code(),
-                error: Some(message.clone()),
+                output: ProposeOutput::failed(proposal, failure.clone()),
+                exit_code: failure.exit_code,
+                error: Some(failure),
+            }
+        }
+        ApplyResult::GithubFailed { message } => {
+            let failure = Failure::new(Code::GithubFailed, message.clone())
+                .with_hint("run again: a re-run resumes where this one stopped");
+            ApplyReport {
+                output: ProposeOutput::failed(proposal, failure.clone()),
+                exit_code: failure.exit_code,
+                error: Some(failure),
             }
         }
     }
+}
+
+/// The token a run that talks to GitHub needs, or exit 3 saying how to give one.
+pub fn require_token(token: Option<&str>, frontend: Frontend) -> Result<(), Failure> {
+    match token.map(str::trim) {
+        Some(t) if !t.is_empty() => Ok(()),
+        _ => Err(Failure::new(
+            Code::TokenMissing,
+            "a GitHub token is needed to open pull requests (with contents:write and pull-requests:write)",
+        )
+        .with_knob(frontend, "set", Knob::Token, "")),
+    }
+}
+
+/// The registry file could not be read (exit 3).
+pub fn registry_unreadable(path: &str, kind: SourceErrorKind, frontend: Frontend) -> Failure {
+    Failure::new(
+        Code::RegistryUnreadable,
+        format!(
+            "the registry `{}` {}",
+            path.escape_debug(),
+            unreadable(kind)
+        ),
+    )
+    .with_knob(frontend, "check", Knob::Registry, "")
+}
+
+/// The plan file could not be read (exit 2).
+pub fn plan_unreadable(path: &str, kind: SourceErrorKind, frontend: Frontend) -> Failure {
+    Failure::new(
+        Code::PlanUnreadable,
+        format!(
+            "the plan file `{}` {}",
+            path.escape_debug(),
+            unreadable(kind)
+        ),
+    )
+    .with_knob(frontend, "check", Knob::Input, "")
+}
+
+fn unreadable(kind: SourceErrorKind) -> &'static str {
+    match kind {
+        SourceErrorKind::NotFound => "does not exist",
+        other => other.describe(),
+    }
+}
+
+/// The checkout of an entry is not where the registry says (exit 3).
+pub fn checkout_missing(entry: &RepoEntry, shown_dir: &str) -> Failure {
+    Failure::new(
+        Code::CheckoutMissing,
+        format!(
+            "checkout of `{}` not found at {}",
+            entry.slug,
+            shown_dir.escape_debug()
+        ),
+    )
+    .with_hint(format!(
+        "clone {} there, or set `path:` in the registry entry",
+        entry.url
+    ))
+}
+
+/// How a refused plan ends a run (exit 1): "plan refused (N problems)", with
+/// the problems on lines of their own when `list` (nothing else showed them).
+pub fn refusal(problems: &[Diagnostic], list: bool) -> Failure {
+    let n = problems.len();
+    let mut message = format!(
+        "plan refused ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    );
+    if list {
+        for p in problems {
+            message.push_str("\n  ");
+            message.push_str(&p.to_string());
+        }
+    }
+    Failure::new(Code::PlanRefused, message)
+}
+
+/// The Action's outputs for a run: `[name, value]` pairs, each value on one
+/// line (control characters escaped), for `$GITHUB_OUTPUT`.
+///
+/// `verb` is `diagnose` (`json` is the diagnosis, `file` the cache file),
+/// `propose_fix` (`json` is the output, `file` where it was written) or
+/// `matrix` (`json` is the matrix).
+pub fn action_outputs(
+    verb: &str,
+    json: &str,
+    file: Option<&str>,
+) -> Result<Vec<(String, String)>, Failure> {
+    let bad = |e: serde_json::Error| {
+        Failure::new(Code::InputInvalid, format!("invalid {verb} output: {e}"))
+    };
+    let mut out: Vec<(&str, String)> = Vec::new();
+    match verb {
+        "diagnose" => {
+            let output: DiagnoseOutput = serde_json::from_slice(json.as_bytes()).map_err(bad)?;
+            out.push(("outcome", "diagnosed".to_owned()));
+            out.push(("diagnosis-id", output.result.diagnosis_id));
+            out.push(("diagnosis-file", file.unwrap_or_default().to_owned()));
+        }
+        "matrix" => {
+            out.push(("outcome", "matrix".to_owned()));
+            out.push(("matrix", json.to_owned()));
+        }
+        _ => {
+            let output: ProposeOutput = serde_json::from_slice(json.as_bytes()).map_err(bad)?;
+            out.push(("outcome", output.outcome.as_str().to_owned()));
+            if output.outcome != Outcome::Refused {
+                out.push((
+                    "idempotency-key",
+                    output.idempotency_key.unwrap_or_default(),
+                ));
+                out.push(("branch", output.branch.unwrap_or_default()));
+                if output.outcome != Outcome::Failed {
+                    let pr = output.pr.as_ref();
+                    out.push((
+                        "pr-number",
+                        pr.map(|p| p.number.to_string()).unwrap_or_default(),
+                    ));
+                    out.push(("pr-url", pr.map(|p| p.url.clone()).unwrap_or_default()));
+                }
+                out.push(("upholds", output.upholds.join(",")));
+            }
+            out.push(("result-file", file.unwrap_or_default().to_owned()));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), one_line(&value)))
+        .collect())
+}
+
+/// `value` with every control character escaped, so it stays on one line.
+fn one_line(value: &str) -> String {
+    if !value.chars().any(char::is_control) {
+        return value.to_owned();
+    }
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The step summary for a run: a heading, the text in a fence longer than
+/// any backtick run inside it, then the pull-request body when there is one.
+pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> String {
+    let failed = output.and_then(|o| o.error.as_ref()).map(Failure::render);
+    let text = failed.as_deref().unwrap_or(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let heading = match output {
+        Some(o) => format!("### petrova {verb}: {}", o.outcome.as_str()),
+        None => format!("### petrova {verb}"),
+    };
+    let mut s = format!("{heading}\n\n{fence}text\n{text}");
+    if !text.ends_with('\n') {
+        s.push('\n');
+    }
+    s.push_str(&fence);
+    s.push('\n');
+    // A failed run's body was never sent: only the text says what happened.
+    let body = output
+        .filter(|o| o.outcome != Outcome::Failed)
+        .and_then(|o| o.body.as_deref());
+    if let Some(body) = body {
+        s.push('\n');
+        s.push_str(body);
+        if !body.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The `::error` workflow command for a failure that ended a run.
+pub fn failure_command(failure: &Failure) -> String {
+    format!(
+        "::error title={}::{}",
+        escape_property(&format!("petrova {}", failure.diagnostic.code)),
+        escape_data(&failure.render())
+    )
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`) for problems.

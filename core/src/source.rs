@@ -23,21 +23,126 @@ pub enum EntryKind {
 }
 
 /// One entry of a directory listing.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
-    /// The file name (one path segment).
+    /// The file name (one path segment); when the name is not UTF-8, its lossy
+    /// decoding, for messages only.
     pub name: String,
     /// Its kind.
     pub kind: EntryKind,
+    /// Whether the name as stored is not UTF-8 (such entries are skipped with a warning).
+    pub not_utf8: bool,
 }
 
-/// An I/O failure reported by the caller.
+impl DirEntry {
+    /// An entry with a UTF-8 name.
+    pub fn new(name: impl Into<String>, kind: EntryKind) -> Self {
+        DirEntry {
+            name: name.into(),
+            kind,
+            not_utf8: false,
+        }
+    }
+
+    /// An entry from the name's bytes as the filesystem stores them.
+    pub fn from_bytes(name: &[u8], kind: EntryKind) -> Self {
+        match std::str::from_utf8(name) {
+            Ok(name) => DirEntry::new(name, kind),
+            Err(_) => DirEntry {
+                name: String::from_utf8_lossy(name).into_owned(),
+                kind,
+                not_utf8: true,
+            },
+        }
+    }
+}
+
+/// Parses the listing wire format embedders use to hand core a directory in
+/// one piece: per entry, one kind byte (`f` file, `d` directory, `l` symlink,
+/// `o` other), the name's bytes as stored, and a NUL. No file name can hold a
+/// NUL, so every name survives whole, newlines and invalid UTF-8 included.
+pub fn parse_listing(bytes: &[u8]) -> Vec<DirEntry> {
+    bytes
+        .split(|&b| b == 0)
+        .filter_map(|record| {
+            let (&kind, name) = record.split_first()?;
+            if name.is_empty() {
+                return None;
+            }
+            let kind = match kind {
+                b'f' => EntryKind::File,
+                b'd' => EntryKind::Dir,
+                b'l' => EntryKind::Symlink,
+                _ => EntryKind::Other,
+            };
+            Some(DirEntry::from_bytes(name, kind))
+        })
+        .collect()
+}
+
+/// What kind of failure a checkout met. Embedders classify; core words it, so
+/// the same failure reads (and hashes) the same in every front end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// The path is, or goes through, a symbolic link; never followed.
+    Symlink,
+    /// Permission denied.
+    Permission,
+    /// It vanished between being listed and being read.
+    NotFound,
+    /// Too large to read.
+    TooLarge,
+    /// Any other I/O failure.
+    Other,
+}
+
+impl SourceErrorKind {
+    /// Parses the kind names embedders use (`symlink`, `permission`, `not_found`,
+    /// `too_large`); anything else is [`SourceErrorKind::Other`].
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "symlink" => SourceErrorKind::Symlink,
+            "permission" => SourceErrorKind::Permission,
+            "not_found" => SourceErrorKind::NotFound,
+            "too_large" => SourceErrorKind::TooLarge,
+            _ => SourceErrorKind::Other,
+        }
+    }
+
+    /// Core's sentence for it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceErrorKind::Symlink => "is, or lies behind, a symlink; not followed",
+            SourceErrorKind::Permission => "cannot be read: permission denied",
+            SourceErrorKind::NotFound => "vanished while being read",
+            SourceErrorKind::TooLarge => "is too large to read",
+            SourceErrorKind::Other => "cannot be read",
+        }
+    }
+}
+
+/// An I/O failure reported by the caller: where, and what kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceError {
-    /// The repository-relative path.
+    /// The repository-relative path asked for.
     pub path: String,
-    /// The caller's description of what failed.
-    pub message: String,
+    /// What failed.
+    pub kind: SourceErrorKind,
+}
+
+impl SourceError {
+    /// A failure of `kind` at `path`.
+    pub fn new(path: &str, kind: SourceErrorKind) -> Self {
+        SourceError {
+            path: path.to_owned(),
+            kind,
+        }
+    }
+
+    /// Core's sentence for it (the path is the diagnostic's location).
+    pub fn message(&self) -> &'static str {
+        self.kind.describe()
+    }
 }
 
 /// Read access to a repository checkout. Paths are repository-relative and
@@ -106,6 +211,10 @@ impl MemoryCheckout {
 impl Checkout for MemoryCheckout {
     fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError> {
         let dir = dir.trim_end_matches('/');
+        // As a checkout on disk answers: a symlinked folder is never listed.
+        if let Some(MemoryEntry::Symlink) = self.files.get(dir) {
+            return Err(SourceError::new(dir, SourceErrorKind::Symlink));
+        }
         if !self.is_dir(dir) {
             return Ok(None);
         }
@@ -132,10 +241,7 @@ impl Checkout for MemoryCheckout {
                 }
                 continue;
             }
-            entries.push(DirEntry {
-                name: name.to_owned(),
-                kind,
-            });
+            entries.push(DirEntry::new(name, kind));
         }
         // Path order is not name order (`a.md` sorts before `a/x`, yet `a` before `a.md`).
         entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -146,10 +252,7 @@ impl Checkout for MemoryCheckout {
         match self.files.get(path) {
             Some(MemoryEntry::File(bytes)) => Ok(Some(Cow::Borrowed(bytes.as_slice()))),
             // As a checkout on disk answers: a symlink is never followed.
-            Some(MemoryEntry::Symlink) => Err(SourceError {
-                path: path.to_owned(),
-                message: "is a symlink; not followed".to_owned(),
-            }),
+            Some(MemoryEntry::Symlink) => Err(SourceError::new(path, SourceErrorKind::Symlink)),
             None => Ok(None),
         }
     }
@@ -215,6 +318,41 @@ mod tests {
                 ("a-b".into(), EntryKind::File),
                 ("a.md".into(), EntryKind::File)
             ]
+        );
+    }
+
+    #[test]
+    fn listing_wire_format_keeps_every_name() {
+        let mut wire = Vec::new();
+        for (kind, name) in [
+            (&b"f"[..], &b"a\nb.md"[..]),
+            (b"d", b"sub"),
+            (b"l", b"link"),
+            (b"f", b"bad\xff.md"),
+            (b"o", b"fifo"),
+        ] {
+            wire.extend_from_slice(kind);
+            wire.extend_from_slice(name);
+            wire.push(0);
+        }
+        let entries = parse_listing(&wire);
+        assert_eq!(entries.len(), 5);
+        assert_eq!(entries[0], DirEntry::new("a\nb.md", EntryKind::File));
+        assert_eq!(entries[1], DirEntry::new("sub", EntryKind::Dir));
+        assert_eq!(entries[2].kind, EntryKind::Symlink);
+        assert!(entries[3].not_utf8);
+        assert_eq!(entries[3].name, "bad\u{fffd}.md");
+        assert_eq!(entries[4].kind, EntryKind::Other);
+        assert!(parse_listing(b"").is_empty());
+    }
+
+    #[test]
+    fn a_symlinked_folder_is_never_listed() {
+        let mut c = MemoryCheckout::new().with_file("docs/a.md", "a");
+        c.insert_symlink("docs/decisions");
+        assert_eq!(
+            c.list("docs/decisions"),
+            Err(SourceError::new("docs/decisions", SourceErrorKind::Symlink))
         );
     }
 

@@ -5,7 +5,7 @@ use crate::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
 use crate::docs::{self, MetaRule, ScanLimits};
 use crate::error::{Code, Diagnostic};
 use crate::guard;
-use crate::plan::{self, GroundingKind, Operation, Plan};
+use crate::plan::{self, Change, Grounding, GroundingKind, Operation, Plan};
 use crate::registry::{Actor, Profile, RepoEntry};
 use crate::source::{Checkout, EntryKind};
 use std::collections::BTreeMap;
@@ -143,6 +143,8 @@ pub struct ValidationInput<'a> {
     pub allow_stale: bool,
     /// Limits.
     pub limits: PlanLimits,
+    /// The front end asking (it spells the hints).
+    pub frontend: crate::error::Frontend,
 }
 
 /// A plan that passed every check, with what was learned checking it.
@@ -203,45 +205,23 @@ pub fn validate(
         }
     }
     // Rules and milestones come from the current scan: the checkout is what the change applies to.
-    let rules = current
-        .as_ref()
-        .map(|d| d.meta_rules.clone())
-        .unwrap_or_default();
-
-    check_changes(
-        input,
-        &plan,
-        checkout,
-        &loaded.config,
-        &rules,
-        &mut problems,
-    );
-    check_grounding(
-        &plan,
-        checkout,
-        &loaded.config,
-        &rules,
-        current.as_ref(),
-        input.limits.scan,
-        &mut problems,
-    );
+    let no_milestones = Vec::new();
+    let ctx = Offline {
+        profile: Some((input.profile, &input.entry.profile)),
+        rules: current.as_ref().map_or(&[], |d| d.meta_rules.as_slice()),
+        open_milestones: current
+            .as_ref()
+            .map_or(&no_milestones, |d| &d.milestones.open),
+    };
+    check_changes(&ctx, &plan, checkout, &loaded.config, &mut problems);
+    check_grounding(&plan, &ctx, checkout, input.limits.scan, &mut problems);
 
     match cached {
         Some(diagnosis) if problems.is_empty() => {
-            let mut upholds: Vec<MetaRule> = Vec::new();
-            for g in &loaded.config.guards {
-                if !upholds.iter().any(|u| u.id == g.rule) {
-                    let statement = rules
-                        .iter()
-                        .find(|r| r.id == g.rule)
-                        .map(|r| r.statement.clone())
-                        .unwrap_or_default();
-                    upholds.push(MetaRule {
-                        id: g.rule.clone(),
-                        statement,
-                    });
-                }
-            }
+            let upholds = upholds(
+                loaded.config.guards.iter().map(|g| g.rule.as_str()),
+                ctx.rules,
+            );
             let stale_against = current
                 .map(|c| c.diagnosis_id)
                 .filter(|id| *id != diagnosis.diagnosis_id);
@@ -329,14 +309,20 @@ fn check_diagnosis(
             .map(|bytes| serde_json::from_slice::<DiagnoseOutput>(&bytes))
         {
             None => {
-                problems.push(Diagnostic::at_pointer(
-                    Code::DiagnosisUnknown,
-                    pointer,
-                    format!(
-                        "no cached diagnosis `{id}`; run `petrova diagnose {} --since …` first",
-                        input.entry.slug
-                    ),
-                ));
+                problems.push(
+                    Diagnostic::at_pointer(
+                        Code::DiagnosisUnknown,
+                        pointer,
+                        format!(
+                            "no cached diagnosis `{id}` of `{}`; diagnose the repository first",
+                            input.entry.slug
+                        ),
+                    )
+                    .with_hint(format!(
+                        "run {} first",
+                        input.frontend.spell(crate::error::Knob::Diagnose)
+                    )),
+                );
                 None
             }
             Some(Err(e)) => {
@@ -377,14 +363,21 @@ fn check_diagnosis(
     let current = diagnosis::diagnose(checkout, &scan);
     if let Some(c) = &cached {
         if c.diagnosis_id != current.diagnosis_id && !input.allow_stale {
-            problems.push(Diagnostic::at_pointer(
-                Code::DiagnosisStale,
-                pointer,
-                format!(
-                    "diagnosis `{id}` is stale: the governance docs changed since (a scan of the same window now gives `{}`); diagnose again, or pass --allow-stale",
-                    current.diagnosis_id
-                ),
-            ));
+            problems.push(
+                Diagnostic::at_pointer(
+                    Code::DiagnosisStale,
+                    pointer,
+                    format!(
+                        "diagnosis `{id}` is stale: the governance docs changed since (a scan of the same window now gives `{}`); diagnose again, or accept a stale diagnosis",
+                        current.diagnosis_id
+                    ),
+                )
+                .with_hint(format!(
+                    "run {} again, or set {}",
+                    input.frontend.spell(crate::error::Knob::Diagnose),
+                    input.frontend.spell(crate::error::Knob::AllowStale)
+                )),
+            );
         }
     }
     (cached, Some(current))
@@ -426,16 +419,37 @@ pub fn path_problem(path: &str) -> Option<(Code, &'static str)> {
     None
 }
 
-fn check_changes(
-    input: &ValidationInput<'_>,
-    plan: &Plan,
-    checkout: &dyn Checkout,
-    config: &docs::RepoConfig,
-    rules: &[MetaRule],
-    problems: &mut Vec<Diagnostic>,
-) {
-    let profile = input.profile;
-    let profile_name = &input.entry.profile;
+/// What the checks that need no checkout compare a plan with: the profile
+/// (when known), the meta-rules and the open milestones. Validation takes them
+/// from the registry and a fresh scan; the preview from what it was given.
+pub struct Offline<'a> {
+    /// The repository's profile and its name, when known.
+    pub profile: Option<(&'a Profile, &'a str)>,
+    /// The meta-rules defined.
+    pub rules: &'a [MetaRule],
+    /// The open milestones.
+    pub open_milestones: &'a [String],
+}
+
+/// Every check that needs no checkout, in the order validation reports them:
+/// the text fields, the changes (contents, sizes, paths, profile) and the
+/// groundings (claims, meta-rules, milestones). The preview runs exactly these.
+pub fn check_offline(plan: &Plan, ctx: &Offline<'_>, problems: &mut Vec<Diagnostic>) {
+    check_text_fields(plan, problems);
+    check_file_count(plan, ctx, problems);
+    let mut seen = BTreeMap::new();
+    for (i, change) in plan.proposed_changes.iter().enumerate() {
+        check_change_offline(i, change, ctx, &mut seen, problems);
+    }
+    for (i, g) in plan.mr_grounding.iter().enumerate() {
+        check_grounding_offline(i, g, ctx, problems);
+    }
+}
+
+fn check_file_count(plan: &Plan, ctx: &Offline<'_>, problems: &mut Vec<Diagnostic>) {
+    let Some((profile, profile_name)) = ctx.profile else {
+        return;
+    };
     if plan.proposed_changes.len() > profile.max_files {
         problems.push(Diagnostic::at_pointer(
             Code::ProfileTooManyFiles,
@@ -447,71 +461,109 @@ fn check_changes(
             ),
         ));
     }
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, change) in plan.proposed_changes.iter().enumerate() {
-        let path = change.path.as_str();
-        let at = format!("/proposed_changes/{i}/path");
-        match change.operation {
-            Operation::Create | Operation::Modify if change.contents.is_none() => {
-                problems.push(Diagnostic::at_pointer(
-                    Code::ChangeContentsMissing,
-                    format!("/proposed_changes/{i}/contents"),
-                    format!(
-                        "{} of `{path}` needs `contents` (the whole new file)",
-                        change.operation.as_str()
-                    ),
-                ))
-            }
-            Operation::Delete if change.contents.is_some() => {
-                problems.push(Diagnostic::at_pointer(
-                    Code::ChangeContentsForbidden,
-                    format!("/proposed_changes/{i}/contents"),
-                    format!("delete of `{path}` must not carry `contents`"),
-                ))
-            }
-            _ => {}
-        }
-        if let Some(bytes) = change.contents.as_ref().map(String::len) {
-            if bytes as u64 > profile.max_file_bytes {
-                problems.push(Diagnostic::at_pointer(
-                    Code::ProfileFileTooLarge,
-                    format!("/proposed_changes/{i}/contents"),
-                    format!("`{path}` would be {bytes} bytes; profile `{profile_name}` allows at most {} bytes per file", profile.max_file_bytes),
-                ));
-            }
-        }
-        if let Some((code, why)) = path_problem(path) {
+}
+
+/// The checks of one change that need no checkout; whether its path is safe
+/// to look up in a checkout.
+fn check_change_offline<'p>(
+    i: usize,
+    change: &'p Change,
+    ctx: &Offline<'_>,
+    seen: &mut BTreeMap<&'p str, usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> bool {
+    let path = change.path.as_str();
+    let at = format!("/proposed_changes/{i}/path");
+    match change.operation {
+        Operation::Create | Operation::Modify if change.contents.is_none() => {
             problems.push(Diagnostic::at_pointer(
-                code,
-                at,
-                format!("`{}`: {why}", path.escape_debug()),
-            ));
-            continue;
-        }
-        if let Some(first) = seen.insert(path, i) {
-            problems.push(Diagnostic::at_pointer(
-                Code::PathDuplicate,
-                at.clone(),
-                format!("`{path}` is already changed by /proposed_changes/{first}"),
-            ));
-        }
-        if let Some(prefix) = profile.forbid.iter().find(|p| docs::path_under(path, p)) {
-            problems.push(Diagnostic::at_pointer(
-                Code::ProfileForbiddenPath,
-                at.clone(),
-                format!("`{path}` is under `{prefix}`, which profile `{profile_name}` forbids"),
-            ));
-        }
-        if !profile.allow.is_empty() && !profile.allow.iter().any(|p| docs::path_under(path, p)) {
-            problems.push(Diagnostic::at_pointer(
-                Code::ProfilePathNotAllowed,
-                at.clone(),
+                Code::ChangeContentsMissing,
+                format!("/proposed_changes/{i}/contents"),
                 format!(
-                    "`{path}` is outside what profile `{profile_name}` allows ({})",
-                    profile.allow.join(", ")
+                    "{} of `{}` needs `contents` (the whole new file)",
+                    change.operation.as_str(),
+                    path.escape_debug()
+                ),
+            ))
+        }
+        Operation::Delete if change.contents.is_some() => problems.push(Diagnostic::at_pointer(
+            Code::ChangeContentsForbidden,
+            format!("/proposed_changes/{i}/contents"),
+            format!(
+                "delete of `{}` must not carry `contents`",
+                path.escape_debug()
+            ),
+        )),
+        _ => {}
+    }
+    if let (Some(bytes), Some((profile, profile_name))) =
+        (change.contents.as_ref().map(String::len), ctx.profile)
+    {
+        if bytes as u64 > profile.max_file_bytes {
+            problems.push(Diagnostic::at_pointer(
+                Code::ProfileFileTooLarge,
+                format!("/proposed_changes/{i}/contents"),
+                format!(
+                    "`{}` would be {bytes} bytes; profile `{profile_name}` allows at most {} bytes per file",
+                    path.escape_debug(),
+                    profile.max_file_bytes
                 ),
             ));
         }
+    }
+    if let Some((code, why)) = path_problem(path) {
+        problems.push(Diagnostic::at_pointer(
+            code,
+            at,
+            format!("`{}`: {why}", path.escape_debug()),
+        ));
+        return false;
+    }
+    if let Some(first) = seen.insert(path, i) {
+        problems.push(Diagnostic::at_pointer(
+            Code::PathDuplicate,
+            at.clone(),
+            format!("`{path}` is already changed by /proposed_changes/{first}"),
+        ));
+    }
+    let Some((profile, profile_name)) = ctx.profile else {
+        return true;
+    };
+    if let Some(prefix) = profile.forbid.iter().find(|p| docs::path_under(path, p)) {
+        problems.push(Diagnostic::at_pointer(
+            Code::ProfileForbiddenPath,
+            at.clone(),
+            format!("`{path}` is under `{prefix}`, which profile `{profile_name}` forbids"),
+        ));
+    }
+    if !profile.allow.is_empty() && !profile.allow.iter().any(|p| docs::path_under(path, p)) {
+        problems.push(Diagnostic::at_pointer(
+            Code::ProfilePathNotAllowed,
+            at,
+            format!(
+                "`{path}` is outside what profile `{profile_name}` allows ({})",
+                profile.allow.join(", ")
+            ),
+        ));
+    }
+    true
+}
+
+fn check_changes(
+    ctx: &Offline<'_>,
+    plan: &Plan,
+    checkout: &dyn Checkout,
+    config: &docs::RepoConfig,
+    problems: &mut Vec<Diagnostic>,
+) {
+    check_file_count(plan, ctx, problems);
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, change) in plan.proposed_changes.iter().enumerate() {
+        if !check_change_offline(i, change, ctx, &mut seen, problems) {
+            continue;
+        }
+        let path = change.path.as_str();
+        let at = format!("/proposed_changes/{i}/path");
         let existing = match inspect_path(checkout, path) {
             PathState::ThroughSymlink(link) => {
                 problems.push(Diagnostic::at_pointer(
@@ -566,7 +618,7 @@ fn check_changes(
             }
             _ => {}
         }
-        guard::check_change(&config.guards, rules, i, change, existing, problems);
+        guard::check_change(&config.guards, ctx.rules, i, change, existing, problems);
     }
 }
 
@@ -589,32 +641,67 @@ fn inspect_path(checkout: &dyn Checkout, path: &str) -> PathState {
             Ok(Some(kind)) if end == segments.len() => return PathState::Exists(kind),
             Ok(Some(EntryKind::Dir)) => {}
             Ok(Some(_)) => return PathState::ParentIsFile(prefix),
-            Err(e) => return PathState::Unreadable(e.message),
+            Err(e) => return PathState::Unreadable(e.message().to_owned()),
         }
     }
     PathState::Missing
 }
 
+/// The checks of one grounding that need no checkout: its claim, and a
+/// meta-rule or milestone it cites.
+fn check_grounding_offline(
+    i: usize,
+    g: &Grounding,
+    ctx: &Offline<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let at = format!("/mr_grounding/{i}/ref");
+    let r = g.reference.as_str();
+    if blank(&g.claim) {
+        problems.push(Diagnostic::at_pointer(
+            Code::GroundingClaimEmpty,
+            format!("/mr_grounding/{i}/claim"),
+            format!("the claim citing `{}` is blank", r.escape_debug()),
+        ));
+    }
+    match g.kind {
+        GroundingKind::MetaRule if !ctx.rules.iter().any(|rule| rule.id == r) => {
+            problems.push(Diagnostic::at_pointer(
+                Code::GroundingUnknownRule,
+                at,
+                format!(
+                    "meta-rule `{}` is not defined in the meta-rules document ({} rules defined)",
+                    r.escape_debug(),
+                    ctx.rules.len()
+                ),
+            ));
+        }
+        GroundingKind::Milestone if !ctx.open_milestones.iter().any(|m| m == r) => {
+            problems.push(Diagnostic::at_pointer(
+                Code::GroundingUnknownMilestone,
+                at,
+                format!(
+                    "`{}` is not an open milestone of the roadmap (open: {})",
+                    r.escape_debug(),
+                    ctx.open_milestones.join(", ")
+                ),
+            ));
+        }
+        _ => {}
+    }
+}
+
 fn check_grounding(
     plan: &Plan,
+    ctx: &Offline<'_>,
     checkout: &dyn Checkout,
-    config: &docs::RepoConfig,
-    rules: &[MetaRule],
-    current: Option<&Diagnosis>,
     limits: ScanLimits,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let open_milestones: &[String] = current.map(|d| d.milestones.open.as_slice()).unwrap_or(&[]);
     for (i, g) in plan.mr_grounding.iter().enumerate() {
+        check_grounding_offline(i, g, ctx, problems);
         let at = format!("/mr_grounding/{i}/ref");
         let r = g.reference.as_str();
-        if blank(&g.claim) {
-            problems.push(Diagnostic::at_pointer(
-                Code::GroundingClaimEmpty,
-                format!("/mr_grounding/{i}/claim"),
-                format!("the claim citing `{r}` is blank"),
-            ));
-        }
         let is_file = |p: &str| {
             path_problem(p).is_none()
                 && matches!(
@@ -623,25 +710,16 @@ fn check_grounding(
                 )
         };
         match g.kind {
-            GroundingKind::MetaRule => {
-                if !rules.iter().any(|rule| rule.id == r) {
-                    problems.push(Diagnostic::at_pointer(
-                        Code::GroundingUnknownRule,
-                        at,
-                        format!(
-                            "meta-rule `{r}` is not defined in {} ({} rules defined)",
-                            config.meta_rules,
-                            rules.len()
-                        ),
-                    ));
-                }
-            }
+            GroundingKind::MetaRule | GroundingKind::Milestone => {}
             GroundingKind::Finding => {
                 if !is_file(r) {
                     problems.push(Diagnostic::at_pointer(
                         Code::GroundingMissingFinding,
                         at,
-                        format!("finding `{r}` does not exist in the checkout"),
+                        format!(
+                            "finding `{}` does not exist in the checkout",
+                            r.escape_debug()
+                        ),
                     ));
                 }
             }
@@ -650,19 +728,9 @@ fn check_grounding(
                     problems.push(Diagnostic::at_pointer(
                         Code::GroundingMissingDecision,
                         at,
-                        format!("decision `{r}` does not exist in the checkout"),
-                    ));
-                }
-            }
-            GroundingKind::Milestone => {
-                if !open_milestones.iter().any(|m| m == r) {
-                    problems.push(Diagnostic::at_pointer(
-                        Code::GroundingUnknownMilestone,
-                        at,
                         format!(
-                            "`{r}` is not an open milestone of {} (open: {})",
-                            config.roadmap,
-                            open_milestones.join(", ")
+                            "decision `{}` does not exist in the checkout",
+                            r.escape_debug()
                         ),
                     ));
                 }
@@ -681,7 +749,10 @@ fn check_grounding(
                     (None, _) => problems.push(Diagnostic::at_pointer(
                         Code::GroundingMissingSpec,
                         at,
-                        format!("spec `{path}` does not exist in the checkout"),
+                        format!(
+                            "spec `{}` does not exist in the checkout",
+                            path.escape_debug()
+                        ),
                     )),
                     (Some(anchors), Some(anchor)) if !anchors.iter().any(|a| a == anchor) => {
                         let shown: Vec<String> =
@@ -690,7 +761,9 @@ fn check_grounding(
                             Code::GroundingMissingAnchor,
                             at,
                             format!(
-                                "`{path}` has no heading with anchor `#{anchor}` (headings: {})",
+                                "`{}` has no heading with anchor `#{}` (headings: {})",
+                                path.escape_debug(),
+                                anchor.escape_debug(),
                                 shown.join(", ")
                             ),
                         ));
@@ -700,6 +773,29 @@ fn check_grounding(
             }
         }
     }
+}
+
+/// The guards a plan upholds, each rule once, in `.petrova.yml` order, with
+/// its statement: the one builder validation and the preview share.
+pub fn upholds<'a>(
+    guard_rules: impl IntoIterator<Item = &'a str>,
+    rules: &[MetaRule],
+) -> Vec<MetaRule> {
+    let mut upholds: Vec<MetaRule> = Vec::new();
+    for id in guard_rules {
+        if !upholds.iter().any(|u| u.id == id) {
+            let statement = rules
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.statement.clone())
+                .unwrap_or_default();
+            upholds.push(MetaRule {
+                id: id.to_owned(),
+                statement,
+            });
+        }
+    }
+    upholds
 }
 
 #[cfg(test)]
