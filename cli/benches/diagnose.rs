@@ -66,27 +66,29 @@ fn bench_prepare() {
         until: None,
         scanned_at: "2026-04-29T14:30:00Z".into(),
         head: None,
-        limits: Default::default(),
+        env: Default::default(),
+        frontend: Default::default(),
     };
     let out = request::diagnose(&diag, &memory).unwrap();
     let store = MemoryStore::from_outputs([serde_json::to_vec(&out).unwrap()]);
     let req = ProposeRequest {
         registry,
         target,
-        plan: std::fs::read_to_string(ws.join("fix.json")).unwrap(),
         actor: "fleet:kahn-implementer".into(),
         triggered_by_kind: "audit_fail".into(),
         triggered_by_ref: "ci-run-12345".into(),
         allow_stale: false,
         now: "2026-04-29T14:32:18Z".into(),
-        limits: Default::default(),
+        env: Default::default(),
+        frontend: Default::default(),
     };
+    let plan = std::fs::read(ws.join("fix.json")).unwrap();
     // `PETROVA_BENCH_PROFILE=prepare` repeats only this, for `perf record`.
     let profiling = std::env::var("PETROVA_BENCH_PROFILE").is_ok_and(|v| v == "prepare");
     let runs = if profiling { 20_000 } else { 2_000 };
     let start = Instant::now();
     for _ in 0..runs {
-        let prepared = request::prepare(&req, &memory, &store).unwrap();
+        let prepared = request::prepare(&req, &plan, &memory, &store).unwrap();
         black_box(prepared.dry_run_output());
     }
     println!(
@@ -113,7 +115,7 @@ fn main() {
     }
     let checkout = FsCheckout::new(root);
     let scan = |since: &str, until: Option<&str>| ScanInput {
-        window: Window::parse(since, until).unwrap(),
+        window: Window::parse(since, until, petrova_core::error::Frontend::Cli).unwrap(),
         scanned_at: "2026-04-29T00:00:00Z".into(),
         head: None,
         limits: ScanLimits::default(),

@@ -1,12 +1,13 @@
 //! The filesystem side of [`Checkout`]: listings and bytes from a checkout folder.
 
-use petrova_core::source::{Checkout, DirEntry, EntryKind, SourceError};
+use petrova_core::source::{Checkout, DirEntry, EntryKind, SourceError, SourceErrorKind};
 use std::borrow::Cow;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-/// A checkout folder on disk. Symlinks are reported, never followed.
+/// A checkout folder on disk. Symlinks are reported, never followed: not as
+/// files, not as folders on the way, not as a folder to list.
 pub struct FsCheckout {
     root: PathBuf,
 }
@@ -18,40 +19,42 @@ impl FsCheckout {
     }
 
     /// Resolves a repository-relative path, refusing any symlinked component
-    /// so that a checkout cannot make petrova read outside itself.
+    /// on the way so that a checkout cannot make petrova read outside itself.
     fn resolve(&self, rel: &str) -> Result<Option<PathBuf>, SourceError> {
         let mut path = self.root.clone();
         let segments: Vec<&str> = rel.split('/').filter(|s| !s.is_empty()).collect();
         for (i, segment) in segments.iter().enumerate() {
             if *segment == ".." || *segment == "." {
-                return Err(err(rel, "path leaves the checkout"));
+                return Err(SourceError::new(rel, SourceErrorKind::Other));
             }
             path.push(segment);
             match fs::symlink_metadata(&path) {
                 Ok(meta) if meta.file_type().is_symlink() && i + 1 < segments.len() => {
-                    return Err(err(
-                        rel,
-                        &format!("`{}` is a symlink; not followed", segments[..=i].join("/")),
-                    ));
+                    return Err(SourceError::new(rel, SourceErrorKind::Symlink));
                 }
                 Ok(_) => {}
-                Err(e)
-                    if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory =>
-                {
-                    return Ok(None)
-                }
-                Err(e) => return Err(err(rel, &e.to_string())),
+                Err(e) if gone(&e) => return Ok(None),
+                Err(e) => return Err(err(rel, &e)),
             }
         }
         Ok(Some(path))
     }
 }
 
-fn err(path: &str, message: &str) -> SourceError {
-    SourceError {
-        path: path.to_owned(),
-        message: message.to_owned(),
-    }
+/// Whether an error means "nothing there".
+fn gone(e: &std::io::Error) -> bool {
+    e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory
+}
+
+/// Classifies an I/O error; core words it.
+fn err(path: &str, e: &std::io::Error) -> SourceError {
+    let kind = match e.kind() {
+        ErrorKind::PermissionDenied => SourceErrorKind::Permission,
+        ErrorKind::NotFound => SourceErrorKind::NotFound,
+        ErrorKind::FileTooLarge | ErrorKind::OutOfMemory => SourceErrorKind::TooLarge,
+        _ => SourceErrorKind::Other,
+    };
+    SourceError::new(path, kind)
 }
 
 fn kind_of(file_type: fs::FileType) -> EntryKind {
@@ -66,26 +69,45 @@ fn kind_of(file_type: fs::FileType) -> EntryKind {
     }
 }
 
+/// A name as the filesystem stores it: bytes on Unix.
+#[cfg(unix)]
+fn name_entry(name: &std::ffi::OsStr, kind: EntryKind) -> DirEntry {
+    use std::os::unix::ffi::OsStrExt as _;
+    DirEntry::from_bytes(name.as_bytes(), kind)
+}
+
+#[cfg(not(unix))]
+fn name_entry(name: &std::ffi::OsStr, kind: EntryKind) -> DirEntry {
+    match name.to_str() {
+        Some(name) => DirEntry::new(name, kind),
+        None => DirEntry::from_bytes(name.to_string_lossy().as_bytes(), kind),
+    }
+}
+
 impl Checkout for FsCheckout {
     fn list(&self, dir: &str) -> Result<Option<Vec<DirEntry>>, SourceError> {
         let Some(path) = self.resolve(dir)? else {
             return Ok(None);
         };
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(SourceError::new(dir, SourceErrorKind::Symlink))
+            }
+            Ok(meta) if !meta.is_dir() => return Ok(None),
+            Ok(_) => {}
+            Err(e) if gone(&e) => return Ok(None),
+            Err(e) => return Err(err(dir, &e)),
+        }
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => {
-                return Ok(None)
-            }
-            Err(e) => return Err(err(dir, &e.to_string())),
+            Err(e) if gone(&e) => return Ok(None),
+            Err(e) => return Err(err(dir, &e)),
         };
         let mut out = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| err(dir, &e.to_string()))?;
+            let entry = entry.map_err(|e| err(dir, &e))?;
             let kind = entry.file_type().map(kind_of).unwrap_or(EntryKind::Other);
-            out.push(DirEntry {
-                name: entry.file_name().to_string_lossy().into_owned(),
-                kind,
-            });
+            out.push(name_entry(&entry.file_name(), kind));
         }
         Ok(Some(out))
     }
@@ -94,16 +116,20 @@ impl Checkout for FsCheckout {
         let Some(path) = self.resolve(rel)? else {
             return Ok(None);
         };
-        let meta = fs::symlink_metadata(&path).map_err(|e| err(rel, &e.to_string()))?;
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if gone(&e) => return Ok(None),
+            Err(e) => return Err(err(rel, &e)),
+        };
         if meta.file_type().is_symlink() {
-            return Err(err(rel, "is a symlink; not followed"));
+            return Err(SourceError::new(rel, SourceErrorKind::Symlink));
         }
         if !meta.is_file() {
             return Ok(None);
         }
         fs::read(&path)
             .map(|b| Some(Cow::Owned(b)))
-            .map_err(|e| err(rel, &e.to_string()))
+            .map_err(|e| err(rel, &e))
     }
 
     fn kind(&self, rel: &str) -> Result<Option<EntryKind>, SourceError> {
@@ -112,8 +138,8 @@ impl Checkout for FsCheckout {
         };
         match fs::symlink_metadata(&path) {
             Ok(meta) => Ok(Some(kind_of(meta.file_type()))),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(err(rel, &e.to_string())),
+            Err(e) if gone(&e) => Ok(None),
+            Err(e) => Err(err(rel, &e)),
         }
     }
 }

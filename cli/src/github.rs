@@ -2,15 +2,16 @@
 //! through octocrab, and feeds the replies back. It decides nothing itself —
 //! not even retries, which octocrab's own layer would do blindly.
 
-use crate::Failure;
 use http_body_util::BodyExt as _;
 use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
+use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::propose::Proposal;
 use petrova_core::registry::RepoEntry;
+use petrova_core::settings::Settings;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Where and how to reach GitHub, from the environment.
+/// Where and how to reach GitHub: core's settings and the token, which stays here.
 pub struct GithubConfig {
     token: String,
     api_url: String,
@@ -18,44 +19,33 @@ pub struct GithubConfig {
     timeout: Duration,
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn env_number(name: &str, default: u64) -> Result<u64, Failure> {
-    match env_nonempty(name) {
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| Failure::Usage(format!("{name} `{v}` is not a whole number"))),
-        None => Ok(default),
-    }
+/// The token from `PETROVA_GITHUB_TOKEN`, else `GITHUB_TOKEN`.
+pub fn token_from_env() -> Option<String> {
+    ["PETROVA_GITHUB_TOKEN", "GITHUB_TOKEN"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
 }
 
 impl GithubConfig {
-    /// Token: `PETROVA_GITHUB_TOKEN`, else `GITHUB_TOKEN`. API: `PETROVA_GITHUB_API_URL`,
-    /// else `GITHUB_API_URL`, else `https://api.github.com`.
-    pub fn from_env() -> Result<Self, Failure> {
-        let token = env_nonempty("PETROVA_GITHUB_TOKEN").or_else(|| env_nonempty("GITHUB_TOKEN")).ok_or_else(|| {
-            Failure::Config("a GitHub token is needed (for --apply and doctor)\n  hint: export PETROVA_GITHUB_TOKEN (or GITHUB_TOKEN) with contents:write and pull-requests:write".to_owned())
-        })?;
-        let api_url = env_nonempty("PETROVA_GITHUB_API_URL")
-            .or_else(|| env_nonempty("GITHUB_API_URL"))
-            .unwrap_or_else(|| "https://api.github.com".to_owned());
-        let policy = RetryPolicy::from_settings(
-            env_nonempty("PETROVA_RETRY_ATTEMPTS").as_deref(),
-            env_nonempty("PETROVA_RETRY_BASE_MS").as_deref(),
-            env_nonempty("PETROVA_RETRY_MAX_MS").as_deref(),
-        )
-        .map_err(Failure::Usage)?;
-        let timeout = Duration::from_millis(env_number("PETROVA_HTTP_TIMEOUT_MS", 30_000)?);
+    /// The executor's configuration: core checks the token's presence and the
+    /// API URL it may travel to (exit 3 otherwise).
+    pub fn new(token: Option<String>, settings: &Settings) -> Result<Self, Failure> {
+        petrova_core::request::require_token(token.as_deref(), Frontend::Cli)?;
+        let api_url = settings.api_url_for_token()?.to_owned();
         Ok(GithubConfig {
-            token,
+            token: token.unwrap_or_default(),
             api_url,
-            policy,
-            timeout,
+            policy: settings.retry,
+            timeout: Duration::from_millis(settings.http_timeout_ms),
         })
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|_| Failure::new(Code::GithubFailed, "cannot start the async runtime"))
 }
 
 /// Runs core's doctor checks against GitHub.
@@ -63,11 +53,7 @@ pub fn doctor(
     config: &GithubConfig,
     entry: &RepoEntry,
 ) -> Result<petrova_core::doctor::Doctor, Failure> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Config(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         let octocrab = client(config)?;
         let mut doctor = petrova_core::doctor::Doctor::new(entry);
         while let Some(request) = doctor.next_request() {
@@ -83,20 +69,26 @@ fn client(config: &GithubConfig) -> Result<octocrab::Octocrab, Failure> {
         .personal_token(config.token.clone())
         .base_uri(config.api_url.as_str())
         .map_err(|_| {
-            Failure::Config(format!(
-                "GitHub API URL `{}` is not a valid URL",
-                config.api_url
-            ))
+            Failure::new(
+                Code::ApiUrlInvalid,
+                format!(
+                    "the GitHub API URL `{}` is not a valid URL",
+                    redact(&config.api_url, &config.token).escape_debug()
+                ),
+            )
         })?
         .set_connect_timeout(Some(config.timeout))
         .set_read_timeout(Some(config.timeout))
         .set_write_timeout(Some(config.timeout))
         .build()
         .map_err(|e| {
-            Failure::Config(format!(
-                "cannot set up the GitHub client: {}",
-                redact(&e.to_string(), &config.token)
-            ))
+            Failure::new(
+                Code::ApiUrlInvalid,
+                format!(
+                    "cannot set up the GitHub client: {}",
+                    redact(&e.to_string(), &config.token)
+                ),
+            )
         })
 }
 
@@ -106,11 +98,7 @@ pub fn apply(
     proposal: &Proposal,
     entry: &RepoEntry,
 ) -> Result<ApplyResult, Failure> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Config(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(run(config, proposal, entry))
+    runtime()?.block_on(run(config, proposal, entry))
 }
 
 async fn run(
@@ -139,9 +127,13 @@ async fn send(octocrab: &octocrab::Octocrab, request: &Request, config: &GithubC
     let transport = |message: String| Reply::Transport {
         message: redact(&message, &config.token),
     };
-    let builder = http::Request::builder()
+    let mut builder = http::Request::builder()
         .method(request.method.as_str())
         .uri(request.path.as_str());
+    // Core chose every header but the token, which octocrab adds.
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
     let built = match octocrab.build_request(builder, request.body.as_ref()) {
         Ok(r) => r,
         Err(e) => return transport(format!("cannot build the request: {e}")),

@@ -1,0 +1,23 @@
+//! One module per command; each moves bytes between the machine and core.
+
+pub mod diagnose;
+pub mod doctor;
+pub mod propose;
+pub mod registry;
+
+use clap::CommandFactory as _;
+
+/// The plan schema: the published copy, or one generated from the types.
+pub fn schema(generate: bool) -> String {
+    if generate {
+        petrova_core::plan::generated_schema_pretty()
+    } else {
+        petrova_core::plan::schema_pretty()
+    }
+}
+
+/// Prints a completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) {
+    let mut command = crate::args::Cli::command();
+    clap_complete::generate(shell, &mut command, "petrova", &mut std::io::stdout());
+}

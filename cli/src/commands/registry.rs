@@ -1,0 +1,68 @@
+//! `petrova registry list|check|matrix`.
+
+use petrova_cli::host::Workspace;
+use petrova_core::error::{Code, Failure};
+use petrova_core::registry::{self, Registry};
+use petrova_core::request;
+use std::io::Write as _;
+
+fn parse(ws: &Workspace) -> Result<Registry, Failure> {
+    let src = ws.registry()?;
+    Ok(registry::parse(&src.source, &src.path)?)
+}
+
+/// `registry list`.
+pub fn list(ws: &Workspace, json: bool) -> Result<(), Failure> {
+    let registry = parse(ws)?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string(&registry.repos).unwrap_or_default();
+        let _ = writeln!(stdout, "{text}");
+        return Ok(());
+    }
+    let _ = write!(stdout, "{}", registry::render_list(&registry));
+    Ok(())
+}
+
+/// `registry check`: the registry parses and every checkout is present.
+pub fn check(ws: &Workspace, json: bool) -> Result<(), Failure> {
+    let registry = parse(ws)?;
+    let problems: Vec<Failure> = registry
+        .repos
+        .iter()
+        .filter_map(|entry| ws.checkout_dir(entry).err())
+        .collect();
+    if json {
+        let line = serde_json::json!({
+            "verb": "registry_check",
+            "repositories": registry.repos.len(),
+            "problems": problems,
+        });
+        println!("{line}");
+    } else if problems.is_empty() {
+        println!(
+            "registry ok: {} repositories, every checkout present",
+            registry.repos.len()
+        );
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems.iter().map(Failure::render).collect();
+    Err(Failure::new(
+        Code::CheckoutMissing,
+        listed.join("\nerror: "),
+    ))
+}
+
+/// `registry matrix`.
+pub fn matrix(ws: &Workspace, filters: &[String], pretty: bool) -> Result<(), Failure> {
+    let matrix = request::matrix(&ws.registry()?, filters)?;
+    let text = if pretty {
+        serde_json::to_string_pretty(&matrix)
+    } else {
+        serde_json::to_string(&matrix)
+    };
+    println!("{}", text.unwrap_or_default());
+    Ok(())
+}
