@@ -9,6 +9,10 @@ export class ApplyRun {
     free(): void;
     [Symbol.dispose](): void;
     /**
+     * The report's output alone, serialized by core (what the CLI prints with `--json`).
+     */
+    outputJson(): string;
+    /**
      * Feeds a reply (`{"kind":"response","status","headers","body"}` or
      * `{"kind":"transport","message"}`) and returns the next step.
      */
@@ -35,9 +39,9 @@ export class PreparedProposal {
      */
     annotations(plan_file: string): string;
     /**
-     * Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
+     * Starts the apply protocol with the operator's retry settings.
      */
-    apply(settings_json: string): ApplyRun;
+    apply(): ApplyRun;
     /**
      * The dry-run (or refusal) output as JSON.
      */
@@ -47,20 +51,40 @@ export class PreparedProposal {
      */
     dryRunText(): string;
     /**
+     * Where and how to send requests: `{"api_url","http_timeout_ms"}`, after
+     * core checked that the token may travel to that URL (else it throws, exit 3).
+     */
+    executor(): string;
+    /**
+     * The exit code of a dry run (0, or 1 when refused).
+     */
+    readonly exitCode: number;
+    /**
      * Whether the plan passed validation.
      */
     readonly ok: boolean;
 }
 
 /**
- * `diagnose` over a JS checkout; returns the `--json` object.
+ * The Action's inputs (`INPUT_*` variables in `env_json`), parsed by core.
+ */
+export function actionInputs(env_json: string): string;
+
+/**
+ * The Action's outputs for a run, as a JSON array of `[name, value]` pairs
+ * (`verb`: `diagnose`, `propose_fix` or `matrix`; see core's `action_outputs`).
+ */
+export function actionOutputs(verb: string, json: string, cached?: string | null): string;
+
+/**
+ * `diagnose` over a JS checkout; returns the JSON object.
  */
 export function diagnose(request_json: string, checkout: any): string;
 
 /**
- * `diagnose` over files given as a JSON object `{path: text}`.
+ * `diagnose` over files given as an object `{path: bytes}`.
  */
-export function diagnoseFiles(request_json: string, files_json: string): string;
+export function diagnoseFiles(request_json: string, files: any): string;
 
 /**
  * Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
@@ -68,9 +92,25 @@ export function diagnoseFiles(request_json: string, files_json: string): string;
 export function diagnosisCachePaths(target_repo: string, id: string): string;
 
 /**
- * The human summary of a diagnosis (`diagnose` without `--json`).
+ * The cache file's text for a diagnosis (the same bytes the CLI writes).
  */
-export function diagnosisSummary(output_json: string): string;
+export function diagnosisCacheText(output_json: string): string;
+
+/**
+ * The human summary of a diagnosis; `cached` is where the cache file went.
+ */
+export function diagnosisSummary(output_json: string, cached?: string | null): string;
+
+/**
+ * The `::error` workflow command for a failure (the JSON a thrown error carries as `failure`).
+ */
+export function failureCommand(failure_json: string): string;
+
+/**
+ * Throws core's failure for an error the embedder did not expect (a bug, or a
+ * broken runner: an output file that cannot be written).
+ */
+export function internalError(message: string): void;
 
 /**
  * The petrova metadata a pull-request body carries (what the apply protocol reads
@@ -87,19 +127,17 @@ export function parseMetadata(body: string): string;
 export function planSchema(): string;
 
 /**
- * Validates a plan against a JS checkout and a JS diagnosis store. When
- * `plan_bytes` is given it is the plan file as read (the request's `plan` is
- * then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
+ * Validates a plan (its bytes as read) against a JS checkout and a JS diagnosis store.
  */
-export function prepare(request_json: string, checkout: any, load_diagnosis: Function, plan_bytes?: Uint8Array | number[] | null): PreparedProposal;
+export function prepare(request_json: string, plan_bytes: Uint8Array | number[], checkout: any, load_diagnosis: Function): PreparedProposal;
 
 /**
- * Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
+ * Validates a plan against files `{path: bytes}` and diagnoses `{id: json}`.
  */
-export function prepareFiles(request_json: string, files_json: string, diagnoses_json: string): PreparedProposal;
+export function prepareFiles(request_json: string, plan_bytes: Uint8Array | number[], files: any, diagnoses_json: string): PreparedProposal;
 
 /**
- * The browser preview: problems, key, branch, upholds, changes, body and its HTML.
+ * The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
  */
 export function preview(request_json: string): string;
 
@@ -125,14 +163,31 @@ export function registrySource(bytes: Uint8Array | number[], path: string): stri
 export function renderHtml(markdown: string): string;
 
 /**
- * The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
+ * The text for a `propose_fix` output JSON (dry run, applied, skipped, refused, failed).
  */
 export function renderOutputText(output_json: string): string;
+
+/**
+ * Throws core's failure (exit 3) when a run that talks to GitHub has no token;
+ * the token itself stays with the embedder.
+ */
+export function requireToken(present: boolean): void;
 
 /**
  * The schema fingerprint.
  */
 export function schemaFingerprint(): string;
+
+/**
+ * The step summary markdown for a run; `output_json` is a `propose_fix` output, or null.
+ */
+export function stepSummary(verb: string, text: string, output_json?: string | null): string;
+
+/**
+ * Throws core's failure for a registry (`what` = `registry`) or plan
+ * (`what` = `plan`) file the embedder could not read; `kind` as for checkouts.
+ */
+export function unreadable(what: string, path: string, kind: string): void;
 
 /**
  * The core version.
@@ -145,21 +200,29 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_applyrun_free: (a: number, b: number) => void;
     readonly __wbg_preparedproposal_free: (a: number, b: number) => void;
+    readonly actionInputs: (a: number, b: number) => [number, number, number, number];
+    readonly actionOutputs: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number, number];
+    readonly applyrun_outputJson: (a: number) => [number, number, number, number];
     readonly applyrun_reply: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly applyrun_report: (a: number) => [number, number, number, number];
     readonly applyrun_start: (a: number) => [number, number];
     readonly diagnose: (a: number, b: number, c: any) => [number, number, number, number];
-    readonly diagnoseFiles: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly diagnoseFiles: (a: number, b: number, c: any) => [number, number, number, number];
     readonly diagnosisCachePaths: (a: number, b: number, c: number, d: number) => [number, number];
-    readonly diagnosisSummary: (a: number, b: number) => [number, number, number, number];
+    readonly diagnosisCacheText: (a: number, b: number) => [number, number, number, number];
+    readonly diagnosisSummary: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly failureCommand: (a: number, b: number) => [number, number, number, number];
+    readonly internalError: (a: number, b: number) => [number, number];
     readonly parseMetadata: (a: number, b: number) => [number, number, number, number];
     readonly planSchema: () => [number, number];
-    readonly prepare: (a: number, b: number, c: any, d: any, e: number, f: number) => [number, number, number];
-    readonly prepareFiles: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly prepare: (a: number, b: number, c: number, d: number, e: any, f: any) => [number, number, number];
+    readonly prepareFiles: (a: number, b: number, c: number, d: number, e: any, f: number, g: number) => [number, number, number];
     readonly preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
-    readonly preparedproposal_apply: (a: number, b: number, c: number) => [number, number, number];
+    readonly preparedproposal_apply: (a: number) => [number, number, number];
     readonly preparedproposal_dryRunJson: (a: number) => [number, number];
     readonly preparedproposal_dryRunText: (a: number) => [number, number];
+    readonly preparedproposal_executor: (a: number) => [number, number, number, number];
+    readonly preparedproposal_exitCode: (a: number) => number;
     readonly preparedproposal_ok: (a: number) => number;
     readonly preview: (a: number, b: number) => [number, number, number, number];
     readonly proposalKey: (a: number, b: number, c: number, d: number) => [number, number, number, number];
@@ -167,7 +230,10 @@ export interface InitOutput {
     readonly registrySource: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly renderHtml: (a: number, b: number) => [number, number];
     readonly renderOutputText: (a: number, b: number) => [number, number, number, number];
+    readonly requireToken: (a: number) => [number, number];
     readonly schemaFingerprint: () => [number, number];
+    readonly stepSummary: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number, number];
+    readonly unreadable: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number];
     readonly version: () => [number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

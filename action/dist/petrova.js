@@ -21,6 +21,28 @@ export class ApplyRun {
         wasm.__wbg_applyrun_free(ptr, 0);
     }
     /**
+     * The report's output alone, serialized by core (what the CLI prints with `--json`).
+     * @returns {string}
+     */
+    outputJson() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.applyrun_outputJson(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
      * Feeds a reply (`{"kind":"response","status","headers","body"}` or
      * `{"kind":"transport","message"}`) and returns the next step.
      * @param {string} reply_json
@@ -129,14 +151,11 @@ export class PreparedProposal {
         }
     }
     /**
-     * Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
-     * @param {string} settings_json
+     * Starts the apply protocol with the operator's retry settings.
      * @returns {ApplyRun}
      */
-    apply(settings_json) {
-        const ptr0 = passStringToWasm0(settings_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.preparedproposal_apply(this.__wbg_ptr, ptr0, len0);
+    apply() {
+        const ret = wasm.preparedproposal_apply(this.__wbg_ptr);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -175,6 +194,37 @@ export class PreparedProposal {
         }
     }
     /**
+     * Where and how to send requests: `{"api_url","http_timeout_ms"}`, after
+     * core checked that the token may travel to that URL (else it throws, exit 3).
+     * @returns {string}
+     */
+    executor() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.preparedproposal_executor(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
+     * The exit code of a dry run (0, or 1 when refused).
+     * @returns {number}
+     */
+    get exitCode() {
+        const ret = wasm.preparedproposal_exitCode(this.__wbg_ptr);
+        return ret;
+    }
+    /**
      * Whether the plan passed validation.
      * @returns {boolean}
      */
@@ -186,7 +236,74 @@ export class PreparedProposal {
 if (Symbol.dispose) PreparedProposal.prototype[Symbol.dispose] = PreparedProposal.prototype.free;
 
 /**
- * `diagnose` over a JS checkout; returns the `--json` object.
+ * The Action's inputs (`INPUT_*` variables in `env_json`), parsed by core.
+ * @param {string} env_json
+ * @returns {string}
+ */
+export function actionInputs(env_json) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+        const ptr0 = passStringToWasm0(env_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.actionInputs(ptr0, len0);
+        var ptr2 = ret[0];
+        var len2 = ret[1];
+        if (ret[3]) {
+            ptr2 = 0; len2 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred3_0 = ptr2;
+        deferred3_1 = len2;
+        return getStringFromWasm0(ptr2, len2);
+    } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+
+/**
+ * The Action's outputs for a run, as a JSON array of `[name, value]` pairs
+ * (`verb`: `diagnose`, `propose_fix` or `matrix`; see core's `action_outputs`).
+ * @param {string} verb
+ * @param {string} json
+ * @param {string | null} [cached]
+ * @returns {string}
+ */
+export function actionOutputs(verb, json, cached) {
+    let deferred5_0;
+    let deferred5_1;
+    try {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
+        try {
+            ptr0 = passStringToWasm0(verb, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(cached) ? 0 : passStringToWasm0(cached, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.actionOutputs(ptr0, len0, ptr1, len1, ptr2, len2);
+        var ptr4 = ret[0];
+        var len4 = ret[1];
+        if (ret[3]) {
+            ptr4 = 0; len4 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred5_0 = ptr4;
+        deferred5_1 = len4;
+        return getStringFromWasm0(ptr4, len4);
+    } finally {
+        wasm.__wbindgen_free(deferred5_0, deferred5_1, 1);
+    }
+}
+
+/**
+ * `diagnose` over a JS checkout; returns the JSON object.
  * @param {string} request_json
  * @param {any} checkout
  * @returns {string}
@@ -213,38 +330,29 @@ export function diagnose(request_json, checkout) {
 }
 
 /**
- * `diagnose` over files given as a JSON object `{path: text}`.
+ * `diagnose` over files given as an object `{path: bytes}`.
  * @param {string} request_json
- * @param {string} files_json
+ * @param {any} files
  * @returns {string}
  */
-export function diagnoseFiles(request_json, files_json) {
-    let deferred4_0;
-    let deferred4_1;
+export function diagnoseFiles(request_json, files) {
+    let deferred3_0;
+    let deferred3_1;
     try {
-        let ptr0, len0, ptr1, len1;
-        try {
-            ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len0 = WASM_VECTOR_LEN;
-            ptr1 = passStringToWasm0(files_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len1 = WASM_VECTOR_LEN;
-        } catch (e) {
-            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
-            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
-            throw e;
-        }
-        const ret = wasm.diagnoseFiles(ptr0, len0, ptr1, len1);
-        var ptr3 = ret[0];
-        var len3 = ret[1];
+        const ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.diagnoseFiles(ptr0, len0, files);
+        var ptr2 = ret[0];
+        var len2 = ret[1];
         if (ret[3]) {
-            ptr3 = 0; len3 = 0;
+            ptr2 = 0; len2 = 0;
             throw takeFromExternrefTable0(ret[2]);
         }
-        deferred4_0 = ptr3;
-        deferred4_1 = len3;
-        return getStringFromWasm0(ptr3, len3);
+        deferred3_0 = ptr2;
+        deferred3_1 = len2;
+        return getStringFromWasm0(ptr2, len2);
     } finally {
-        wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
     }
 }
 
@@ -279,17 +387,17 @@ export function diagnosisCachePaths(target_repo, id) {
 }
 
 /**
- * The human summary of a diagnosis (`diagnose` without `--json`).
+ * The cache file's text for a diagnosis (the same bytes the CLI writes).
  * @param {string} output_json
  * @returns {string}
  */
-export function diagnosisSummary(output_json) {
+export function diagnosisCacheText(output_json) {
     let deferred3_0;
     let deferred3_1;
     try {
         const ptr0 = passStringToWasm0(output_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.diagnosisSummary(ptr0, len0);
+        const ret = wasm.diagnosisCacheText(ptr0, len0);
         var ptr2 = ret[0];
         var len2 = ret[1];
         if (ret[3]) {
@@ -301,6 +409,82 @@ export function diagnosisSummary(output_json) {
         return getStringFromWasm0(ptr2, len2);
     } finally {
         wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+
+/**
+ * The human summary of a diagnosis; `cached` is where the cache file went.
+ * @param {string} output_json
+ * @param {string | null} [cached]
+ * @returns {string}
+ */
+export function diagnosisSummary(output_json, cached) {
+    let deferred4_0;
+    let deferred4_1;
+    try {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(output_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = isLikeNone(cached) ? 0 : passStringToWasm0(cached, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.diagnosisSummary(ptr0, len0, ptr1, len1);
+        var ptr3 = ret[0];
+        var len3 = ret[1];
+        if (ret[3]) {
+            ptr3 = 0; len3 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred4_0 = ptr3;
+        deferred4_1 = len3;
+        return getStringFromWasm0(ptr3, len3);
+    } finally {
+        wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
+    }
+}
+
+/**
+ * The `::error` workflow command for a failure (the JSON a thrown error carries as `failure`).
+ * @param {string} failure_json
+ * @returns {string}
+ */
+export function failureCommand(failure_json) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+        const ptr0 = passStringToWasm0(failure_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.failureCommand(ptr0, len0);
+        var ptr2 = ret[0];
+        var len2 = ret[1];
+        if (ret[3]) {
+            ptr2 = 0; len2 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred3_0 = ptr2;
+        deferred3_1 = len2;
+        return getStringFromWasm0(ptr2, len2);
+    } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+
+/**
+ * Throws core's failure for an error the embedder did not expect (a bug, or a
+ * broken runner: an output file that cannot be written).
+ * @param {string} message
+ */
+export function internalError(message) {
+    const ptr0 = passStringToWasm0(message, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.internalError(ptr0, len0);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
     }
 }
 
@@ -352,28 +536,26 @@ export function planSchema() {
 }
 
 /**
- * Validates a plan against a JS checkout and a JS diagnosis store. When
- * `plan_bytes` is given it is the plan file as read (the request's `plan` is
- * then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
+ * Validates a plan (its bytes as read) against a JS checkout and a JS diagnosis store.
  * @param {string} request_json
+ * @param {Uint8Array | number[]} plan_bytes
  * @param {any} checkout
  * @param {Function} load_diagnosis
- * @param {Uint8Array | number[] | null} [plan_bytes]
  * @returns {PreparedProposal}
  */
-export function prepare(request_json, checkout, load_diagnosis, plan_bytes) {
+export function prepare(request_json, plan_bytes, checkout, load_diagnosis) {
     let ptr0, len0, ptr1, len1;
     try {
         ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         len0 = WASM_VECTOR_LEN;
-        ptr1 = isLikeNone(plan_bytes) ? 0 : passArray8ToWasm0(plan_bytes, wasm.__wbindgen_malloc);
+        ptr1 = passArray8ToWasm0(plan_bytes, wasm.__wbindgen_malloc);
         len1 = WASM_VECTOR_LEN;
     } catch (e) {
         if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
         if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
         throw e;
     }
-    const ret = wasm.prepare(ptr0, len0, checkout, load_diagnosis, ptr1, len1);
+    const ret = wasm.prepare(ptr0, len0, ptr1, len1, checkout, load_diagnosis);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }
@@ -381,18 +563,19 @@ export function prepare(request_json, checkout, load_diagnosis, plan_bytes) {
 }
 
 /**
- * Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
+ * Validates a plan against files `{path: bytes}` and diagnoses `{id: json}`.
  * @param {string} request_json
- * @param {string} files_json
+ * @param {Uint8Array | number[]} plan_bytes
+ * @param {any} files
  * @param {string} diagnoses_json
  * @returns {PreparedProposal}
  */
-export function prepareFiles(request_json, files_json, diagnoses_json) {
+export function prepareFiles(request_json, plan_bytes, files, diagnoses_json) {
     let ptr0, len0, ptr1, len1, ptr2, len2;
     try {
         ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         len0 = WASM_VECTOR_LEN;
-        ptr1 = passStringToWasm0(files_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        ptr1 = passArray8ToWasm0(plan_bytes, wasm.__wbindgen_malloc);
         len1 = WASM_VECTOR_LEN;
         ptr2 = passStringToWasm0(diagnoses_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
         len2 = WASM_VECTOR_LEN;
@@ -402,7 +585,7 @@ export function prepareFiles(request_json, files_json, diagnoses_json) {
         if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
         throw e;
     }
-    const ret = wasm.prepareFiles(ptr0, len0, ptr1, len1, ptr2, len2);
+    const ret = wasm.prepareFiles(ptr0, len0, ptr1, len1, files, ptr2, len2);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }
@@ -410,7 +593,7 @@ export function prepareFiles(request_json, files_json, diagnoses_json) {
 }
 
 /**
- * The browser preview: problems, key, branch, upholds, changes, body and its HTML.
+ * The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
  * @param {string} request_json
  * @returns {string}
  */
@@ -565,7 +748,7 @@ export function renderHtml(markdown) {
 }
 
 /**
- * The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
+ * The text for a `propose_fix` output JSON (dry run, applied, skipped, refused, failed).
  * @param {string} output_json
  * @returns {string}
  */
@@ -591,6 +774,18 @@ export function renderOutputText(output_json) {
 }
 
 /**
+ * Throws core's failure (exit 3) when a run that talks to GitHub has no token;
+ * the token itself stays with the embedder.
+ * @param {boolean} present
+ */
+export function requireToken(present) {
+    const ret = wasm.requireToken(present);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
  * The schema fingerprint.
  * @returns {string}
  */
@@ -604,6 +799,74 @@ export function schemaFingerprint() {
         return getStringFromWasm0(ret[0], ret[1]);
     } finally {
         wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
+ * The step summary markdown for a run; `output_json` is a `propose_fix` output, or null.
+ * @param {string} verb
+ * @param {string} text
+ * @param {string | null} [output_json]
+ * @returns {string}
+ */
+export function stepSummary(verb, text, output_json) {
+    let deferred5_0;
+    let deferred5_1;
+    try {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
+        try {
+            ptr0 = passStringToWasm0(verb, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(output_json) ? 0 : passStringToWasm0(output_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.stepSummary(ptr0, len0, ptr1, len1, ptr2, len2);
+        var ptr4 = ret[0];
+        var len4 = ret[1];
+        if (ret[3]) {
+            ptr4 = 0; len4 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred5_0 = ptr4;
+        deferred5_1 = len4;
+        return getStringFromWasm0(ptr4, len4);
+    } finally {
+        wasm.__wbindgen_free(deferred5_0, deferred5_1, 1);
+    }
+}
+
+/**
+ * Throws core's failure for a registry (`what` = `registry`) or plan
+ * (`what` = `plan`) file the embedder could not read; `kind` as for checkouts.
+ * @param {string} what
+ * @param {string} path
+ * @param {string} kind
+ */
+export function unreadable(what, path, kind) {
+    let ptr0, len0, ptr1, len1, ptr2, len2;
+    try {
+        ptr0 = passStringToWasm0(what, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passStringToWasm0(path, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len1 = WASM_VECTOR_LEN;
+        ptr2 = passStringToWasm0(kind, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len2 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.unreadable(ptr0, len0, ptr1, len1, ptr2, len2);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
     }
 }
 
@@ -653,6 +916,10 @@ function __wbg_get_imports() {
             const ret = arg0.call(arg1, arg2);
             return ret;
         }, arguments); },
+        __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
+            const ret = Object.entries(arg0);
+            return ret;
+        },
         __wbg_from_eac91875c8a5ffa4: function(arg0) {
             const ret = Array.from(arg0);
             return ret;
@@ -661,8 +928,22 @@ function __wbg_get_imports() {
             const ret = Reflect.get(arg0, arg1);
             return ret;
         }, arguments); },
+        __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
+            const ret = arg0[arg1 >>> 0];
+            return ret;
+        },
         __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
             const ret = arg0[arg1 >>> 0];
+            return ret;
+        },
+        __wbg_instanceof_Object_97e16a01fd368661: function(arg0) {
+            let result;
+            try {
+                result = arg0 instanceof Object;
+            } catch (_) {
+                result = false;
+            }
+            const ret = result;
             return ret;
         },
         __wbg_instanceof_Uint8Array_d7aeb0dcb3108fea: function(arg0) {
@@ -681,10 +962,6 @@ function __wbg_get_imports() {
         },
         __wbg_length_b03a0fabb109b1e9: function(arg0) {
             const ret = arg0.length;
-            return ret;
-        },
-        __wbg_message_43d8c8f1d543a349: function(arg0) {
-            const ret = arg0.message;
             return ret;
         },
         __wbg_new_13de428334042d26: function(arg0) {

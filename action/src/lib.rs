@@ -3,48 +3,54 @@
 //! core's `code`, `pointer` and `exitCode`. No decision is made here.
 #![allow(clippy::needless_pass_by_value)]
 
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect, Uint8Array};
 use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
+use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::propose::Proposal;
 use petrova_core::registry::RepoEntry;
-use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest, RequestError};
-use petrova_core::source::{Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError};
+use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest};
+use petrova_core::settings::{ActionInputs, Vars};
+use petrova_core::source::{
+    parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
+};
 use petrova_core::validate::{DiagnosisStore, MemoryStore};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
-fn js_error(message: &str, code: &str, pointer: Option<&str>, exit_code: u8) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = Reflect::set(&error, &"code".into(), &code.into());
-    if let Some(pointer) = pointer {
-        let _ = Reflect::set(&error, &"pointer".into(), &pointer.into());
+fn js_error(failure: &Failure) -> JsValue {
+    let error = js_sys::Error::new(&failure.render());
+    let d = &failure.diagnostic;
+    let _ = Reflect::set(&error, &"code".into(), &d.code.as_str().into());
+    if let Some(pointer) = &d.pointer {
+        let _ = Reflect::set(&error, &"pointer".into(), &pointer.as_str().into());
     }
-    let _ = Reflect::set(&error, &"exitCode".into(), &JsValue::from(exit_code));
+    if let Some(line) = d.line {
+        let _ = Reflect::set(&error, &"line".into(), &JsValue::from(line));
+    }
+    let _ = Reflect::set(
+        &error,
+        &"exitCode".into(),
+        &JsValue::from(failure.exit_code.code()),
+    );
+    let _ = Reflect::set(&error, &"failure".into(), &to_json(failure).into());
     error.into()
 }
 
+fn input_error(what: &str, e: impl std::fmt::Display) -> JsValue {
+    js_error(&Failure::new(
+        Code::InputInvalid,
+        format!("invalid {what} from the embedder: {e}"),
+    ))
+}
+
 fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, JsValue> {
-    serde_json::from_slice(json.as_bytes())
-        .map_err(|e| js_error(&format!("invalid {what}: {e}"), "binding_input", None, 2))
+    serde_json::from_slice(json.as_bytes()).map_err(|e| input_error(what, e))
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
-}
-
-fn request_error(e: RequestError) -> JsValue {
-    let mut message = e.diagnostic.to_string();
-    if let Some(hint) = &e.hint {
-        message.push_str(&format!("\n  hint: {hint}"));
-    }
-    js_error(
-        &message,
-        e.diagnostic.code.as_str(),
-        e.diagnostic.pointer.as_deref(),
-        e.exit_code,
-    )
 }
 
 /// The core version.
@@ -65,8 +71,12 @@ pub fn schema_fingerprint() -> String {
     petrova_core::plan::schema_fingerprint()
 }
 
-/// A checkout served by JS callbacks: `{ list(dir), read(path), kind(path) }`;
-/// `list` returns `null`, an array of `{name, kind}`, or `"<k>:<name>"` lines (k: f, d, l, o).
+/// A checkout served by JS callbacks: `{ list(dir), read(path), kind(path) }`.
+/// `list` returns `null` or a `Uint8Array` in core's listing wire format
+/// ([`parse_listing`]); `read` returns `null` or the bytes; `kind` returns
+/// `null` or `file`/`dir`/`symlink`/`other`. A callback that fails throws a
+/// value whose `kind` names the failure (`symlink`, `permission`,
+/// `not_found`, `too_large`); core words it.
 struct JsCheckout {
     list: Function,
     read: Function,
@@ -80,14 +90,7 @@ impl JsCheckout {
             Reflect::get(obj, &name.into())
                 .ok()
                 .and_then(|f| f.dyn_into::<Function>().ok())
-                .ok_or_else(|| {
-                    js_error(
-                        &format!("checkout object lacks a `{name}` function"),
-                        "binding_input",
-                        None,
-                        2,
-                    )
-                })
+                .ok_or_else(|| input_error("checkout", format!("no `{name}` function")))
         };
         Ok(JsCheckout {
             list: get("list")?,
@@ -99,14 +102,23 @@ impl JsCheckout {
 
     fn call(&self, f: &Function, path: &str) -> Result<JsValue, SourceError> {
         f.call1(&self.this, &JsValue::from_str(path))
-            .map_err(|e| SourceError {
-                path: path.to_owned(),
-                message: e
-                    .as_string()
-                    .or_else(|| js_sys::Error::from(e).message().as_string())
-                    .unwrap_or_else(|| "read failed".to_owned()),
+            .map_err(|thrown| {
+                let kind = Reflect::get(&thrown, &"kind".into())
+                    .ok()
+                    .and_then(|k| k.as_string())
+                    .map_or(SourceErrorKind::Other, |k| SourceErrorKind::parse(&k));
+                SourceError::new(path, kind)
             })
     }
+}
+
+fn bytes_of(value: JsValue) -> Vec<u8> {
+    // A Uint8Array (a Node Buffer is one) is copied once, straight into wasm
+    // memory; anything else goes through a Uint8Array of it.
+    value
+        .dyn_into::<Uint8Array>()
+        .unwrap_or_else(|other| Uint8Array::new(&other))
+        .to_vec()
 }
 
 fn parse_kind(s: &str) -> EntryKind {
@@ -124,38 +136,7 @@ impl Checkout for JsCheckout {
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
-        // The compact form: one "<k>:<name>" line per entry, k in f/d/l/o.
-        if let Some(text) = value.as_string() {
-            let entries = text
-                .split('\n')
-                .filter_map(|line| {
-                    let (kind, name) = line.split_once(':')?;
-                    let kind = match kind {
-                        "f" => EntryKind::File,
-                        "d" => EntryKind::Dir,
-                        "l" => EntryKind::Symlink,
-                        _ => EntryKind::Other,
-                    };
-                    Some(DirEntry {
-                        name: name.to_owned(),
-                        kind,
-                    })
-                })
-                .collect();
-            return Ok(Some(entries));
-        }
-        let entries = Array::from(&value)
-            .iter()
-            .filter_map(|item| {
-                let name = Reflect::get(&item, &"name".into()).ok()?.as_string()?;
-                let kind = Reflect::get(&item, &"kind".into()).ok()?.as_string()?;
-                Some(DirEntry {
-                    name,
-                    kind: parse_kind(&kind),
-                })
-            })
-            .collect();
-        Ok(Some(entries))
+        Ok(Some(parse_listing(&bytes_of(value))))
     }
 
     fn read(&self, path: &str) -> Result<Option<std::borrow::Cow<'_, [u8]>>, SourceError> {
@@ -163,12 +144,7 @@ impl Checkout for JsCheckout {
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
-        // A Uint8Array (a Node Buffer is one) is copied once, straight into
-        // wasm memory; anything else goes through a Uint8Array of it.
-        let array = value
-            .dyn_into::<Uint8Array>()
-            .unwrap_or_else(|other| Uint8Array::new(&other));
-        Ok(Some(std::borrow::Cow::Owned(array.to_vec())))
+        Ok(Some(std::borrow::Cow::Owned(bytes_of(value))))
     }
 
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, SourceError> {
@@ -198,13 +174,36 @@ impl DiagnosisStore for JsStore {
     }
 }
 
-fn memory_checkout(files_json: &str) -> Result<MemoryCheckout, JsValue> {
-    let files: BTreeMap<String, String> = from_json("files", files_json)?;
+/// An in-memory checkout from a JS object `{path: bytes}`; each value is a
+/// `Uint8Array` (or a string, taken as its UTF-8 bytes).
+fn memory_checkout(files: &JsValue) -> Result<MemoryCheckout, JsValue> {
+    let object = files
+        .dyn_ref::<Object>()
+        .ok_or_else(|| input_error("files", "not an object"))?;
     let mut checkout = MemoryCheckout::new();
-    for (path, contents) in files {
-        checkout.insert_file(&path, contents);
+    for pair in Object::entries(object).iter() {
+        let pair = js_sys::Array::from(&pair);
+        let path = pair
+            .get(0)
+            .as_string()
+            .ok_or_else(|| input_error("files", "a path is not a string"))?;
+        let value = pair.get(1);
+        let bytes = match value.as_string() {
+            Some(text) => text.into_bytes(),
+            None => bytes_of(value),
+        };
+        checkout.insert_file(&path, bytes);
     }
     Ok(checkout)
+}
+
+/// The Action's inputs (`INPUT_*` variables in `env_json`), parsed by core.
+#[wasm_bindgen(js_name = actionInputs)]
+pub fn action_inputs(env_json: &str) -> Result<String, JsValue> {
+    let vars: Vars = from_json("environment", env_json)?;
+    ActionInputs::from_vars(&vars)
+        .map(|inputs| to_json(&inputs))
+        .map_err(|f| js_error(&f))
 }
 
 /// The registry as a GitHub Actions `strategy.matrix`; `filters_json` is an array of `KEY=VALUE`.
@@ -214,26 +213,26 @@ pub fn registry_matrix(registry_json: &str, filters_json: &str) -> Result<String
     let filters: Vec<String> = from_json("filters", filters_json)?;
     request::matrix(&registry, &filters)
         .map(|m| to_json(&m))
-        .map_err(request_error)
+        .map_err(|f| js_error(&f))
 }
 
-/// `diagnose` over a JS checkout; returns the `--json` object.
+/// `diagnose` over a JS checkout; returns the JSON object.
 #[wasm_bindgen]
 pub fn diagnose(request_json: &str, checkout: &JsValue) -> Result<String, JsValue> {
     let req: DiagnoseRequest = from_json("diagnose request", request_json)?;
     let checkout = JsCheckout::new(checkout)?;
     request::diagnose(&req, &checkout)
         .map(|out| to_json(&out))
-        .map_err(request_error)
+        .map_err(|f| js_error(&f))
 }
 
-/// `diagnose` over files given as a JSON object `{path: text}`.
+/// `diagnose` over files given as an object `{path: bytes}`.
 #[wasm_bindgen(js_name = diagnoseFiles)]
-pub fn diagnose_files(request_json: &str, files_json: &str) -> Result<String, JsValue> {
+pub fn diagnose_files(request_json: &str, files: &JsValue) -> Result<String, JsValue> {
     let req: DiagnoseRequest = from_json("diagnose request", request_json)?;
-    request::diagnose(&req, &memory_checkout(files_json)?)
+    request::diagnose(&req, &memory_checkout(files)?)
         .map(|out| to_json(&out))
-        .map_err(request_error)
+        .map_err(|f| js_error(&f))
 }
 
 /// Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
@@ -242,21 +241,64 @@ pub fn diagnosis_cache_paths(target_repo: &str, id: &str) -> String {
     to_json(&petrova_core::diagnosis::cache_paths(target_repo, id))
 }
 
-/// The human summary of a diagnosis (`diagnose` without `--json`).
-#[wasm_bindgen(js_name = diagnosisSummary)]
-pub fn diagnosis_summary(output_json: &str) -> Result<String, JsValue> {
+/// The cache file's text for a diagnosis (the same bytes the CLI writes).
+#[wasm_bindgen(js_name = diagnosisCacheText)]
+pub fn diagnosis_cache_text(output_json: &str) -> Result<String, JsValue> {
     let output: petrova_core::diagnosis::DiagnoseOutput = from_json("diagnosis", output_json)?;
-    Ok(petrova_core::diagnosis::render_summary(&output))
+    Ok(petrova_core::diagnosis::cache_text(&output))
 }
 
-/// The CLI's text for a `propose_fix` output JSON (dry run, applied, skipped, refused).
+/// The human summary of a diagnosis; `cached` is where the cache file went.
+#[wasm_bindgen(js_name = diagnosisSummary)]
+pub fn diagnosis_summary(output_json: &str, cached: Option<String>) -> Result<String, JsValue> {
+    let output: petrova_core::diagnosis::DiagnoseOutput = from_json("diagnosis", output_json)?;
+    Ok(petrova_core::diagnosis::render_summary(
+        &output,
+        cached.as_deref(),
+    ))
+}
+
+/// The text for a `propose_fix` output JSON (dry run, applied, skipped, refused, failed).
 #[wasm_bindgen(js_name = renderOutputText)]
 pub fn render_output_text(output_json: &str) -> Result<String, JsValue> {
     let output: petrova_core::propose::ProposeOutput = from_json("propose output", output_json)?;
     Ok(output.render_text())
 }
 
-/// The browser preview: problems, key, branch, upholds, changes, body and its HTML.
+/// The `::error` workflow command for a failure (the JSON a thrown error carries as `failure`).
+#[wasm_bindgen(js_name = failureCommand)]
+pub fn failure_command(failure_json: &str) -> Result<String, JsValue> {
+    let failure: Failure = from_json("failure", failure_json)?;
+    Ok(request::failure_command(&failure))
+}
+
+/// Throws core's failure for a registry (`what` = `registry`) or plan
+/// (`what` = `plan`) file the embedder could not read; `kind` as for checkouts.
+#[wasm_bindgen(js_name = unreadable)]
+pub fn unreadable(what: &str, path: &str, kind: &str) -> Result<(), JsValue> {
+    let kind = SourceErrorKind::parse(kind);
+    let failure = match what {
+        "registry" => request::registry_unreadable(path, kind, Frontend::Action),
+        _ => request::plan_unreadable(path, kind, Frontend::Action),
+    };
+    Err(js_error(&failure))
+}
+
+/// Throws core's failure (exit 3) when a run that talks to GitHub has no token;
+/// the token itself stays with the embedder.
+#[wasm_bindgen(js_name = requireToken)]
+pub fn require_token(present: bool) -> Result<(), JsValue> {
+    request::require_token(present.then_some("present"), Frontend::Action).map_err(|f| js_error(&f))
+}
+
+/// Throws core's failure for an error the embedder did not expect (a bug, or a
+/// broken runner: an output file that cannot be written).
+#[wasm_bindgen(js_name = internalError)]
+pub fn internal_error(message: &str) -> Result<(), JsValue> {
+    Err(js_error(&Failure::new(Code::Internal, message)))
+}
+
+/// The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
 #[wasm_bindgen]
 pub fn preview(request_json: &str) -> Result<String, JsValue> {
     let req: petrova_core::preview::PreviewRequest = from_json("preview request", request_json)?;
@@ -275,7 +317,7 @@ pub fn render_html(markdown: &str) -> String {
 pub fn registry_source(bytes: &[u8], path: &str) -> Result<String, JsValue> {
     request::RegistrySource::from_bytes(bytes, path)
         .map(|source| to_json(&source))
-        .map_err(request_error)
+        .map_err(|f| js_error(&f))
 }
 
 /// The petrova metadata a pull-request body carries (what the apply protocol reads
@@ -288,14 +330,15 @@ pub fn parse_metadata(body: &str) -> Result<String, JsValue> {
     petrova_core::body::parse_metadata(body)
         .map(|metadata| to_json(&metadata))
         .map_err(|e| {
-            let error = js_error(&e.to_string(), e.code().as_str(), None, 1);
+            let mut diagnostic = petrova_core::Diagnostic::at_pointer(e.code(), "", e.to_string());
+            diagnostic.pointer = None;
             if let petrova_core::body::MetadataError::Invalid {
                 line: Some(line), ..
             } = &e
             {
-                let _ = Reflect::set(&error, &"line".into(), &JsValue::from(*line));
+                diagnostic.line = Some(*line);
             }
-            error
+            js_error(&Failure::from_diagnostic(diagnostic))
         })
 }
 
@@ -308,15 +351,7 @@ pub fn proposal_key(target_repo: &str, plan_json: &str) -> Result<String, JsValu
             target_repo,
             &plan,
         ))),
-        Err(problems) => {
-            let first = &problems[0];
-            Err(js_error(
-                &first.to_string(),
-                first.code.as_str(),
-                first.pointer.as_deref(),
-                1,
-            ))
-        }
+        Err(problems) => Err(js_error(&Failure::from_diagnostic(problems[0].clone()))),
     }
 }
 
@@ -332,6 +367,12 @@ impl PreparedProposal {
     #[wasm_bindgen(getter)]
     pub fn ok(&self) -> bool {
         self.inner.proposal.is_ok()
+    }
+
+    /// The exit code of a dry run (0, or 1 when refused).
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> u8 {
+        self.inner.dry_run_exit().code()
     }
 
     /// The dry-run (or refusal) output as JSON.
@@ -354,66 +395,64 @@ impl PreparedProposal {
         }
     }
 
-    /// Starts the apply protocol; `settings_json` is `{"attempts","base_ms","max_ms"}`, each a string or null.
-    pub fn apply(&self, settings_json: &str) -> Result<ApplyRun, JsValue> {
-        let settings: BTreeMap<String, Option<String>> =
-            from_json("retry settings", settings_json)?;
-        let get = |k: &str| settings.get(k).cloned().flatten();
-        let policy = RetryPolicy::from_settings(
-            get("attempts").as_deref(),
-            get("base_ms").as_deref(),
-            get("max_ms").as_deref(),
-        )
-        .map_err(|m| js_error(&m, "usage", None, 2))?;
-        match &self.inner.proposal {
-            Ok(proposal) => Ok(ApplyRun::new(proposal.clone(), &self.inner.entry, policy)),
-            Err(_) => Err(js_error(
-                "a refused plan cannot be applied",
-                "refused",
-                None,
-                1,
-            )),
-        }
+    /// Where and how to send requests: `{"api_url","http_timeout_ms"}`, after
+    /// core checked that the token may travel to that URL (else it throws, exit 3).
+    pub fn executor(&self) -> Result<String, JsValue> {
+        let settings = self.inner.github().map_err(|f| js_error(&f))?;
+        Ok(to_json(&serde_json::json!({
+            "api_url": settings.api_url,
+            "http_timeout_ms": settings.http_timeout_ms,
+        })))
+    }
+
+    /// Starts the apply protocol with the operator's retry settings.
+    pub fn apply(&self) -> Result<ApplyRun, JsValue> {
+        let proposal = self.inner.to_apply().map_err(|f| js_error(&f))?;
+        Ok(ApplyRun::new(
+            proposal.clone(),
+            &self.inner.entry,
+            self.inner.settings.retry,
+            self.inner.frontend,
+        ))
     }
 }
 
-/// Validates a plan against a JS checkout and a JS diagnosis store. When
-/// `plan_bytes` is given it is the plan file as read (the request's `plan` is
-/// then ignored), so that a plan that is not UTF-8 is refused as the CLI does.
+/// Validates a plan (its bytes as read) against a JS checkout and a JS diagnosis store.
 #[wasm_bindgen]
 pub fn prepare(
     request_json: &str,
+    plan_bytes: &[u8],
     checkout: &JsValue,
     load_diagnosis: Function,
-    plan_bytes: Option<Vec<u8>>,
 ) -> Result<PreparedProposal, JsValue> {
     let req: ProposeRequest = from_json("propose request", request_json)?;
     let checkout = JsCheckout::new(checkout)?;
-    request::prepare_plan_bytes(
+    request::prepare(
         &req,
-        plan_bytes.as_deref().unwrap_or(req.plan.as_bytes()),
+        plan_bytes,
         &checkout,
         &JsStore {
             load: load_diagnosis,
         },
     )
     .map(|inner| PreparedProposal { inner })
-    .map_err(request_error)
+    .map_err(|f| js_error(&f))
 }
 
-/// Validates a plan against files `{path: text}` and diagnoses `{id: json}`.
+/// Validates a plan against files `{path: bytes}` and diagnoses `{id: json}`.
 #[wasm_bindgen(js_name = prepareFiles)]
 pub fn prepare_files(
     request_json: &str,
-    files_json: &str,
+    plan_bytes: &[u8],
+    files: &JsValue,
     diagnoses_json: &str,
 ) -> Result<PreparedProposal, JsValue> {
     let req: ProposeRequest = from_json("propose request", request_json)?;
     let diagnoses: BTreeMap<String, String> = from_json("diagnoses", diagnoses_json)?;
     let store = MemoryStore::from_outputs(diagnoses.into_values().map(String::into_bytes));
-    request::prepare(&req, &memory_checkout(files_json)?, &store)
+    request::prepare(&req, plan_bytes, &memory_checkout(files)?, &store)
         .map(|inner| PreparedProposal { inner })
-        .map_err(request_error)
+        .map_err(|f| js_error(&f))
 }
 
 /// One run of the apply protocol; the caller executes each request with `fetch`.
@@ -422,15 +461,17 @@ pub struct ApplyRun {
     proposal: Proposal,
     machine: ApplyMachine,
     result: Option<ApplyResult>,
+    frontend: Frontend,
 }
 
 impl ApplyRun {
-    fn new(proposal: Proposal, entry: &RepoEntry, policy: RetryPolicy) -> Self {
+    fn new(proposal: Proposal, entry: &RepoEntry, policy: RetryPolicy, frontend: Frontend) -> Self {
         let machine = ApplyMachine::new(&proposal, entry, policy);
         ApplyRun {
             proposal,
             machine,
             result: None,
+            frontend,
         }
     }
 
@@ -460,14 +501,44 @@ impl ApplyRun {
 
     /// The final report (`output`, `exit_code`, `error`) once the protocol is done.
     pub fn report(&self) -> Result<String, JsValue> {
+        self.finished().map(|report| to_json(&report))
+    }
+
+    /// The report's output alone, serialized by core (what the CLI prints with `--json`).
+    #[wasm_bindgen(js_name = outputJson)]
+    pub fn output_json(&self) -> Result<String, JsValue> {
+        self.finished().map(|report| to_json(&report.output))
+    }
+}
+
+impl ApplyRun {
+    fn finished(&self) -> Result<request::ApplyReport, JsValue> {
         match &self.result {
-            Some(result) => Ok(to_json(&request::apply_report(&self.proposal, result))),
-            None => Err(js_error(
-                "the apply protocol has not finished",
-                "not_finished",
-                None,
-                4,
-            )),
+            Some(result) => Ok(request::apply_report(&self.proposal, result, self.frontend)),
+            None => Err(input_error("apply run", "the protocol has not finished")),
         }
     }
+}
+
+/// The Action's outputs for a run, as a JSON array of `[name, value]` pairs
+/// (`verb`: `diagnose`, `propose_fix` or `matrix`; see core's `action_outputs`).
+#[wasm_bindgen(js_name = actionOutputs)]
+pub fn action_outputs(verb: &str, json: &str, cached: Option<String>) -> Result<String, JsValue> {
+    request::action_outputs(verb, json, cached.as_deref())
+        .map(|pairs| to_json(&pairs))
+        .map_err(|f| js_error(&f))
+}
+
+/// The step summary markdown for a run; `output_json` is a `propose_fix` output, or null.
+#[wasm_bindgen(js_name = stepSummary)]
+pub fn step_summary(
+    verb: &str,
+    text: &str,
+    output_json: Option<String>,
+) -> Result<String, JsValue> {
+    let output: Option<petrova_core::propose::ProposeOutput> = match output_json {
+        Some(json) => Some(from_json("propose output", &json)?),
+        None => None,
+    };
+    Ok(request::step_summary(verb, text, output.as_ref()))
 }
