@@ -31,8 +31,7 @@ const el = {
   kind: $('trigger-kind'),
   ref: $('trigger-ref'),
   now: $('now'),
-  loadPlan: $('load-plan'),
-  loadDiagnosis: $('load-diagnosis'),
+  loadExample: $('load-example'),
   title: $('pr-title'),
   prKey: $('pr-key'),
   prActor: $('pr-actor'),
@@ -86,21 +85,11 @@ function currentRequest() {
   return req;
 }
 
-function planTitle(text) {
-  try {
-    const title = JSON.parse(text)?.title;
-    return typeof title === 'string' && title.trim() !== '' ? title : null;
-  } catch {
-    return null;
-  }
-}
-
 function update() {
   const req = currentRequest();
   const actor = req.actor ?? el.actor.placeholder;
   el.prActor.textContent = actor;
   el.commentActor.textContent = actor;
-  el.title.textContent = planTitle(req.plan) ?? 'Untitled proposal';
   if (req.plan.trim() === '' && req.diagnosis.trim() === '') {
     showEmpty();
     return;
@@ -112,7 +101,7 @@ function update() {
   } catch (e) {
     state.error = String(e?.message ?? e);
     out = {
-      problems: [{ code: 'preview_failed', pointer: '', message: state.error }],
+      problems: [{ input: 'plan', code: 'preview_failed', pointer: '', message: state.error }],
       unchecked: [],
       upholds: [],
       changes: [],
@@ -125,6 +114,7 @@ function update() {
 }
 
 function showEmpty() {
+  el.title.textContent = 'Untitled proposal';
   state.request = null;
   state.output = null;
   state.updates += 1;
@@ -144,6 +134,7 @@ function showEmpty() {
 
 function show(out) {
   const problems = out.problems ?? [];
+  el.title.textContent = out.title ?? 'Untitled proposal';
   const ok = problems.length === 0 && out.body != null;
   document.body.dataset.status = ok ? 'ok' : 'problems';
   el.state.textContent = ok ? 'Ready' : 'Blocked';
@@ -220,9 +211,9 @@ function showBody(body, html) {
   }
 }
 
-/** Which editor a problem is in: the diagnosis' own problems carry no pointer into the plan. */
+/** The editor of the input core says a problem is in. */
 function target(problem) {
-  return problem.code === 'diagnosis_unknown' && !problem.pointer ? el.diagnosis : el.plan;
+  return problem.input === 'diagnosis' ? el.diagnosis : el.plan;
 }
 
 function problemItem(p) {
@@ -245,8 +236,8 @@ function reveal(p) {
   const area = target(p);
   const text = area.value;
   let span;
-  if (area === el.diagnosis) span = { start: 0, end: 0 };
-  else if (!p.pointer && p.line) span = lineSpan(text, p.line);
+  if (!p.pointer && p.line) span = lineSpan(text, p.line);
+  else if (area === el.diagnosis) span = { start: 0, end: 0 };
   else span = locatePointer(text, p.pointer ?? '');
   area.focus({ preventScroll: true });
   area.setSelectionRange(span.start, span.end);
@@ -285,19 +276,18 @@ async function fetchText(urls) {
   throw last;
 }
 
-async function loadExample(which, button) {
+/** Fills the plan and the diagnosis it was written for, together. */
+async function loadExample(button) {
   button.disabled = true;
   try {
-    const text = await fetchText(EXAMPLES[which]);
-    el[which].value = text;
-    if (which === 'plan') {
-      if (el.actor.value === '') el.actor.value = EXAMPLE_METADATA.actor;
-      if (el.kind.value === '') el.kind.value = EXAMPLE_METADATA.triggered_by_kind;
-      if (el.ref.value === '') el.ref.value = EXAMPLE_METADATA.triggered_by_ref;
-    }
+    const [plan, diagnosis] = await Promise.all([fetchText(EXAMPLES.plan), fetchText(EXAMPLES.diagnosis)]);
+    el.plan.value = plan;
+    el.diagnosis.value = diagnosis;
+    if (el.actor.value === '') el.actor.value = EXAMPLE_METADATA.actor;
+    if (el.kind.value === '') el.kind.value = EXAMPLE_METADATA.triggered_by_kind;
+    if (el.ref.value === '') el.ref.value = EXAMPLE_METADATA.triggered_by_ref;
     update();
   } catch (e) {
-    el[which].value = '';
     el.problemsHint.textContent = `could not load the example: ${e?.message ?? e}`;
   } finally {
     button.disabled = false;
@@ -370,8 +360,7 @@ async function main() {
   }
   acceptDrops(el.plan);
   acceptDrops(el.diagnosis);
-  el.loadPlan.addEventListener('click', () => loadExample('plan', el.loadPlan));
-  el.loadDiagnosis.addEventListener('click', () => loadExample('diagnosis', el.loadDiagnosis));
+  el.loadExample.addEventListener('click', () => loadExample(el.loadExample));
   el.copy.addEventListener('click', copyBody);
   el.rendered.addEventListener('click', guardLinks);
   update();
