@@ -24,12 +24,13 @@ function heldCheckout(bytes) {
     const parts = p.split('/');
     for (let i = 0; i < parts.length; i += 1) {
       const dir = parts.slice(0, i).join('/');
-      const entry = `${i + 1 < parts.length ? 'd' : 'f'}:${parts[i]}`;
+      const entry = `${i + 1 < parts.length ? 'd' : 'f'}${parts[i]}\0`;
       if (!dirs.has(dir)) dirs.set(dir, new Set());
       dirs.get(dir).add(entry);
     }
   }
-  const listings = new Map([...dirs].map(([d, set]) => [d, [...set].join('\n')]));
+  // Core's listing wire format: kind byte, name bytes, NUL.
+  const listings = new Map([...dirs].map(([d, set]) => [d, new TextEncoder().encode([...set].join(''))]));
   return {
     list: (dir) => listings.get(dir.replace(/\/$/, '')) ?? null,
     read: (p) => bytes.get(p) ?? null,
@@ -90,28 +91,25 @@ const registry = { source: readFileSync(path.join(ws, 'registry.yaml'), 'utf8'),
 const target = { slug: 'kahn-hq' };
 const diag = diagnoseFiles(
   JSON.stringify({ registry, target, since: '2026-04-22', until: null, scanned_at: '2026-04-29T14:30:00Z', head: null }),
-  JSON.stringify(files),
+  files,
 );
 const id = JSON.parse(diag).result.diagnosis_id;
 const request = JSON.stringify({
   registry,
   target,
-  plan: readFileSync(path.join(ws, 'fix.json'), 'utf8'),
   actor: 'fleet:kahn-implementer',
   triggered_by_kind: 'audit_fail',
   triggered_by_ref: 'ci-run-12345',
   allow_stale: false,
   now: '2026-04-29T14:32:18Z',
 });
-// As main.mjs calls it: the plan file's bytes beside a request without the plan text.
+// As main.mjs calls it: the plan file's bytes beside the request.
 const planBytes = readFileSync(path.join(ws, 'fix.json'));
-const requestWithoutPlan = JSON.stringify({ ...JSON.parse(request), plan: '' });
-const filesJson = JSON.stringify(files);
 const diagnoses = JSON.stringify({ [id]: diag });
 const runs = 2000;
 const start = performance.now();
 for (let i = 0; i < runs; i += 1) {
-  const p = prepareFiles(request, filesJson, diagnoses);
+  const p = prepareFiles(request, planBytes, files, diagnoses);
   p.dryRunJson();
   p.free();
 }
@@ -126,7 +124,7 @@ const diagBytes = encoder.encode(diag);
 const load = (rel) => (rel.endsWith(`${id}.json`) ? diagBytes : null);
 const start2 = performance.now();
 for (let i = 0; i < runs; i += 1) {
-  const p = prepare(requestWithoutPlan, held, load, planBytes);
+  const p = prepare(request, planBytes, held, load);
   p.dryRunJson();
   p.free();
 }

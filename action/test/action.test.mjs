@@ -587,7 +587,8 @@ test('the Action and the native CLI agree: diagnosis, dry-run key, text and body
 
   const diagnosis = await runCli(['--workspace', ws, 'diagnose', 'kahn-hq', '--since', '2026-04-22', '--json'], { PETROVA_NOW: DIAGNOSE_NOW });
   const actionCache = findFiles(job.runnerTemp, `${diagnosisId}.json`)[0];
-  assert.equal(diagnosis.trimEnd(), readFileSync(actionCache, 'utf8').trimEnd(), 'the same diagnosis JSON');
+  assert.deepEqual(JSON.parse(diagnosis), JSON.parse(readFileSync(actionCache, 'utf8')), 'the same diagnosis JSON');
+  assert.equal(readFileSync(actionCache, 'utf8'), readFileSync(path.join(ws, '.petrova', 'diagnoses', `${diagnosisId}.json`), 'utf8'), 'the same cache file bytes');
 
   const json = JSON.parse(await runCli(['--workspace', ws, 'propose_fix', 'kahn-hq', '--input', fix, ...triggerArgs, '--json'], { PETROVA_NOW: PROPOSE_NOW }));
   assert.equal(json.outcome, 'dry_run');

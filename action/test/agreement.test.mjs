@@ -14,7 +14,7 @@ initSync({ module: readFileSync(path.join(root, 'action/dist/petrova_bg.wasm')) 
 
 const corpusBin = process.env.PETROVA_NATIVE_CORPUS || path.join(root, 'target/debug/native_corpus');
 const corpus = JSON.parse(execFileSync(corpusBin, { maxBuffer: 256 * 1024 * 1024 }).toString());
-const files = JSON.stringify(corpus.files);
+const files = corpus.files;
 const diagnoses = JSON.stringify(corpus.diagnoses);
 
 test(`corpus is large enough (${corpus.propose_cases.length} plans, ${corpus.diagnose_cases.length} windows)`, () => {
@@ -31,7 +31,7 @@ test('diagnosis ids and JSON agree', () => {
 
 test('keys, branches, bodies, problems and texts agree', () => {
   for (const c of corpus.propose_cases) {
-    const prepared = prepareFiles(JSON.stringify(c.request), files, diagnoses);
+    const prepared = prepareFiles(JSON.stringify(c.request), new TextEncoder().encode(c.plan), files, diagnoses);
     assert.equal(prepared.dryRunJson(), c.native.dry_run_json, c.name);
     assert.equal(prepared.dryRunText(), c.native.dry_run_text, c.name);
     assert.equal(prepared.annotations('fix.json'), c.native.annotations, c.name);

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fsCheckout } from '../src/checkout.mjs';
 import { parseOutputs, runProcess } from '../test-support.mjs';
-import { initSync, diagnose, diagnosisCachePaths, parseMetadata, prepare, registrySource as registrySourceOf, renderHtml } from '../dist/petrova.js';
+import { initSync, diagnose, diagnosisCachePaths, diagnosisCacheText, parseMetadata, prepare, registrySource as registrySourceOf, renderHtml } from '../dist/petrova.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wasm = initSync({ module: readFileSync(path.join(root, 'action/dist/petrova_bg.wasm')) });
@@ -40,7 +40,7 @@ const NOW = '2026-04-29T14:30:00Z';
 const SLUG = 'kahn-hq';
 const TRIGGER = { actor: 'fleet:kahn-implementer', kind: 'audit_fail', ref: 'ci-run-12345' };
 /** main.mjs's limit settings when the step sets no PETROVA_MAX_* variable: core's defaults. */
-const LIMITS = { max_plan_bytes: null, max_doc_bytes: null, max_body_chars: null };
+const LIMITS = {}; // the operator's environment: no size limits set
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'petrova-hostile-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -227,13 +227,13 @@ const registrySource = (sb) => JSON.parse(registrySourceOf(readFileSync(sb.regis
 
 /** `diagnose SLUG --since SINCE` through wasm, cached as main.mjs caches it; returns the output. */
 function diagnoseInto(sb, slug = SLUG) {
-  const request = { registry: registrySource(sb), target: { slug, repository: null }, since: SINCE, until: null, scanned_at: NOW, head: null, limits: LIMITS };
+  const request = { registry: registrySource(sb), target: { slug, repository: null }, since: SINCE, until: null, scanned_at: NOW, head: null, env: LIMITS, frontend: 'action' };
   const json = diagnose(JSON.stringify(request), fsCheckout(path.join(sb.ws, slug)));
   const output = JSON.parse(json);
   for (const rel of JSON.parse(diagnosisCachePaths(output.target_repo, output.result.diagnosis_id))) {
     const file = path.join(sb.store, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${json}\n`);
+    writeFileSync(file, diagnosisCacheText(json));
   }
   return output;
 }
@@ -243,13 +243,12 @@ function proposeWasm(sb, planPath, trigger, annotationFile) {
   const request = {
     registry: registrySource(sb),
     target: { slug: SLUG, repository: null },
-    plan: '',
     actor: trigger.actor,
     triggered_by_kind: trigger.kind,
     triggered_by_ref: trigger.ref,
     allow_stale: false,
     now: NOW,
-    limits: LIMITS,
+    env: LIMITS, frontend: 'action',
   };
   const load = (rel) => {
     try {
@@ -258,7 +257,7 @@ function proposeWasm(sb, planPath, trigger, annotationFile) {
       return null;
     }
   };
-  const prepared = prepare(JSON.stringify(request), fsCheckout(sb.checkout), load, readFileSync(planPath));
+  const prepared = prepare(JSON.stringify(request), readFileSync(planPath), fsCheckout(sb.checkout), load);
   try {
     return { ok: prepared.ok, output: JSON.parse(prepared.dryRunJson()), annotations: JSON.parse(prepared.annotations(annotationFile)) };
   } finally {
@@ -551,8 +550,10 @@ test('plans: every corpus plan is refused through wasm with exactly its problems
       if (/panicked|RuntimeError|unreachable/.test(run.stderr)) errors.push(`main.mjs: stderr ${run.stderr}`);
       if (run.requests !== 0) errors.push(`main.mjs: ${run.requests} requests attempted`);
       if (!(run.maxRssBytes < MEMORY_LIMIT_BYTES)) errors.push(`main.mjs: peak RSS ${run.maxRssBytes} over the bound`);
-      const diff = treeDiff(snapshot, treeState(sb.root));
+      // Nothing but the step's declared result file (the refusal as JSON, under RUNNER_TEMP).
+      const diff = treeDiff(snapshot, treeState(sb.root)).filter((d) => !/^\+ runner-temp\/petrova\/results(\/propose_fix-\d+-\d+\.json)?$/.test(d));
       if (diff.length) errors.push(`main.mjs wrote: ${diff.join(', ')}`);
+      if (!run.outputs['result-file'] || JSON.parse(readFileSync(run.outputs['result-file'], 'utf8')).outcome !== 'refused') errors.push('main.mjs: no result file with the refusal');
     }
     if (own) rmSync(sb.root, { recursive: true, force: true });
     else rmSync(planPath);
@@ -573,10 +574,10 @@ test('registries: every corpus registry is refused through wasm with its code, e
     const want = c.records[0]?.split(' ');
     const errors = [];
     const calls = {
-      diagnose: () => diagnose(JSON.stringify({ registry: registrySource(sb), target: { slug: SLUG, repository: null }, since: SINCE, until: null, scanned_at: NOW, head: null, limits: LIMITS }), fsCheckout(sb.checkout)),
+      diagnose: () => diagnose(JSON.stringify({ registry: registrySource(sb), target: { slug: SLUG, repository: null }, since: SINCE, until: null, scanned_at: NOW, head: null, env: LIMITS, frontend: 'action' }), fsCheckout(sb.checkout)),
       prepare: () => {
-        const request = { registry: registrySource(sb), target: { slug: SLUG, repository: null }, plan: planText, ...{ actor: TRIGGER.actor, triggered_by_kind: TRIGGER.kind, triggered_by_ref: TRIGGER.ref }, allow_stale: false, now: NOW, limits: LIMITS };
-        const prepared = prepare(JSON.stringify(request), fsCheckout(sb.checkout), () => null);
+        const request = { registry: registrySource(sb), target: { slug: SLUG, repository: null }, ...{ actor: TRIGGER.actor, triggered_by_kind: TRIGGER.kind, triggered_by_ref: TRIGGER.ref }, allow_stale: false, now: NOW, env: LIMITS, frontend: 'action' };
+        const prepared = prepare(JSON.stringify(request), new TextEncoder().encode(planText), fsCheckout(sb.checkout), () => null);
         const ok = prepared.ok;
         prepared.free();
         return ok;

@@ -229,11 +229,8 @@ test('the page loads the wasm under its CSP', async () => {
 });
 
 test('loading the examples renders the body, key, branch, upholds and changes', async () => {
-  let n = await updates();
-  await page.click('#load-plan');
-  await waitForUpdate(n);
-  n = await updates();
-  await page.click('#load-diagnosis');
+  const n = await updates();
+  await page.click('#load-example');
   await waitForUpdate(n);
   await page.waitForSelector('#rendered h2', { timeout: WAIT });
 
@@ -267,12 +264,29 @@ test('loading the examples renders the body, key, branch, upholds and changes', 
     await page.$$eval('#changes li', (li) => li.map((x) => x.textContent.replace(/\s+/g, ' '))),
     ['createbackend/migrations/0046_kahn_internal_rls.sql192 B'],
   );
-  assert.equal(await page.$$eval('#unchecked li', (li) => li.length), 4);
+  // What needs the checkout, and the profile (none given here).
+  assert.equal(await page.$$eval('#unchecked li', (li) => li.length), 6);
   assert.equal(await page.$$eval('#problems button.problem', (b) => b.length), 0);
   assert.equal(await page.textContent('#problems-title'), 'No problems found');
   assert.equal(await page.textContent('#state'), 'Ready');
   assert.equal(await page.textContent('#pr-title'), JSON.parse(examplePlan).title);
   assert.equal(await page.textContent('#pr-actor'), EXAMPLE_META.actor);
+});
+
+test('an empty diagnosis box says what to paste, and the problem points at that box', async () => {
+  let n = await updates();
+  await page.fill('#diagnosis', '');
+  await waitForUpdate(n);
+  const problem = await page.waitForSelector(problemButton('diagnosis_unknown', ''), { timeout: WAIT });
+  const message = await problem.$eval('.problem-message', (m) => m.textContent);
+  assert.match(message, /^no diagnosis yet: paste/);
+  assert.doesNotMatch(message, /EOF/);
+  assert.equal(await problem.$eval('.problem-pointer', (m) => m.textContent), 'diagnosis');
+  assert.equal(await page.getAttribute('#diagnosis', 'aria-invalid'), 'true');
+  n = await updates();
+  await page.fill('#diagnosis', exampleDiagnosis);
+  await waitForUpdate(n);
+  assert.equal(await page.textContent('#state'), 'Ready');
 });
 
 test("the body HTML is the native CLI's, byte for byte", async () => {

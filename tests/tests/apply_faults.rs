@@ -450,7 +450,10 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
         let failed: serde_json::Value =
             serde_json::from_str(first.stdout.trim()).expect("json on stdout");
         assert_eq!(
-            (failed["outcome"].as_str(), failed["exit_code"].as_u64()),
+            (
+                failed["outcome"].as_str(),
+                failed["error"]["exit_code"].as_u64()
+            ),
             (Some("failed"), Some(3))
         );
         assert!(

@@ -409,7 +409,7 @@ fn stale_body_says_so() {
     );
     assert!(
         body.text
-            .contains("> **Stale diagnosis:** proposed with `--allow-stale`"),
+            .contains("> **Stale diagnosis:** proposed on a diagnosis accepted as stale"),
         "{}",
         body.text
     );

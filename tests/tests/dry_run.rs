@@ -80,6 +80,7 @@ fn dry_run_json_has_every_documented_key() {
         BTreeSet::from([
             "verb",
             "outcome",
+            "title",
             "idempotency_key",
             "branch",
             "upholds",
@@ -90,6 +91,10 @@ fn dry_run_json_has_every_documented_key() {
     );
     assert_eq!(out["verb"], "propose_fix");
     assert_eq!(out["outcome"], "dry_run");
+    assert_eq!(
+        out["title"], "fix(rls): add policy for tenant-scoped reads (audit-rls)",
+        "the title GitHub gets"
+    );
     let key = out["idempotency_key"].as_str().expect("key");
     assert!(is_hex(key, 64), "{key}");
     assert_eq!(

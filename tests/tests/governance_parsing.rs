@@ -784,7 +784,8 @@ fn scan(checkout: &MemoryCheckout) -> diagnosis::Diagnosis {
     diagnosis::diagnose(
         checkout,
         &ScanInput {
-            window: Window::parse("2026-04-01", None).expect("window"),
+            window: Window::parse("2026-04-01", None, petrova_core::error::Frontend::Cli)
+                .expect("window"),
             scanned_at: "2026-04-29T14:30:00Z".into(),
             head: None,
             limits: ScanLimits::default(),

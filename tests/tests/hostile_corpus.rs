@@ -750,7 +750,7 @@ fn run_diagnosis_case(case: &Case, kind: &str, at: &str) -> Result<(), String> {
 
     // Core, on the same files.
     let input = ScanInput {
-        window: Window::parse(SINCE, None).expect("window"),
+        window: Window::parse(SINCE, None, petrova_core::error::Frontend::Cli).expect("window"),
         scanned_at: NOW.to_owned(),
         head: None,
         limits: ScanLimits::default(),

@@ -815,7 +815,11 @@ fn allow_stale_passes_and_the_body_states_it() {
     assert_eq!(out["outcome"], "dry_run");
     assert_eq!(out["stale_against"], current.as_str());
     let body = out["body"].as_str().expect("body");
-    assert!(body.contains("--allow-stale"), "{body}");
+    assert!(body.contains("accepted as stale"), "{body}");
+    assert!(
+        !body.contains("--allow-stale"),
+        "a front end's spelling never reaches a body: {body}"
+    );
     assert!(body.contains(&id) && body.contains(&current), "{body}");
     let text = sb.propose(&path, &["--allow-stale"]);
     text.expect_code(0);

@@ -9,9 +9,10 @@
     clippy::type_complexity
 )]
 
+use petrova_core::error::Frontend;
 use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
 use petrova_core::source::MemoryCheckout;
-use petrova_core::validate::{LimitSettings, MemoryStore};
+use petrova_core::validate::MemoryStore;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
@@ -95,7 +96,8 @@ fn main() {
             until: until.map(str::to_owned),
             scanned_at: "2026-04-29T14:30:00Z".into(),
             head: None,
-            limits: LimitSettings::default(),
+            env: Default::default(),
+            frontend: Default::default(),
         };
         let out = request::diagnose(&req, &memory).unwrap();
         let text = serde_json::to_string(&out).unwrap();
@@ -271,7 +273,6 @@ fn main() {
         let req = ProposeRequest {
             registry: registry.clone(),
             target: target.clone(),
-            plan: plan.clone(),
             actor: actor.into(),
             triggered_by_kind: "audit_fail".into(),
             triggered_by_ref: format!("ci-run-{i}"),
@@ -279,13 +280,16 @@ fn main() {
             now: "2026-04-29T14:32:18Z".into(),
             // Every fifth plan under operator limits: a tight body budget
             // (long plans come back shortened) and, for a few, a tight plan size.
-            limits: LimitSettings {
-                max_body_chars: (i % 5 == 3).then(|| "4096".to_owned()),
-                max_plan_bytes: (i % 25 == 8).then(|| "2048".to_owned()),
-                max_doc_bytes: None,
-            },
+            env: [
+                ("PETROVA_MAX_BODY_CHARS", (i % 5 == 3).then_some("4096")),
+                ("PETROVA_MAX_PLAN_BYTES", (i % 25 == 8).then_some("2048")),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect(),
+            frontend: Frontend::Action,
         };
-        let prepared = request::prepare(&req, &memory, &store).unwrap();
+        let prepared = request::prepare(&req, plan.as_bytes(), &memory, &store).unwrap();
         let problems = prepared
             .proposal
             .as_ref()
@@ -295,6 +299,7 @@ fn main() {
         propose_cases.push(json!({
             "name": name,
             "request": serde_json::to_value(&req).unwrap(),
+            "plan": plan,
             "native": {
                 "dry_run_json": serde_json::to_string(&prepared.dry_run_output()).unwrap(),
                 "dry_run_text": prepared.dry_run_output().render_text(),
