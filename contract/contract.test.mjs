@@ -34,6 +34,7 @@ const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.
 const petrovaBin = process.env.PETROVA_BIN || path.join(targetDir, 'debug/petrova');
 const fakeBin = process.env.PETROVA_FAKE_GITHUB || path.join(targetDir, 'debug/fake-github');
 const prismBin = path.join(here, 'node_modules/@stoplight/prism-cli/dist/index.js');
+const mainScript = path.join(root, 'action/src/main.mjs');
 const outDir = path.join(here, 'out');
 const example = path.join(root, 'examples/workspace');
 
@@ -188,7 +189,7 @@ function startTap(prismPort) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const rec = { step: state.step, method: req.method, url: req.url, status: null, violations: [], problem: null, error: null };
+      const rec = { step: state.step, method: req.method, url: req.url, headers: req.headers, status: null, violations: [], problem: null, error: null };
       records.push(rec);
       const headers = { ...req.headers, host: `127.0.0.1:${prismPort}` };
       const up = http.request({ host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers }, (upRes) => {
@@ -444,6 +445,59 @@ describe('petrova ↔ fake-github, checked against GitHub\'s OpenAPI description
       const statuses = tap.records.filter((r) => r.step === 'doctor 404').map((r) => `${r.method} ${r.url} ${r.status}`);
       assert.ok(statuses.includes(`GET ${REPO}/git/ref/heads/trunk 404`), statuses.join('\n'));
       assert.ok(statuses.includes('GET /repos/kahn-hq/gone 404'), statuses.join('\n'));
+    }));
+
+  test("the Action's fetch traffic: diagnose, apply, re-run — and the same headers as the CLI's", () =>
+    step('action', async () => {
+      await control('POST', '/_fake/reset');
+      const job = path.join(scratch, 'action-job');
+      const checkout = path.join(job, 'workspace');
+      cpSync(path.join(example, 'kahn-hq'), checkout, { recursive: true });
+      cpSync(path.join(example, 'registry.yaml'), path.join(checkout, 'petrova-registry.yaml'));
+      cpSync(path.join(example, 'fix.json'), path.join(checkout, 'fix.json'));
+      const runStep = async (inputs, now) => {
+        const env = {
+          ...childEnv({ PETROVA_NOW: now, ...githubEnv() }),
+          GITHUB_WORKSPACE: checkout,
+          GITHUB_REPOSITORY: 'kahn-hq/kahn',
+          RUNNER_TEMP: path.join(job, 'runner-temp'),
+          INPUT_WORKSPACE: checkout,
+          INPUT_REGISTRY: 'petrova-registry.yaml',
+          INPUT_TARGET: 'kahn-hq',
+          INPUT_TOKEN: TOKEN,
+        };
+        for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase().replace(/-/g, '_')}`] = v;
+        return new Promise((resolve, reject) => {
+          const proc = spawn(process.execPath, [mainScript], { env, cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+          let stdout = '';
+          proc.stdout.on('data', (d) => (stdout += d));
+          proc.stderr.on('data', (d) => (stdout += d));
+          const timer = setTimeout(() => proc.kill('SIGKILL'), CLI_MS);
+          proc.on('error', reject);
+          proc.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code, stdout });
+          });
+        });
+      };
+      const diag = await runStep({ command: 'diagnose', since: '2026-04-22' }, '2026-04-29T14:30:00Z');
+      assert.equal(diag.code, 0, diag.stdout);
+      const propose = { command: 'propose_fix', input: 'fix.json', actor: 'fleet:kahn-implementer', 'triggered-by-kind': 'audit_fail', 'triggered-by-ref': 'ci-run-12345', apply: 'true' };
+      const first = await runStep(propose, '2026-04-29T14:32:18Z');
+      assert.equal(first.code, 0, first.stdout);
+      assert.match(first.stdout, /propose_fix → applied/);
+      const again = await runStep(propose, '2026-04-29T14:32:18Z');
+      assert.equal(again.code, 0, again.stdout);
+      assert.match(again.stdout, /propose_fix → skipped_idempotent/);
+      const actionRecords = tap.records.filter((r) => r.step === 'action');
+      assert.ok(actionRecords.length >= 8, `${actionRecords.length} requests`);
+      // Core chooses every header but the token, so both executors send the same ones.
+      const chosen = (r) => Object.fromEntries(['accept', 'x-github-api-version', 'user-agent', 'content-type'].map((h) => [h, r.headers[h] ?? null]));
+      for (const a of actionRecords) {
+        const c = tap.records.find((r) => r.step !== 'action' && r.method === a.method && r.url.split('?')[0] === a.url.split('?')[0]);
+        if (c) assert.deepEqual(chosen(a), chosen(c), `${a.method} ${a.url}`);
+        assert.equal(a.headers.authorization, `Bearer ${TOKEN}`);
+      }
     }));
 
   test('every operation petrova uses went through Prism', () => {

@@ -130,11 +130,17 @@ async fn send(octocrab: &octocrab::Octocrab, request: &Request, config: &GithubC
     let mut builder = http::Request::builder()
         .method(request.method.as_str())
         .uri(request.path.as_str());
-    // Core chose every header but the token, which octocrab adds.
+    // Core chose every header but the token, which octocrab adds. The request
+    // is built here rather than by octocrab's build_request, which would add
+    // headers of its own (a second x-github-api-version).
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let built = match octocrab.build_request(builder, request.body.as_ref()) {
+    let body = match &request.body {
+        Some(json) => octocrab::OctoBody::from(json.to_string()),
+        None => octocrab::OctoBody::empty(),
+    };
+    let built = match builder.body(body) {
         Ok(r) => r,
         Err(e) => return transport(format!("cannot build the request: {e}")),
     };
