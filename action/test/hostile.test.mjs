@@ -1,5 +1,5 @@
 // The hostile-input corpus of tests/corpus/ through the wasm build, for every
-// case whose input the Action can receive. tests/tests/hostile_corpus.rs is the
+// case whose input the Action can receive. tests/tests/e2e/hostile_corpus.rs is the
 // reference: the sidecar format, the directives and the generators are ported
 // from it, and each folder is checked the way it checks the native build.
 //

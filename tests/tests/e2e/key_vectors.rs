@@ -6,7 +6,6 @@
 //! (`json.dumps(sort_keys=True, separators=(',', ':'), ensure_ascii=False)`,
 //! SHA-256). The wasm build runs the same file. The file is pure ASCII so that
 //! no editor can normalise the Unicode inside the plans.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::key::proposal_key;
 use petrova_core::plan;

@@ -1,6 +1,5 @@
 //! Governance-document parsing over awkward inputs, through core's public API:
 //! results and `path:line` warnings, never a panic (SPEC §3).
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::diagnosis::{self, ScanInput, Window};
 use petrova_core::docs::{parse_meta_rules, parse_roadmap, ScanLimits};

@@ -4,7 +4,6 @@
 //!
 //! Every case starts from `examples/workspace/fix.json` with the diagnosis id
 //! of a fresh `diagnose` in a temporary copy of the example workspace.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::Code;
 use petrova_tests::{example_plan, tree_diff, tree_state, Sandbox, ACTOR, SLUG};

@@ -2,11 +2,8 @@
 //! the same plan at the same moment must still end with exactly one PR"):
 //! eight processes started at once against the fake GitHub, repeated, with
 //! and without delays that widen the race windows.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-mod common;
-
-use common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
+use crate::common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
 
 use petrova_fake_github::{Fault, LoggedRequest};
 use petrova_tests::{petrova_bin, propose_args, Run};

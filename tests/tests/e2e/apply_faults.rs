@@ -7,11 +7,8 @@
 //!
 //! Every cell is checked, and then every failing cell is reported at once with
 //! the fake's request log.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-mod common;
-
-use common::{describe, world, World, PLANNED_PATH, TOKEN};
+use crate::common::{describe, world, World, PLANNED_PATH, TOKEN};
 
 use petrova_fake_github::{Fault, PullState};
 use petrova_tests::Run;
@@ -123,7 +120,7 @@ fn ended(run: &Run) -> (i32, String) {
 }
 
 impl World {
-    fn apply(&self, attempts: u32, retry_base_ms: &str) -> Run {
+    fn apply_with_retries(&self, attempts: u32, retry_base_ms: &str) -> Run {
         let attempts = attempts.to_string();
         let timeout = HTTP_TIMEOUT_MS.to_string();
         let run = self.sb.propose_env(
@@ -252,13 +249,13 @@ fn cell(w: &World, kind: Kind, n: u64, attempts: u32) -> Cell {
     w.fake.reset();
     w.fake.push_faults(vec![kind.fault(n)]);
     let started = Instant::now();
-    let first = w.apply(attempts, kind.retry_base_ms());
+    let first = w.apply_with_retries(attempts, kind.retry_base_ms());
     let first_ms = started.elapsed().as_millis();
     let first_log_len = w.fake.log().len();
     let (code1, out1) = ended(&first);
     let fault_used = w.fake.pending_faults().is_empty();
     // The re-run starts at once, racing whatever the first run left in flight.
-    let second = w.apply(attempts, "10");
+    let second = w.apply_with_retries(attempts, "10");
     w.wait_quiet();
     let log = w.fake.log();
     let (code2, out2) = ended(&second);
@@ -326,7 +323,7 @@ fn matrix(kinds: &[Kind], attempts: u32) -> (usize, Vec<String>) {
     let w = world();
     // The positions are those of a fault-free fresh apply.
     w.fake.reset();
-    let clean = w.apply(attempts, "10");
+    let clean = w.apply_with_retries(attempts, "10");
     clean.expect_code(0);
     assert_eq!(
         w.fake.log().len() as u64,
@@ -411,7 +408,7 @@ fn pull_list_lagging_after_already_exists_is_asked_again() {
             .on("GET", pulls)
             .nth(8),
     ]);
-    let run = w.apply(4, "10");
+    let run = w.apply_with_retries(4, "10");
     let log = w.fake.log();
     run.expect_code(0);
     assert_eq!(run.json()["outcome"], "applied", "{}", describe(&log));
@@ -443,7 +440,7 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
         w.fake.push_faults(vec![Fault::status(403)
             .body(serde_json::json!({"message": "Resource not accessible by integration"}))
             .nth(n)]);
-        let first = w.apply(4, "10");
+        let first = w.apply_with_retries(4, "10");
         let log = w.fake.log();
         first.expect_code(3);
         // With --json, a run that ends in exit 3/4 still prints one JSON object saying so.
@@ -467,7 +464,7 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
             "a permission 403 is not retried\n{}",
             describe(&log)
         );
-        let second = w.apply(4, "10");
+        let second = w.apply_with_retries(4, "10");
         second.expect_code(0);
         assert_eq!(second.json()["outcome"], "applied");
         let problems = w.end_state_problems();

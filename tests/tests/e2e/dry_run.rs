@@ -1,6 +1,5 @@
 //! The dry run of the worked example (SPEC §6): exact text, the `--json` shape,
 //! a key that depends on the plan only, and nothing written or sent.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_tests::{tree_diff, tree_state, Run, Sandbox, SLUG};
 use serde_json::Value;

@@ -1,6 +1,5 @@
 //! Golden pull-request bodies (SPEC §7) rendered through core's API, and the
 //! metadata block reading back exactly what went in — forged markers never win.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::body::{
     self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,

@@ -1,6 +1,5 @@
 //! Properties of the diagnosis id through the CLI (SPEC §4): it names the
 //! governance view, not the commit, the clock or the order files sit on disk.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_tests::{Sandbox, SLUG};
 use std::fs;

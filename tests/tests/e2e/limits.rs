@@ -1,7 +1,6 @@
 //! The operator's size limits (`PETROVA_MAX_PLAN_BYTES`, `PETROVA_MAX_DOC_BYTES`,
 //! `PETROVA_MAX_BODY_CHARS`): each tightens what it names with a clear refusal,
 //! warning or shortening, and a bad value is a usage error (exit 2).
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::body;
 use petrova_tests::{example_plan, tree_state, Sandbox, SLUG};

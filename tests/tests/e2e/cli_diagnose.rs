@@ -1,7 +1,6 @@
 //! `petrova diagnose` and `petrova registry` end to end, on a copy of the
 //! example workspace: golden outputs, the cache file, and exit codes for
 //! configuration (3) and usage (2) errors.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_tests::{Sandbox, SLUG};
 use serde_json::Value;

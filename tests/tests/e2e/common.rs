@@ -1,6 +1,5 @@
 //! What the apply tests share: a sandbox copy of the example workspace that
 //! has been diagnosed, the fake GitHub, and the proposal's key and branch.
-#![allow(dead_code)]
 
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle, LoggedRequest};
 use petrova_tests::Sandbox;

@@ -1,7 +1,6 @@
 //! Property: for seeded random plans and metadata full of markdown and YAML
 //! specials, the rendered body fits GitHub's limit, keeps its structure, and
 //! its metadata block reads back exactly (SPEC §7).
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::body::{
     self, parse_metadata, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,

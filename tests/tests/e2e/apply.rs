@@ -3,11 +3,8 @@
 //! outcome table. Every test checks the fake's state (pull requests, refs,
 //! the branch's files, the PR body's metadata parsed back) and its request
 //! log, not only the printed lines; and no run ever prints the token.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-mod common;
-
-use common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
+use crate::common::{describe, world, World, PLANNED_PATH, REPO, TOKEN};
 
 use petrova_fake_github::{Fault, LoggedRequest};
 use petrova_tests::{Run, ACTOR, SLUG};

@@ -19,7 +19,6 @@
 //! Every CLI run must: exit with the expected code; print no panic; write
 //! nothing in the workspace copy (nor anywhere else, for refusals); send no
 //! request to GitHub; and stay under [`MEMORY_LIMIT_BYTES`].
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use petrova_core::body;
 use petrova_core::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};

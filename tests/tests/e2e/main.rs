@@ -1,0 +1,21 @@
+//! The end-to-end tests of petrova, as one test binary (one link instead of
+//! one per file): the CLI on sandbox copies of the example workspace, against
+//! the fake GitHub, with golden files for everything rendered.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
+mod apply;
+mod apply_concurrency;
+mod apply_faults;
+mod bodies;
+mod body_roundtrip;
+mod cli_diagnose;
+mod common;
+mod diagnosis_id;
+mod doctor;
+mod dry_run;
+mod governance_parsing;
+mod hostile_corpus;
+mod key_vectors;
+mod limits;
+mod plan_refusals;
+mod workflows;
