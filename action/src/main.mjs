@@ -94,7 +94,6 @@ function runDiagnose(ctx) {
   write(shown);
   setOutputs(JSON.parse(actionOutputs('diagnose', json, cached)));
   summary(stepSummary('diagnose', shown, null));
-  return 0;
 }
 
 async function send(request, api, token, timeoutMs) {
@@ -188,7 +187,6 @@ function runMatrix(ctx) {
   const matrix = registryMatrix(JSON.stringify(ctx.registry), JSON.stringify(ctx.inputs.filters));
   write(`${matrix}\n`);
   setOutputs(JSON.parse(actionOutputs('matrix', matrix, null)));
-  return 0;
 }
 
 async function main() {
@@ -214,9 +212,10 @@ function failureOf(e) {
   return e;
 }
 
+// Exit codes come from core only: a step that returns none has succeeded.
 main().then(
   (code) => {
-    process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   },
   (e) => {
     const f = failureOf(e);

@@ -37,6 +37,32 @@ pub struct Request {
     pub body: Option<Value>,
 }
 
+/// Where a pull request stands, as petrova reads GitHub's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrState {
+    /// Open for review.
+    Open,
+    /// Merged (GitHub reports it `closed` with a `merged_at`).
+    Merged,
+    /// Closed without merging: a human said no.
+    Closed,
+}
+
+impl PrState {
+    /// The state of a pull request object from GitHub's REST API.
+    pub fn of(pr: &Value) -> PrState {
+        if pr.get("merged_at").is_some_and(|m| !m.is_null())
+            || pr.get("merged") == Some(&Value::Bool(true))
+        {
+            PrState::Merged
+        } else if pr.get("state").and_then(Value::as_str) == Some("open") {
+            PrState::Open
+        } else {
+            PrState::Closed
+        }
+    }
+}
+
 /// The `user-agent` petrova sends.
 pub const USER_AGENT: &str = concat!("petrova/", env!("CARGO_PKG_VERSION"));
 
@@ -393,14 +419,15 @@ impl ApplyMachine {
                 Some(base_sha) => self.goto(State::GetBaseCommit { base_sha }, 0),
                 None => self.unexpected("the base ref", status, json),
             },
-            (State::GetBaseRef, 404) => self.finish(ApplyResult::Configuration {
-                message: format!(
-                    "branch `{}` of {}/{} was not found; check `default_branch` in the registry and that the token can read the repository",
-                    self.base_branch, self.owner, self.repo
-                ),
-            }),
+            (State::GetBaseRef, 404) => self.base_branch_missing(),
             (State::GetBaseCommit { base_sha }, 200) => match str_at(json, "/tree/sha") {
-                Some(base_tree) => self.goto(State::CreateTree { base_sha, base_tree }, 0),
+                Some(base_tree) => self.goto(
+                    State::CreateTree {
+                        base_sha,
+                        base_tree,
+                    },
+                    0,
+                ),
                 None => self.unexpected("the base commit", status, json),
             },
             (State::CreateTree { base_sha, .. }, 201) => match str_at(json, "/sha") {
@@ -415,33 +442,42 @@ impl ApplyMachine {
                 None => self.unexpected("the new commit", status, json),
             },
             (State::CreateRef { .. }, 201) => self.goto(State::CreatePull, 0),
-            (State::CreateRef { .. }, 422) if says(json, "already exists") => self.goto(State::GetBranchRef, 0),
+            (State::CreateRef { .. }, 422) if says(json, "already exists") => {
+                self.goto(State::GetBranchRef, 0)
+            }
             (State::GetBranchRef, 200) => match str_at(json, "/object/sha") {
                 Some(tip_sha) => self.goto(State::GetTipCommit { tip_sha }, 0),
                 None => self.unexpected("the branch ref", status, json),
             },
-            (State::GetBranchRef, 404) => self.restart("the branch vanished while it was being inspected"),
+            (State::GetBranchRef, 404) => {
+                self.restart("the branch vanished while it was being inspected")
+            }
             (State::GetTipCommit { tip_sha }, 200) => self.on_tip(&tip_sha, json),
             (State::GetParentCommit { tip_tree, .. }, 200) => match str_at(json, "/tree/sha") {
-                Some(parent_tree) => self.goto(State::CompareTree { tip_tree, parent_tree }, 0),
+                Some(parent_tree) => self.goto(
+                    State::CompareTree {
+                        tip_tree,
+                        parent_tree,
+                    },
+                    0,
+                ),
                 None => self.unexpected("the branch's parent commit", status, json),
             },
             (State::CompareTree { tip_tree, .. }, 201) => match str_at(json, "/sha") {
                 Some(planned) if planned == tip_tree => self.goto(State::CreatePull, 0),
-                Some(planned) => self.conflict(None, format!(
-                    "branch `{}` carries this proposal's key but its tip holds tree {tip_tree}, not the planned tree {planned}; someone changed it",
-                    self.branch
-                )),
+                Some(planned) => self.tip_changed(&tip_tree, &planned),
                 None => self.unexpected("the comparison tree", status, json),
             },
-            (State::CreatePull, 201) => match (json.get("number").and_then(Value::as_u64), str_at(json, "/html_url")) {
-                (Some(number), Some(url)) => self.finish(ApplyResult::Finished { outcome: Outcome::Applied, pr: Some(PrRef { number, url }), detail: None, existing_body: None }),
-                _ => self.unexpected("the new pull request", status, json),
-            },
-            (State::CreatePull, 422) if says(json, "already exists") => self.goto(State::ListPulls { after: ListReason::PullExists }, 0),
-            (State::ListPulls { .. } | State::GetBaseCommit { .. }, 404) => self.finish(ApplyResult::Configuration {
-                message: format!("repository {}/{} was not found, or the token cannot see it", self.owner, self.repo),
-            }),
+            (State::CreatePull, 201) => self.on_pull_created(json),
+            (State::CreatePull, 422) if says(json, "already exists") => self.goto(
+                State::ListPulls {
+                    after: ListReason::PullExists,
+                },
+                0,
+            ),
+            (State::ListPulls { .. } | State::GetBaseCommit { .. }, 404) => {
+                self.repository_missing()
+            }
             (state, _) => {
                 self.state = state;
                 let what = self.describe_state();
@@ -450,11 +486,48 @@ impl ApplyMachine {
         }
     }
 
+    fn base_branch_missing(&mut self) -> Step {
+        let message = format!(
+            "branch `{}` of {}/{} was not found; check `default_branch` in the registry and that the token can read the repository",
+            self.base_branch, self.owner, self.repo
+        );
+        self.finish(ApplyResult::Configuration { message })
+    }
+
+    fn repository_missing(&mut self) -> Step {
+        let message = format!(
+            "repository {}/{} was not found, or the token cannot see it",
+            self.owner, self.repo
+        );
+        self.finish(ApplyResult::Configuration { message })
+    }
+
+    fn tip_changed(&mut self, tip_tree: &str, planned: &str) -> Step {
+        let detail = format!(
+            "branch `{}` carries this proposal's key but its tip holds tree {tip_tree}, not the planned tree {planned}; someone changed it",
+            self.branch
+        );
+        self.conflict(None, detail)
+    }
+
+    fn on_pull_created(&mut self, json: &Value) -> Step {
+        let number = json.get("number").and_then(Value::as_u64);
+        match (number, str_at(json, "/html_url")) {
+            (Some(number), Some(url)) => self.finish(ApplyResult::Finished {
+                outcome: Outcome::Applied,
+                pr: Some(PrRef { number, url }),
+                detail: None,
+                existing_body: None,
+            }),
+            _ => self.unexpected("the new pull request", 201, json),
+        }
+    }
+
     fn on_pulls(&mut self, after: ListReason, json: &Value) -> Step {
         let Some(pulls) = json.as_array() else {
             return self.unexpected("the pull-request list", 200, json);
         };
-        let mut ours: Vec<(u64, String, &'static str, String)> = Vec::new();
+        let mut ours: Vec<(u64, String, PrState, String)> = Vec::new();
         let mut foreign: Vec<String> = Vec::new();
         for pr in pulls {
             if str_at(pr, "/head/ref").is_some_and(|r| r != self.branch) {
@@ -462,15 +535,7 @@ impl ApplyMachine {
             }
             let number = pr.get("number").and_then(Value::as_u64).unwrap_or(0);
             let url = str_at(pr, "/html_url").unwrap_or_default();
-            let state = if pr.get("merged_at").is_some_and(|m| !m.is_null())
-                || pr.get("merged") == Some(&Value::Bool(true))
-            {
-                "merged"
-            } else if str_at(pr, "/state").as_deref() == Some("open") {
-                "open"
-            } else {
-                "closed"
-            };
+            let state = PrState::of(pr);
             match parse_metadata(pr.get("body").and_then(Value::as_str).unwrap_or("")) {
                 Ok(meta) if meta.idempotency_key == self.key => {
                     let body = pr
@@ -489,15 +554,17 @@ impl ApplyMachine {
                 )),
             }
         }
-        for wanted in ["open", "merged", "closed"] {
+        for wanted in [PrState::Open, PrState::Merged, PrState::Closed] {
             if let Some((number, url, _, body)) = ours.iter().find(|(_, _, s, _)| *s == wanted) {
                 let outcome = match wanted {
-                    "open" if after == ListReason::PullExists && self.pull_post_ambiguous => {
+                    PrState::Open
+                        if after == ListReason::PullExists && self.pull_post_ambiguous =>
+                    {
                         Outcome::Applied
                     }
-                    "open" => Outcome::SkippedIdempotent,
-                    "merged" => Outcome::SkippedMerged,
-                    _ => Outcome::SkippedRejected,
+                    PrState::Open => Outcome::SkippedIdempotent,
+                    PrState::Merged => Outcome::SkippedMerged,
+                    PrState::Closed => Outcome::SkippedRejected,
                 };
                 let pr = Some(PrRef {
                     number: *number,

@@ -5,7 +5,7 @@
 use crate::diagnosis::Diagnosis;
 use crate::docs::MetaRule;
 use crate::error::Code;
-use crate::plan::{Operation, Plan};
+use crate::plan::{Change, Operation, Plan};
 use crate::yaml;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
@@ -157,6 +157,41 @@ struct Budget {
     rationale_chars: Option<usize>,
 }
 
+impl Budget {
+    /// Nothing shortened.
+    const FULL: Budget = Budget {
+        item_chars: None,
+        list_entries: None,
+        rationale_chars: None,
+    };
+    /// The last resort before cutting the tail: short items, three per list, no rationale.
+    const LAST_RESORT: Budget = Budget {
+        item_chars: Some(80),
+        list_entries: Some(3),
+        rationale_chars: Some(0),
+    };
+}
+
+/// The (item length, list length) budgets tried in turn when a body is too
+/// long, each with as much rationale as then fits: first only the rationale
+/// is cut, then long items, then long lists too.
+const SHORTENING_STEPS: [(Option<usize>, Option<usize>); 4] = [
+    (None, None),
+    (Some(300), None),
+    (Some(300), Some(20)),
+    (Some(120), Some(5)),
+];
+
+/// Characters kept free for the shortening notice and a longer fence around a
+/// cut rationale, when the rationale's allowance is first computed.
+const NOTICE_ALLOWANCE: usize = 400;
+
+/// How many times a rationale's allowance shrinks before the next step.
+const FIT_ATTEMPTS: usize = 8;
+
+/// Extra characters taken off the allowance on each shrink, so it converges.
+const SHRINK_MARGIN: usize = 64;
+
 /// Renders the body, shortening the plan-derived sections if GitHub's limit requires it.
 pub fn render(input: &BodyInput<'_>) -> Body {
     render_with_limit(input, GITHUB_BODY_LIMIT)
@@ -164,15 +199,7 @@ pub fn render(input: &BodyInput<'_>) -> Body {
 
 /// [`render`] with an explicit character limit.
 pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
-    let full = render_budget(
-        input,
-        Budget {
-            item_chars: None,
-            list_entries: None,
-            rationale_chars: None,
-        },
-        None,
-    );
+    let full = render_budget(input, Budget::FULL, None);
     if full.chars().count() <= limit {
         return Body {
             text: full,
@@ -180,21 +207,16 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
         };
     }
     let rationale_len = input.plan.rationale.chars().count();
-    for (item_chars, list_entries) in [
-        (None, None),
-        (Some(300), None),
-        (Some(300), Some(20)),
-        (Some(120), Some(5)),
-    ] {
+    for (item_chars, list_entries) in SHORTENING_STEPS {
         let without = Budget {
             item_chars,
             list_entries,
             rationale_chars: Some(0),
         };
         let base = render_budget(input, without, Some("")).chars().count();
-        let mut allowance = limit.saturating_sub(base + 400);
+        let mut allowance = limit.saturating_sub(base + NOTICE_ALLOWANCE);
         // A cut rationale may need a longer fence or notice; shrink until it fits.
-        for _ in 0..8 {
+        for _ in 0..FIT_ATTEMPTS {
             let budget = Budget {
                 rationale_chars: Some(allowance),
                 ..without
@@ -213,20 +235,12 @@ pub fn render_with_limit(input: &BodyInput<'_>, limit: usize) -> Body {
                     shortened: Some(note),
                 };
             }
-            allowance = allowance.saturating_sub(len - limit + 64);
+            allowance = allowance.saturating_sub(len - limit + SHRINK_MARGIN);
         }
     }
     // Last resort: keep the head (metadata first) and cut the tail.
     let note = format!("cut at {}", limit_name(limit));
-    let text = render_budget(
-        input,
-        Budget {
-            item_chars: Some(80),
-            list_entries: Some(3),
-            rationale_chars: Some(0),
-        },
-        Some(&note),
-    );
+    let text = render_budget(input, Budget::LAST_RESORT, Some(&note));
     let cut: String = text.chars().take(limit.saturating_sub(2)).collect();
     Body {
         text: format!("{cut}…\n"),
@@ -288,8 +302,17 @@ fn notice(limit: usize, full: usize, kept: usize, lists: bool) -> String {
 }
 
 fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> String {
-    let plan = input.plan;
     let mut s = String::new();
+    write_head(&mut s, input, note);
+    write_rationale(&mut s, &input.plan.rationale, budget);
+    write_upholds(&mut s, input.upholds, budget);
+    write_changes(&mut s, &input.plan.proposed_changes, budget);
+    write_summary(&mut s, input, budget);
+    s
+}
+
+/// The heading, the metadata block, and the notices (shortened, stale).
+fn write_head(s: &mut String, input: &BodyInput<'_>, note: Option<&str>) {
     s.push_str("## Petrova action: `propose_fix`\n\n");
     s.push_str(METADATA_MARKER);
     s.push('\n');
@@ -315,31 +338,36 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
             code_span(current)
         );
     }
+}
 
+/// The plan's rationale, cut to the budget.
+fn write_rationale(s: &mut String, full: &str, budget: Budget) {
     let rationale = match budget.rationale_chars {
-        Some(max) if plan.rationale.chars().count() > max => {
+        Some(max) if full.chars().count() > max => {
             if max == 0 {
                 String::new()
             } else {
-                let mut cut: String = plan.rationale.chars().take(max).collect();
+                let mut cut: String = full.chars().take(max).collect();
                 cut.push('…');
                 cut
             }
         }
-        _ => plan.rationale.clone(),
+        _ => full.to_owned(),
     };
     if !rationale.trim().is_empty() {
         s.push_str(&safe_block(&rationale));
         s.push_str("\n\n");
-    } else if budget.rationale_chars == Some(0) && !plan.rationale.trim().is_empty() {
+    } else if budget.rationale_chars == Some(0) && !full.trim().is_empty() {
         s.push_str("_(rationale omitted: too long for a pull-request body)_\n\n");
     }
+}
 
+fn write_upholds(s: &mut String, upholds: &[MetaRule], budget: Budget) {
     s.push_str("### Upholds\n\n");
-    if input.upholds.is_empty() {
+    if upholds.is_empty() {
         s.push_str("- (no guards configured)\n");
     }
-    write_list(&mut s, input.upholds, budget.list_entries, |s, rule| {
+    write_list(s, upholds, budget.list_entries, |s, rule| {
         let _ = writeln!(
             s,
             "- {} — {}",
@@ -347,37 +375,38 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
             inline(&rule.statement, budget.item_chars)
         );
     });
+}
 
+fn write_changes(s: &mut String, changes: &[Change], budget: Budget) {
     s.push_str("\n### Changes\n\n");
-    write_list(
-        &mut s,
-        &plan.proposed_changes,
-        budget.list_entries,
-        |s, change| {
+    write_list(s, changes, budget.list_entries, |s, change| {
+        let _ = write!(
+            s,
+            "- {} {}",
+            code_span(change.operation.as_str()),
+            code_span(&change.path)
+        );
+        if change.operation != Operation::Delete {
             let _ = write!(
                 s,
-                "- {} {}",
-                code_span(change.operation.as_str()),
-                code_span(&change.path)
+                " ({})",
+                format_size(change.contents.as_ref().map_or(0, String::len) as u64)
             );
-            if change.operation != Operation::Delete {
-                let _ = write!(
-                    s,
-                    " ({})",
-                    format_size(change.contents.as_ref().map_or(0, String::len) as u64)
-                );
-            }
-            if let Some(why) = change
-                .edit_rationale
-                .as_deref()
-                .filter(|w| !w.trim().is_empty())
-            {
-                let _ = write!(s, " — {}", inline(why, budget.item_chars));
-            }
-            s.push('\n');
-        },
-    );
+        }
+        if let Some(why) = change
+            .edit_rationale
+            .as_deref()
+            .filter(|w| !w.trim().is_empty())
+        {
+            let _ = write!(s, " — {}", inline(why, budget.item_chars));
+        }
+        s.push('\n');
+    });
+}
 
+/// The diagnosis cited, the grounding and the test plan.
+fn write_summary(s: &mut String, input: &BodyInput<'_>, budget: Budget) {
+    let plan = input.plan;
     s.push_str("\n### Summary\n\n");
     let _ = writeln!(
         s,
@@ -386,7 +415,7 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
         inline(&input.diagnosis.scanned_at, None)
     );
     s.push_str("MR grounding:\n\n");
-    write_list(&mut s, &plan.mr_grounding, budget.list_entries, |s, g| {
+    write_list(s, &plan.mr_grounding, budget.list_entries, |s, g| {
         let _ = writeln!(
             s,
             "- {}: {} — {}",
@@ -396,10 +425,9 @@ fn render_budget(input: &BodyInput<'_>, budget: Budget, note: Option<&str>) -> S
         );
     });
     s.push_str("\nTest plan:\n\n");
-    write_list(&mut s, &plan.test_plan, budget.list_entries, |s, t| {
+    write_list(s, &plan.test_plan, budget.list_entries, |s, t| {
         let _ = writeln!(s, "- {}", inline(t, budget.item_chars));
     });
-    s
 }
 
 /// Writes at most `max` items, then a line saying how many were left out.

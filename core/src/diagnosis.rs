@@ -218,126 +218,24 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     warnings.extend(problems);
     let limits = input.limits;
 
-    let mut decisions = Vec::new();
-    for (name, date) in dated_files(
+    let decisions = scan_decisions(checkout, &config.decisions, input, &mut warnings);
+    let findings = scan_findings(checkout, &config.findings, input, &mut warnings);
+    let (meta_rules, meta_digest) = read_document(
         checkout,
-        &config.decisions,
+        &config.meta_rules,
+        "meta-rules",
+        limits,
         &mut warnings,
-        docs::decision_date,
-        &input.window,
-    ) {
-        let path = join(&config.decisions, &name);
-        let Some(date) = date else {
-            bad_name(&mut warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
-            continue;
-        };
-        let Some(facts) = read_facts(checkout, &path, limits, false, &mut warnings) else {
-            continue;
-        };
-        decisions.push(Decision {
-            path,
-            date: date.to_string(),
-            title: facts.title,
-            digest: facts.digest,
-            status: facts.status,
-            supersedes: facts.supersedes,
-        });
-    }
-    decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
-
-    let mut findings = Vec::new();
-    for (name, time) in dated_files(
+        docs::parse_meta_rules,
+    );
+    let (roadmap, roadmap_digest) = read_document(
         checkout,
-        &config.findings,
+        &config.roadmap,
+        "roadmap",
+        limits,
         &mut warnings,
-        docs::finding_time,
-        &input.window,
-    ) {
-        let path = join(&config.findings, &name);
-        let Some((_, at)) = time else {
-            bad_name(&mut warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
-            continue;
-        };
-        let Some(facts) = read_facts(checkout, &path, limits, true, &mut warnings) else {
-            continue;
-        };
-        let status = match facts.status {
-            Some(s) if s == "open" || s == "resolved" => Some(s),
-            Some(other) => {
-                warnings.push(Diagnostic::in_file(
-                    Code::DocBadStatus,
-                    &path,
-                    None,
-                    format!("status `{other}` is neither open nor resolved"),
-                ));
-                None
-            }
-            None => None,
-        };
-        findings.push(Finding {
-            path,
-            at,
-            title: facts.title,
-            status,
-            digest: facts.digest,
-        });
-    }
-    findings.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
-
-    let (meta_rules, meta_digest) = match docs::read_markdown(checkout, &config.meta_rules, limits)
-    {
-        ReadMarkdown::Text {
-            body,
-            line_offset,
-            digest,
-            warnings: w,
-        } => {
-            warnings.extend(w);
-            let (rules, w) = docs::parse_meta_rules(&config.meta_rules, &body, line_offset);
-            warnings.extend(w);
-            (rules, Some(digest))
-        }
-        ReadMarkdown::Unusable { digest, problem } => {
-            warnings.push(problem);
-            (Vec::new(), digest)
-        }
-        ReadMarkdown::Missing => {
-            warnings.push(Diagnostic::in_file(
-                Code::DocMissing,
-                &config.meta_rules,
-                None,
-                "meta-rules document not found",
-            ));
-            (Vec::new(), None)
-        }
-    };
-
-    let (roadmap, roadmap_digest) = match docs::read_markdown(checkout, &config.roadmap, limits) {
-        ReadMarkdown::Text {
-            body,
-            line_offset,
-            digest,
-            warnings: w,
-        } => {
-            warnings.extend(w);
-            let (roadmap, w) = docs::parse_roadmap(&config.roadmap, &body, line_offset);
-            warnings.extend(w);
-            (roadmap, Some(digest))
-        }
-        ReadMarkdown::Unusable { digest, problem } => {
-            warnings.push(problem);
-            (docs::Roadmap::default(), digest)
-        }
-        ReadMarkdown::Missing => {
-            warnings.push(Diagnostic::in_file(
-                Code::DocMissing,
-                &config.roadmap,
-                None,
-                "roadmap document not found",
-            ));
-            (docs::Roadmap::default(), None)
-        }
-    };
+        docs::parse_roadmap,
+    );
 
     for guard in &config.guards {
         if !meta_rules.iter().any(|r| r.id == guard.rule) {
@@ -378,6 +276,117 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     };
     diagnosis.diagnosis_id = diagnosis_id(&diagnosis);
     diagnosis
+}
+
+/// The decisions of `dir` dated in the window, in date order.
+fn scan_decisions(
+    checkout: &dyn Checkout,
+    dir: &str,
+    input: &ScanInput,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Decision> {
+    let mut decisions = Vec::new();
+    for (name, date) in dated_files(checkout, dir, warnings, docs::decision_date, &input.window) {
+        let path = join(dir, &name);
+        let Some(date) = date else {
+            bad_name(warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
+            continue;
+        };
+        let Some(facts) = read_facts(checkout, &path, input.limits, false, warnings) else {
+            continue;
+        };
+        decisions.push(Decision {
+            path,
+            date: date.to_string(),
+            title: facts.title,
+            digest: facts.digest,
+            status: facts.status,
+            supersedes: facts.supersedes,
+        });
+    }
+    decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
+    decisions
+}
+
+/// The findings of `dir` dated in the window, in time order, with their status.
+fn scan_findings(
+    checkout: &dyn Checkout,
+    dir: &str,
+    input: &ScanInput,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (name, time) in dated_files(checkout, dir, warnings, docs::finding_time, &input.window) {
+        let path = join(dir, &name);
+        let Some((_, at)) = time else {
+            bad_name(warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
+            continue;
+        };
+        let Some(facts) = read_facts(checkout, &path, input.limits, true, warnings) else {
+            continue;
+        };
+        let status = match facts.status {
+            Some(s) if s == "open" || s == "resolved" => Some(s),
+            Some(other) => {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocBadStatus,
+                    &path,
+                    None,
+                    format!("status `{other}` is neither open nor resolved"),
+                ));
+                None
+            }
+            None => None,
+        };
+        findings.push(Finding {
+            path,
+            at,
+            title: facts.title,
+            status,
+            digest: facts.digest,
+        });
+    }
+    findings.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
+    findings
+}
+
+/// Reads and parses one configured document (the meta-rules, the roadmap):
+/// what `parse` makes of it (its default when the document is missing or
+/// unusable, with a warning) and its digest.
+fn read_document<T: Default>(
+    checkout: &dyn Checkout,
+    path: &str,
+    what: &str,
+    limits: ScanLimits,
+    warnings: &mut Vec<Diagnostic>,
+    parse: impl Fn(&str, &str, usize) -> (T, Vec<Diagnostic>),
+) -> (T, Option<String>) {
+    match docs::read_markdown(checkout, path, limits) {
+        ReadMarkdown::Text {
+            body,
+            line_offset,
+            digest,
+            warnings: w,
+        } => {
+            warnings.extend(w);
+            let (parsed, w) = parse(path, &body, line_offset);
+            warnings.extend(w);
+            (parsed, Some(digest))
+        }
+        ReadMarkdown::Unusable { digest, problem } => {
+            warnings.push(problem);
+            (T::default(), digest)
+        }
+        ReadMarkdown::Missing => {
+            warnings.push(Diagnostic::in_file(
+                Code::DocMissing,
+                path,
+                None,
+                format!("{what} document not found"),
+            ));
+            (T::default(), None)
+        }
+    }
 }
 
 /// `diag-` + the first 16 hex digits of SHA-256 over the canonical JSON of the

@@ -173,5 +173,5 @@ fn repository(data: &[u8]) {
     let store = MemoryStore::from_outputs([json]);
     assert_eq!(store.0.len(), 2, "a diagnosis is cached at both paths");
     let _ = docs::spec_anchors(&checkout, NAMED[5], ScanLimits::default());
-    let _ = diagnosis::render_summary(&output);
+    let _ = diagnosis::render_summary(&output, None);
 }

@@ -24,10 +24,7 @@ fuzz_target!(|data: &[u8]| {
             "a parsed plan must survive a JSON round trip"
         );
     }
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let prepared = request::prepare(&propose_request(text.to_owned()), checkout(), store())
+    let prepared = request::prepare(&propose_request(), data, checkout(), store())
         .expect("the fixed registry and target resolve");
     match &prepared.proposal {
         Ok(proposal) => {

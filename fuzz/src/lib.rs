@@ -10,6 +10,7 @@
 
 use petrova_core::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
 use petrova_core::docs::ScanLimits;
+use petrova_core::error::Frontend;
 use petrova_core::request::{ProposeRequest, RegistrySource, Target};
 use petrova_core::source::MemoryCheckout;
 use petrova_core::validate::MemoryStore;
@@ -97,7 +98,7 @@ pub fn checkout() -> &'static MemoryCheckout {
 /// Scans `checkout` for the fixed window at [`NOW`].
 pub fn scan(checkout: &MemoryCheckout) -> Diagnosis {
     let input = ScanInput {
-        window: Window::parse(SINCE, None).unwrap_or_else(|e| panic!("window: {e}")),
+        window: Window::parse(SINCE, None, Frontend::Cli).unwrap_or_else(|e| panic!("window: {e}")),
         scanned_at: NOW.to_owned(),
         head: None,
         limits: ScanLimits::default(),
@@ -150,8 +151,9 @@ pub fn store() -> &'static MemoryStore {
     STORE.get_or_init(|| MemoryStore::from_outputs(outputs()))
 }
 
-/// A `propose_fix` request for `plan` with the fixed registry, actor and trigger.
-pub fn request(plan: String) -> ProposeRequest {
+/// A `propose_fix` request with the fixed registry, actor and trigger (the
+/// plan's bytes go beside it to `request::prepare`).
+pub fn request() -> ProposeRequest {
     ProposeRequest {
         registry: RegistrySource {
             source: REGISTRY.to_owned(),
@@ -161,12 +163,12 @@ pub fn request(plan: String) -> ProposeRequest {
             slug: Some(SLUG.to_owned()),
             repository: None,
         },
-        plan,
         actor: ACTOR.to_owned(),
         triggered_by_kind: "audit_fail".to_owned(),
         triggered_by_ref: "ci-run-12345".to_owned(),
         allow_stale: false,
         now: NOW.to_owned(),
-        limits: Default::default(),
+        env: Default::default(),
+        frontend: Frontend::Cli,
     }
 }
