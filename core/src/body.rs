@@ -4,9 +4,9 @@
 
 use crate::diagnosis::Diagnosis;
 use crate::docs::MetaRule;
+use crate::encoding::yaml;
 use crate::error::Code;
 use crate::plan::{Change, Operation, Plan};
-use crate::yaml;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;

@@ -4,9 +4,9 @@
 //! findings dated in the window, the meta-rules and the guards. Its id hashes
 //! that view (not the commit), so the same documents and window give the same id.
 
-use crate::canonical::{sha256_hex, to_canonical};
-use crate::date::Date;
 use crate::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
+use crate::encoding::canonical::{sha256_hex, to_canonical};
+use crate::encoding::date::Date;
 use crate::error::{Code, Diagnostic, Failure, Frontend, Knob};
 use crate::source::{Checkout, EntryKind};
 use serde::{Deserialize, Serialize};
@@ -845,7 +845,7 @@ mod tests {
         }
         let expected = format!(
             "diag-{}",
-            &sha256_hex(crate::canonical::value_to_canonical(&value).as_bytes())[..16]
+            &sha256_hex(crate::encoding::canonical::value_to_canonical(&value).as_bytes())[..16]
         );
         assert_eq!(d.diagnosis_id, expected);
     }

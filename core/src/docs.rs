@@ -4,12 +4,12 @@
 //! Every reader here is total: odd input becomes a warning [`Diagnostic`] with
 //! `path:line`, never an error that stops a scan.
 
-use crate::canonical::sha256_hex;
-use crate::date::Date;
+use crate::encoding::canonical::sha256_hex;
+use crate::encoding::date::Date;
+use crate::encoding::yaml;
 use crate::error::{Code, Diagnostic};
 use crate::markdown::{self, Block};
 use crate::source::{Checkout, EntryKind};
-use crate::yaml;
 use serde::{Deserialize, Serialize};
 
 /// The file at a repository's root that says where its governance docs live.

@@ -1,6 +1,6 @@
 //! The idempotency key, its short form and the branch name of a proposal.
 
-use crate::canonical::{sha256_hex, to_canonical};
+use crate::encoding::canonical::{sha256_hex, to_canonical};
 use crate::plan::{Plan, SCHEMA_VERSION};
 use serde::Serialize;
 

@@ -10,12 +10,10 @@
 
 pub mod apply;
 pub mod body;
-pub mod canonical;
-mod canonical_stream;
-pub mod date;
 pub mod diagnosis;
 pub mod docs;
 pub mod doctor;
+pub mod encoding;
 pub mod error;
 pub mod guard;
 pub mod key;
@@ -28,6 +26,5 @@ pub mod request;
 pub mod settings;
 pub mod source;
 pub mod validate;
-pub mod yaml;
 
 pub use error::{Code, Diagnostic};

@@ -4,8 +4,8 @@
 //! few blocks petrova cares about — headings, list items (with task markers)
 //! and paragraphs — each with its 1-based line.
 
+use crate::encoding::yaml;
 use crate::error::{Code, Diagnostic};
-use crate::yaml;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 

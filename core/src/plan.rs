@@ -2,7 +2,7 @@
 //! (generated from these types), and parsing that reports every structural
 //! problem with a JSON pointer.
 
-use crate::canonical::{sha256_hex, to_canonical};
+use crate::encoding::canonical::{sha256_hex, to_canonical};
 use crate::error::{Code, Diagnostic};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! The registry of governed repositories (`registry.yaml`), its change-policy
 //! profiles, and who may act on which repository.
 
-use crate::date::Date;
+use crate::encoding::date::Date;
+use crate::encoding::yaml;
 use crate::error::{Code, ConfigError};
-use crate::yaml;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

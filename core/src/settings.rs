@@ -7,7 +7,7 @@
 //! naming the variable or input.
 
 use crate::apply::RetryPolicy;
-use crate::date::Date;
+use crate::encoding::date::Date;
 use crate::error::{Code, Failure};
 use crate::validate::{LimitSettings, PlanLimits};
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! petrova step is an input, every `steps.<id>.outputs.<name>` read from a
 //! petrova step is an output, and the matrix command works on the example registry.
 
-use petrova_core::yaml::{self, Value};
+use petrova_core::encoding::yaml::{self, Value};
 use petrova_tests::petrova_bin;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! A serde serializer that writes canonical JSON directly, without building a
 //! `serde_json::Value` first: object members are written in place and
 //! reordered by key only when they arrive out of order. It produces exactly the bytes of
-//! [`crate::canonical::value_to_canonical`] over `serde_json::to_value`, which a
+//! [`crate::encoding::canonical::value_to_canonical`] over `serde_json::to_value`, which a
 //! test checks; it exists because diagnosis ids hash large results.
 
 use serde::ser::{self, Serialize};

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 /// this function total.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::new();
-    if crate::canonical_stream::write(value, &mut out).is_err() {
+    if crate::encoding::canonical_stream::write(value, &mut out).is_err() {
         return "null".to_owned();
     }
     // Only UTF-8 text and ASCII punctuation were written.
@@ -70,7 +70,7 @@ fn write_string(s: &str, out: &mut String) {
     // serde_json's string escaping is minimal and deterministic: `"`, `\\`
     // and control characters only; everything else is written as given.
     let mut bytes = Vec::with_capacity(s.len() + 2);
-    crate::canonical_stream::write_str(s, &mut bytes);
+    crate::encoding::canonical_stream::write_str(s, &mut bytes);
     out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
