@@ -6,13 +6,13 @@
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
 use petrova_core::error::{Code, Failure, Frontend};
+use petrova_core::governance::source::{
+    parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
+};
 use petrova_core::propose::Proposal;
 use petrova_core::registry::RepoEntry;
 use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest};
 use petrova_core::settings::{ActionInputs, Vars};
-use petrova_core::source::{
-    parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
-};
 use petrova_core::validate::{DiagnosisStore, MemoryStore};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -238,21 +238,26 @@ pub fn diagnose_files(request_json: &str, files: &JsValue) -> Result<String, JsV
 /// Where to cache a diagnosis, relative to the cache folder (write every path; read in order).
 #[wasm_bindgen(js_name = diagnosisCachePaths)]
 pub fn diagnosis_cache_paths(target_repo: &str, id: &str) -> String {
-    to_json(&petrova_core::diagnosis::cache_paths(target_repo, id))
+    to_json(&petrova_core::governance::diagnosis::cache_paths(
+        target_repo,
+        id,
+    ))
 }
 
 /// The cache file's text for a diagnosis (the same bytes the CLI writes).
 #[wasm_bindgen(js_name = diagnosisCacheText)]
 pub fn diagnosis_cache_text(output_json: &str) -> Result<String, JsValue> {
-    let output: petrova_core::diagnosis::DiagnoseOutput = from_json("diagnosis", output_json)?;
-    Ok(petrova_core::diagnosis::cache_text(&output))
+    let output: petrova_core::governance::diagnosis::DiagnoseOutput =
+        from_json("diagnosis", output_json)?;
+    Ok(petrova_core::governance::diagnosis::cache_text(&output))
 }
 
 /// The human summary of a diagnosis; `cached` is where the cache file went.
 #[wasm_bindgen(js_name = diagnosisSummary)]
 pub fn diagnosis_summary(output_json: &str, cached: Option<String>) -> Result<String, JsValue> {
-    let output: petrova_core::diagnosis::DiagnoseOutput = from_json("diagnosis", output_json)?;
-    Ok(petrova_core::diagnosis::render_summary(
+    let output: petrova_core::governance::diagnosis::DiagnoseOutput =
+        from_json("diagnosis", output_json)?;
+    Ok(petrova_core::governance::diagnosis::render_summary(
         &output,
         cached.as_deref(),
     ))

@@ -9,9 +9,9 @@
 mod synthetic;
 
 use petrova_cli::checkout::FsCheckout;
-use petrova_core::diagnosis::{self, ScanInput, Window};
-use petrova_core::docs::ScanLimits;
-use petrova_core::source::{Checkout, MemoryCheckout};
+use petrova_core::governance::diagnosis::{self, ScanInput, Window};
+use petrova_core::governance::docs::ScanLimits;
+use petrova_core::governance::source::{Checkout, MemoryCheckout};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -174,7 +174,9 @@ fn main() {
     let parse = median(7, || {
         for bytes in &all_bytes {
             let text = std::str::from_utf8(bytes).unwrap();
-            for event in pulldown_cmark::Parser::new_ext(text, petrova_core::markdown::options()) {
+            for event in
+                pulldown_cmark::Parser::new_ext(text, petrova_core::governance::markdown::options())
+            {
                 black_box(event);
             }
         }

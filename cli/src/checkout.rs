@@ -1,6 +1,8 @@
 //! The filesystem side of [`Checkout`]: listings and bytes from a checkout folder.
 
-use petrova_core::source::{Checkout, DirEntry, EntryKind, SourceError, SourceErrorKind};
+use petrova_core::governance::source::{
+    Checkout, DirEntry, EntryKind, SourceError, SourceErrorKind,
+};
 use std::borrow::Cow;
 use std::fs;
 use std::io::ErrorKind;

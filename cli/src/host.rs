@@ -2,12 +2,12 @@
 //! registry and plan files, the diagnosis cache. Failures are classified
 //! here and worded by core.
 
-use petrova_core::diagnosis::{self, DiagnoseOutput};
 use petrova_core::error::{Code, Failure, Frontend, Knob};
+use petrova_core::governance::diagnosis::{self, DiagnoseOutput};
+use petrova_core::governance::source::SourceErrorKind;
 use petrova_core::registry::RepoEntry;
 use petrova_core::request::RegistrySource;
 use petrova_core::settings::Vars;
-use petrova_core::source::SourceErrorKind;
 use petrova_core::validate::DiagnosisStore;
 use std::fs;
 use std::path::{Path, PathBuf};

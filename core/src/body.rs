@@ -2,10 +2,10 @@
 //! metadata), safe against hostile plan text, within GitHub's size limit, and
 //! carrying a metadata block that [`parse_metadata`] reads back.
 
-use crate::diagnosis::Diagnosis;
-use crate::docs::MetaRule;
 use crate::encoding::yaml;
 use crate::error::Code;
+use crate::governance::diagnosis::Diagnosis;
+use crate::governance::docs::MetaRule;
 use crate::plan::{Change, Operation, Plan};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,7 @@ pub fn parse_metadata(body: &str) -> Result<Metadata, MetadataError> {
     let mut marker_seen = false;
     let mut in_yaml = false;
     let mut yaml_text = String::new();
-    for event in Parser::new_ext(body, crate::markdown::options()) {
+    for event in Parser::new_ext(body, crate::governance::markdown::options()) {
         match event {
             Event::Html(html) | Event::InlineHtml(html) if !marker_seen && is_marker(&html) => {
                 marker_seen = true;
@@ -541,7 +541,9 @@ pub fn safe_block(markdown: &str) -> String {
 
 fn escape_html(text: &str) -> String {
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(text, crate::governance::markdown::options()).into_offset_iter()
+    {
         if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
             ranges.push(range);
         }
@@ -566,7 +568,7 @@ fn ends_cleanly(text: &str) -> bool {
     let probe = format!("{}\n\n{sentinel}\n", text.trim_end());
     let mut depth = 0usize;
     let mut at_paragraph_start = false;
-    for event in Parser::new_ext(&probe, crate::markdown::options()) {
+    for event in Parser::new_ext(&probe, crate::governance::markdown::options()) {
         match event {
             Event::Start(Tag::Paragraph) => at_paragraph_start = depth == 0,
             Event::Start(_) => {
@@ -605,39 +607,41 @@ fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
 /// safe destinations, so plan text can never become markup or script.
 pub fn to_html(markdown: &str) -> String {
     let events =
-        Parser::new_ext(markdown, crate::markdown::options()).filter_map(|event| match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if html.trim_start().starts_with("<!--") && html.trim_end().ends_with("-->") {
-                    None
-                } else {
-                    Some(Event::Text(html))
+        Parser::new_ext(markdown, crate::governance::markdown::options()).filter_map(|event| {
+            match event {
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    if html.trim_start().starts_with("<!--") && html.trim_end().ends_with("-->") {
+                        None
+                    } else {
+                        Some(Event::Text(html))
+                    }
                 }
+                // Links and images keep only web, mail and relative destinations:
+                // `javascript:`, `data:` and the like become inert.
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                })),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                })),
+                other => Some(other),
             }
-            // Links and images keep only web, mail and relative destinations:
-            // `javascript:`, `data:` and the like become inert.
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Some(Event::Start(Tag::Link {
-                link_type,
-                dest_url: safe_url(dest_url),
-                title,
-                id,
-            })),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Some(Event::Start(Tag::Image {
-                link_type,
-                dest_url: safe_url(dest_url),
-                title,
-                id,
-            })),
-            other => Some(other),
         });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out, events);

@@ -1,9 +1,9 @@
 //! Guards: meta-rules made machine-checkable (`append_only`, `read_only`).
 
-use crate::docs::{decision_date, Guard, GuardKind, MetaRule};
 use crate::error::{Code, Diagnostic};
+use crate::governance::docs::{decision_date, Guard, GuardKind, MetaRule};
+use crate::governance::source::EntryKind;
 use crate::plan::{Change, Operation};
-use crate::source::EntryKind;
 
 /// Checks one change against every guard; `existing` is what the checkout has at the path.
 pub fn check_change(

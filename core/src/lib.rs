@@ -10,21 +10,18 @@
 
 pub mod apply;
 pub mod body;
-pub mod diagnosis;
-pub mod docs;
 pub mod doctor;
 pub mod encoding;
 pub mod error;
+pub mod governance;
 pub mod guard;
 pub mod key;
-pub mod markdown;
 pub mod plan;
 pub mod preview;
 pub mod propose;
 pub mod registry;
 pub mod request;
 pub mod settings;
-pub mod source;
 pub mod validate;
 
 pub use error::{Code, Diagnostic};

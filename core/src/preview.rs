@@ -4,9 +4,9 @@
 //! body — from a plan and a diagnosis alone.
 
 use crate::body::{self, BodyInput};
-use crate::diagnosis::DiagnoseOutput;
-use crate::docs::MetaRule;
 use crate::error::{Code, Diagnostic};
+use crate::governance::diagnosis::DiagnoseOutput;
+use crate::governance::docs::MetaRule;
 use crate::key::proposal_key;
 use crate::plan;
 use crate::propose::{self, ChangeSummary};

@@ -3,11 +3,11 @@
 //! the CLI's text and JSON forms.
 
 use crate::body::{self, Body, BodyInput, Metadata, TriggeredBy};
-use crate::docs::MetaRule;
 use crate::error::{Code, Diagnostic};
+use crate::governance::docs::MetaRule;
+use crate::governance::source::Checkout;
 use crate::key::{proposal_key, ProposalKey};
 use crate::plan::{self, Operation, Plan, SCHEMA_VERSION};
-use crate::source::Checkout;
 use crate::validate::{self, DiagnosisStore, ValidationInput};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;

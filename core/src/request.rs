@@ -3,12 +3,12 @@
 //! only "deserialize → call → serialize".
 
 use crate::apply::ApplyResult;
-use crate::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob};
+use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
+use crate::governance::source::{Checkout, SourceErrorKind};
 use crate::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
 use crate::registry::{self, Registry, RepoEntry};
 use crate::settings::{Settings, Vars};
-use crate::source::{Checkout, SourceErrorKind};
 use crate::validate::{DiagnosisStore, ValidationInput};
 use serde::{Deserialize, Serialize};
 

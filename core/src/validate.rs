@@ -1,13 +1,13 @@
 //! Validation of a fix plan against the registry, the cached diagnosis, the
 //! checkout, the profile and the guards. Every problem is reported at once.
 
-use crate::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
-use crate::docs::{self, MetaRule, ScanLimits};
 use crate::error::{Code, Diagnostic};
+use crate::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
+use crate::governance::docs::{self, MetaRule, ScanLimits};
+use crate::governance::source::{Checkout, EntryKind};
 use crate::guard;
 use crate::plan::{self, Change, Grounding, GroundingKind, Operation, Plan};
 use crate::registry::{Actor, Profile, RepoEntry};
-use crate::source::{Checkout, EntryKind};
 use std::collections::BTreeMap;
 
 /// Where cached diagnoses come from: a folder (the CLI's

@@ -14,10 +14,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::diagnosis::{self, DiagnoseOutput};
-use petrova_core::docs::{self, ScanLimits};
-use petrova_core::markdown::{self, Block};
-use petrova_core::source::MemoryCheckout;
+use petrova_core::governance::diagnosis::{self, DiagnoseOutput};
+use petrova_core::governance::docs::{self, ScanLimits};
+use petrova_core::governance::markdown::{self, Block};
+use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::validate::MemoryStore;
 use petrova_core::Diagnostic;
 use std::collections::BTreeSet;

@@ -8,11 +8,11 @@
 //! the deep checks (paths, profile, guards, grounding) instead of stopping at
 //! `diagnosis_unknown`.
 
-use petrova_core::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
-use petrova_core::docs::ScanLimits;
+use petrova_core::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
+use petrova_core::governance::docs::ScanLimits;
 use petrova_core::error::Frontend;
 use petrova_core::request::{ProposeRequest, RegistrySource, Target};
-use petrova_core::source::MemoryCheckout;
+use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::validate::MemoryStore;
 use std::sync::OnceLock;
 

@@ -427,7 +427,7 @@ pub fn body_structure_problems(body: &str) -> Vec<String> {
     let mut h3: Vec<String> = Vec::new();
     let mut in_h3 = false;
     let mut first_block_info: Option<String> = None;
-    for event in Parser::new_ext(body, petrova_core::markdown::options()) {
+    for event in Parser::new_ext(body, petrova_core::governance::markdown::options()) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) => html.push(h.into_string()),
             Event::Start(Tag::Heading { level, .. }) => {

@@ -3,8 +3,8 @@
 use crate::args::DiagnoseArgs;
 use petrova_cli::checkout::FsCheckout;
 use petrova_cli::host::{self, Workspace};
-use petrova_core::diagnosis::{self, DiagnoseOutput, FleetSummary};
 use petrova_core::error::{Failure, Frontend};
+use petrova_core::governance::diagnosis::{self, DiagnoseOutput, FleetSummary};
 use petrova_core::registry::RepoEntry;
 use petrova_core::request::{self, DiagnosePlan, RegistrySource, Target};
 use std::io::Write as _;

@@ -4,8 +4,8 @@
 use petrova_core::body::{
     self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
 };
-use petrova_core::diagnosis::Diagnosis;
-use petrova_core::docs::MetaRule;
+use petrova_core::governance::diagnosis::Diagnosis;
+use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{self, Plan};
 use petrova_tests::{body_structure_problems, example_plan, Sandbox, SLUG};
 use serde_json::{json, Value};

@@ -5,8 +5,8 @@
 use petrova_core::body::{
     self, parse_metadata, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
 };
-use petrova_core::diagnosis::Diagnosis;
-use petrova_core::docs::MetaRule;
+use petrova_core::governance::diagnosis::Diagnosis;
+use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
 use petrova_tests::{body_structure_problems, XorShift};
 

@@ -82,7 +82,10 @@ fn diagnose_json_matches_the_worked_example() {
         assert!(r.get(key).is_some(), "result lacks `{key}`");
     }
     let id = r["diagnosis_id"].as_str().expect("id");
-    assert!(petrova_core::diagnosis::is_diagnosis_id(id), "{id}");
+    assert!(
+        petrova_core::governance::diagnosis::is_diagnosis_id(id),
+        "{id}"
+    );
 
     // The cache holds the same object, loadable by id.
     let cache = sb.state.join("diagnoses").join(format!("{id}.json"));

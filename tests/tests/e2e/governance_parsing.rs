@@ -1,10 +1,10 @@
 //! Governance-document parsing over awkward inputs, through core's public API:
 //! results and `path:line` warnings, never a panic (SPEC §3).
 
-use petrova_core::diagnosis::{self, ScanInput, Window};
-use petrova_core::docs::{parse_meta_rules, parse_roadmap, ScanLimits};
-use petrova_core::markdown::{anchors, blocks, github_slug, Block};
-use petrova_core::source::MemoryCheckout;
+use petrova_core::governance::diagnosis::{self, ScanInput, Window};
+use petrova_core::governance::docs::{parse_meta_rules, parse_roadmap, ScanLimits};
+use petrova_core::governance::markdown::{anchors, blocks, github_slug, Block};
+use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::Diagnostic;
 
 /// `path:line: message [code]` reduced to `path:line code`.
@@ -236,8 +236,12 @@ fn roadmap_over_awkward_inputs() {
 
 /// `docs::read_doc_facts` as a finding is read (a `Status:` line is looked for).
 /// The one place that knows the function's signature.
-fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits) -> petrova_core::docs::DocFacts {
-    petrova_core::docs::read_doc_facts(path, bytes, limits, true)
+fn read_doc_facts(
+    path: &str,
+    bytes: &[u8],
+    limits: ScanLimits,
+) -> petrova_core::governance::docs::DocFacts {
+    petrova_core::governance::docs::read_doc_facts(path, bytes, limits, true)
 }
 
 struct Facts<'a> {

@@ -21,10 +21,10 @@
 //! request to GitHub; and stay under [`MEMORY_LIMIT_BYTES`].
 
 use petrova_core::body;
-use petrova_core::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
-use petrova_core::docs::ScanLimits;
+use petrova_core::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
+use petrova_core::governance::docs::ScanLimits;
+use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::registry;
-use petrova_core::source::MemoryCheckout;
 use petrova_core::Code;
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle};
 use petrova_tests::{

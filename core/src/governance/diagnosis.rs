@@ -4,11 +4,11 @@
 //! findings dated in the window, the meta-rules and the guards. Its id hashes
 //! that view (not the commit), so the same documents and window give the same id.
 
-use crate::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
 use crate::encoding::canonical::{sha256_hex, to_canonical};
 use crate::encoding::date::Date;
 use crate::error::{Code, Diagnostic, Failure, Frontend, Knob};
-use crate::source::{Checkout, EntryKind};
+use crate::governance::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
+use crate::governance::source::{Checkout, EntryKind};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -716,7 +716,7 @@ impl FleetSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::MemoryCheckout;
+    use crate::governance::source::MemoryCheckout;
 
     fn repo() -> MemoryCheckout {
         MemoryCheckout::new()

@@ -8,8 +8,8 @@ use crate::encoding::canonical::sha256_hex;
 use crate::encoding::date::Date;
 use crate::encoding::yaml;
 use crate::error::{Code, Diagnostic};
-use crate::markdown::{self, Block};
-use crate::source::{Checkout, EntryKind};
+use crate::governance::markdown::{self, Block};
+use crate::governance::source::{Checkout, EntryKind};
 use serde::{Deserialize, Serialize};
 
 /// The file at a repository's root that says where its governance docs live.
