@@ -9,11 +9,11 @@ use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::governance::source::{
     parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
 };
+use petrova_core::plan::validate::{DiagnosisStore, MemoryStore};
 use petrova_core::propose::Proposal;
 use petrova_core::registry::RepoEntry;
 use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest};
 use petrova_core::settings::{ActionInputs, Vars};
-use petrova_core::validate::{DiagnosisStore, MemoryStore};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -350,9 +350,9 @@ pub fn parse_metadata(body: &str) -> Result<String, JsValue> {
 /// The idempotency key, short key and branch of a plan for a repository slug.
 #[wasm_bindgen(js_name = proposalKey)]
 pub fn proposal_key(target_repo: &str, plan_json: &str) -> Result<String, JsValue> {
-    let limit = petrova_core::validate::PlanLimits::default().max_plan_bytes;
+    let limit = petrova_core::plan::validate::PlanLimits::default().max_plan_bytes;
     match petrova_core::plan::parse(plan_json.as_bytes(), limit) {
-        Ok(plan) => Ok(to_json(&petrova_core::key::proposal_key(
+        Ok(plan) => Ok(to_json(&petrova_core::plan::key::proposal_key(
             target_repo,
             &plan,
         ))),

@@ -31,8 +31,8 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 
 /// Validate + render of the example plan, in memory, as the wasm build runs it.
 fn bench_prepare() {
+    use petrova_core::plan::validate::MemoryStore;
     use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
-    use petrova_core::validate::MemoryStore;
     let ws = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workspace");
     let mut memory = MemoryCheckout::new();
     let mut stack = vec![ws.join("kahn-hq")];

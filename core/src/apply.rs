@@ -876,7 +876,7 @@ pub(crate) fn encode_ref(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::body::{Body, Metadata, TriggeredBy};
-    use crate::key::ProposalKey;
+    use crate::plan::key::ProposalKey;
     use crate::plan::{Change, Grounding, GroundingKind, Plan};
     use crate::registry::Role;
 

@@ -14,14 +14,11 @@ pub mod doctor;
 pub mod encoding;
 pub mod error;
 pub mod governance;
-pub mod guard;
-pub mod key;
 pub mod plan;
 pub mod preview;
 pub mod propose;
 pub mod registry;
 pub mod request;
 pub mod settings;
-pub mod validate;
 
 pub use error::{Code, Diagnostic};

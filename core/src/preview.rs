@@ -7,12 +7,12 @@ use crate::body::{self, BodyInput};
 use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::DiagnoseOutput;
 use crate::governance::docs::MetaRule;
-use crate::key::proposal_key;
 use crate::plan;
+use crate::plan::key::proposal_key;
+use crate::plan::validate::{self, Offline};
 use crate::propose::{self, ChangeSummary};
 use crate::registry::Profile;
 use crate::settings::{Settings, Vars};
-use crate::validate::{self, Offline};
 use serde::{Deserialize, Serialize};
 
 /// What the preview page sends.

@@ -6,9 +6,9 @@ use crate::body::{self, Body, BodyInput, Metadata, TriggeredBy};
 use crate::error::{Code, Diagnostic};
 use crate::governance::docs::MetaRule;
 use crate::governance::source::Checkout;
-use crate::key::{proposal_key, ProposalKey};
+use crate::plan::key::{proposal_key, ProposalKey};
+use crate::plan::validate::{self, DiagnosisStore, ValidationInput};
 use crate::plan::{self, Operation, Plan, SCHEMA_VERSION};
-use crate::validate::{self, DiagnosisStore, ValidationInput};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 

@@ -9,7 +9,7 @@
 use crate::apply::RetryPolicy;
 use crate::encoding::date::Date;
 use crate::error::{Code, Failure};
-use crate::validate::{LimitSettings, PlanLimits};
+use crate::plan::validate::{LimitSettings, PlanLimits};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 

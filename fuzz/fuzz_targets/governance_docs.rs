@@ -18,7 +18,7 @@ use petrova_core::governance::diagnosis::{self, DiagnoseOutput};
 use petrova_core::governance::docs::{self, ScanLimits};
 use petrova_core::governance::markdown::{self, Block};
 use petrova_core::governance::source::MemoryCheckout;
-use petrova_core::validate::MemoryStore;
+use petrova_core::plan::validate::MemoryStore;
 use petrova_core::Diagnostic;
 use std::collections::BTreeSet;
 

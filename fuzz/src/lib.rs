@@ -13,7 +13,7 @@ use petrova_core::governance::docs::ScanLimits;
 use petrova_core::error::Frontend;
 use petrova_core::request::{ProposeRequest, RegistrySource, Target};
 use petrova_core::governance::source::MemoryCheckout;
-use petrova_core::validate::MemoryStore;
+use petrova_core::plan::validate::MemoryStore;
 use std::sync::OnceLock;
 
 /// The scan and proposal time.

@@ -11,8 +11,8 @@
 
 use petrova_core::error::Frontend;
 use petrova_core::governance::source::MemoryCheckout;
+use petrova_core::plan::validate::MemoryStore;
 use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
-use petrova_core::validate::MemoryStore;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs;

@@ -128,7 +128,7 @@ fn render_command_prints_the_core_body() {
     .expect("json");
     let diagnosis: Diagnosis = serde_json::from_value(cached["result"].clone()).expect("diagnosis");
     let plan = plan_from(&plan_json);
-    let key = petrova_core::key::proposal_key(SLUG, &plan);
+    let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
     let metadata = Metadata {
         idempotency_key: key.idempotency_key,
         schema_fingerprint: plan::schema_fingerprint(),

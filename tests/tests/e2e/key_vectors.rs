@@ -7,8 +7,8 @@
 //! SHA-256). The wasm build runs the same file. The file is pure ASCII so that
 //! no editor can normalise the Unicode inside the plans.
 
-use petrova_core::key::proposal_key;
 use petrova_core::plan;
+use petrova_core::plan::key::proposal_key;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

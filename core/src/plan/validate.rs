@@ -5,7 +5,7 @@ use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
 use crate::governance::docs::{self, MetaRule, ScanLimits};
 use crate::governance::source::{Checkout, EntryKind};
-use crate::guard;
+use crate::plan::guard;
 use crate::plan::{self, Change, Grounding, GroundingKind, Operation, Plan};
 use crate::registry::{Actor, Profile, RepoEntry};
 use std::collections::BTreeMap;

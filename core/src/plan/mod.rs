@@ -2,6 +2,10 @@
 //! (generated from these types), and parsing that reports every structural
 //! problem with a JSON pointer.
 
+pub mod guard;
+pub mod key;
+pub mod validate;
+
 use crate::encoding::canonical::{sha256_hex, to_canonical};
 use crate::error::{Code, Diagnostic};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -126,7 +130,7 @@ impl GroundingKind {
 /// The published plan schema (`schema/plan.schema.json`), embedded. It is
 /// generated from the types above (feature `schema-gen`, which the wasm build
 /// leaves out to stay small); a test keeps the two identical.
-pub const PUBLISHED_SCHEMA: &str = include_str!("../../schema/plan.schema.json");
+pub const PUBLISHED_SCHEMA: &str = include_str!("../../../schema/plan.schema.json");
 
 /// The plan's JSON Schema as a value (parsed once).
 pub fn schema() -> &'static Value {
