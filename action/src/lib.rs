@@ -10,7 +10,7 @@ use petrova_core::governance::source::{
     parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
 };
 use petrova_core::plan::validate::{DiagnosisStore, MemoryStore};
-use petrova_core::propose::Proposal;
+use petrova_core::proposal::propose::Proposal;
 use petrova_core::registry::RepoEntry;
 use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest};
 use petrova_core::settings::{ActionInputs, Vars};
@@ -266,7 +266,8 @@ pub fn diagnosis_summary(output_json: &str, cached: Option<String>) -> Result<St
 /// The text for a `propose_fix` output JSON (dry run, applied, skipped, refused, failed).
 #[wasm_bindgen(js_name = renderOutputText)]
 pub fn render_output_text(output_json: &str) -> Result<String, JsValue> {
-    let output: petrova_core::propose::ProposeOutput = from_json("propose output", output_json)?;
+    let output: petrova_core::proposal::propose::ProposeOutput =
+        from_json("propose output", output_json)?;
     Ok(output.render_text())
 }
 
@@ -306,14 +307,15 @@ pub fn internal_error(message: &str) -> Result<(), JsValue> {
 /// The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
 #[wasm_bindgen]
 pub fn preview(request_json: &str) -> Result<String, JsValue> {
-    let req: petrova_core::preview::PreviewRequest = from_json("preview request", request_json)?;
-    Ok(to_json(&petrova_core::preview::preview(&req)))
+    let req: petrova_core::proposal::preview::PreviewRequest =
+        from_json("preview request", request_json)?;
+    Ok(to_json(&petrova_core::proposal::preview::preview(&req)))
 }
 
 /// A body's HTML as the preview shows it (raw HTML escaped, comments dropped).
 #[wasm_bindgen(js_name = renderHtml)]
 pub fn render_html(markdown: &str) -> String {
-    petrova_core::body::to_html(markdown)
+    petrova_core::proposal::body::to_html(markdown)
 }
 
 /// The registry source (`{source, path}` JSON) of a registry file's bytes;
@@ -332,12 +334,12 @@ pub fn registry_source(bytes: &[u8], path: &str) -> Result<String, JsValue> {
 /// other problems in user content.
 #[wasm_bindgen(js_name = parseMetadata)]
 pub fn parse_metadata(body: &str) -> Result<String, JsValue> {
-    petrova_core::body::parse_metadata(body)
+    petrova_core::proposal::body::parse_metadata(body)
         .map(|metadata| to_json(&metadata))
         .map_err(|e| {
             let mut diagnostic = petrova_core::Diagnostic::at_pointer(e.code(), "", e.to_string());
             diagnostic.pointer = None;
-            if let petrova_core::body::MetadataError::Invalid {
+            if let petrova_core::proposal::body::MetadataError::Invalid {
                 line: Some(line), ..
             } = &e
             {
@@ -541,7 +543,7 @@ pub fn step_summary(
     text: &str,
     output_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let output: Option<petrova_core::propose::ProposeOutput> = match output_json {
+    let output: Option<petrova_core::proposal::propose::ProposeOutput> = match output_json {
         Some(json) => Some(from_json("propose output", &json)?),
         None => None,
     };

@@ -5,7 +5,7 @@
 use http_body_util::BodyExt as _;
 use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
 use petrova_core::error::{Code, Failure, Frontend};
-use petrova_core::propose::Proposal;
+use petrova_core::proposal::propose::Proposal;
 use petrova_core::registry::RepoEntry;
 use petrova_core::settings::Settings;
 use std::collections::BTreeMap;

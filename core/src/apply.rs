@@ -11,9 +11,9 @@
 //! Fresh apply: list PRs, base ref, base commit, tree, commit, ref, PR — 7
 //! requests. Re-run with an open PR: 1 request.
 
-use crate::body::parse_metadata;
 use crate::plan::Operation;
-use crate::propose::{Outcome, PrRef, Proposal};
+use crate::proposal::body::parse_metadata;
+use crate::proposal::propose::{Outcome, PrRef, Proposal};
 use crate::registry::RepoEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -875,9 +875,9 @@ pub(crate) fn encode_ref(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::body::{Body, Metadata, TriggeredBy};
     use crate::plan::key::ProposalKey;
     use crate::plan::{Change, Grounding, GroundingKind, Plan};
+    use crate::proposal::body::{Body, Metadata, TriggeredBy};
     use crate::registry::Role;
 
     fn entry() -> RepoEntry {

@@ -9,14 +9,12 @@
 #![warn(missing_docs)]
 
 pub mod apply;
-pub mod body;
 pub mod doctor;
 pub mod encoding;
 pub mod error;
 pub mod governance;
 pub mod plan;
-pub mod preview;
-pub mod propose;
+pub mod proposal;
 pub mod registry;
 pub mod request;
 pub mod settings;

@@ -7,7 +7,7 @@ use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob}
 use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use crate::governance::source::{Checkout, SourceErrorKind};
 use crate::plan::validate::{DiagnosisStore, ValidationInput};
-use crate::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
+use crate::proposal::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
 use crate::registry::{self, Registry, RepoEntry};
 use crate::settings::{Settings, Vars};
 use serde::{Deserialize, Serialize};

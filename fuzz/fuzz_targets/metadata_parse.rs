@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::body::{self, BodyInput};
+use petrova_core::proposal::body::{self, BodyInput};
 use petrova_core::plan::Plan;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::body::{self, GITHUB_BODY_LIMIT};
+use petrova_core::proposal::body::{self, GITHUB_BODY_LIMIT};
 use petrova_core::plan;
 use petrova_core::request;
 use petrova_fuzz::{checkout, request as propose_request, store};

@@ -13,7 +13,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use petrova_core::body::{self, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT};
+use petrova_core::proposal::body::{self, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT};
 use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
 

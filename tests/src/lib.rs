@@ -419,7 +419,7 @@ pub fn body_structure_problems(body: &str) -> Vec<String> {
         problems.push("the body does not start with the title, the marker and a fence".to_owned());
     }
     let chars = body.chars().count();
-    if chars > petrova_core::body::GITHUB_BODY_LIMIT {
+    if chars > petrova_core::proposal::body::GITHUB_BODY_LIMIT {
         problems.push(format!("{chars} characters, over GitHub's limit"));
     }
     let mut html = Vec::new();

@@ -5,7 +5,7 @@ use petrova_cli::checkout::FsCheckout;
 use petrova_cli::github::{self, GithubConfig};
 use petrova_cli::host::{self, Workspace};
 use petrova_core::error::{Exit, Failure, Frontend};
-use petrova_core::propose::ProposeOutput;
+use petrova_core::proposal::propose::ProposeOutput;
 use petrova_core::request::{self, ProposeRequest, Target};
 use std::io::Write as _;
 
@@ -40,7 +40,7 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
         if let Ok(proposal) = &prepared.proposal {
             let body = &proposal.body.text;
             let text = if args.html {
-                petrova_core::body::to_html(body)
+                petrova_core::proposal::body::to_html(body)
             } else {
                 body.clone()
             };

@@ -67,7 +67,7 @@ impl Default for PlanLimits {
         PlanLimits {
             max_plan_bytes: 16 * 1024 * 1024,
             scan: ScanLimits::default(),
-            max_body_chars: crate::body::GITHUB_BODY_LIMIT,
+            max_body_chars: crate::proposal::body::GITHUB_BODY_LIMIT,
         }
     }
 }
@@ -105,10 +105,10 @@ impl LimitSettings {
             self.max_body_chars.as_deref(),
             d.max_body_chars,
         )?;
-        if !(MIN_BODY_CHARS..=crate::body::GITHUB_BODY_LIMIT).contains(&body) {
+        if !(MIN_BODY_CHARS..=crate::proposal::body::GITHUB_BODY_LIMIT).contains(&body) {
             return Err(format!(
                 "PETROVA_MAX_BODY_CHARS must be between {MIN_BODY_CHARS} and GitHub's {} (got {body})",
-                crate::body::GITHUB_BODY_LIMIT
+                crate::proposal::body::GITHUB_BODY_LIMIT
             ));
         }
         Ok(PlanLimits {

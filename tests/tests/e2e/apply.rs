@@ -109,8 +109,8 @@ impl World {
         let pr = pulls.into_iter().next().expect("one pull");
         assert_eq!(pr.head, self.branch);
         assert_eq!(pr.base, "main");
-        let meta =
-            petrova_core::body::parse_metadata(pr.body.as_deref().unwrap_or("")).expect("metadata");
+        let meta = petrova_core::proposal::body::parse_metadata(pr.body.as_deref().unwrap_or(""))
+            .expect("metadata");
         assert_eq!(meta.idempotency_key, self.key);
         assert_eq!(meta.target_repo, SLUG);
         assert_eq!(meta.actor, ACTOR);

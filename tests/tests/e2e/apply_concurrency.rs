@@ -128,8 +128,8 @@ impl World {
         let pr = &pulls[0];
         assert_eq!((pr.number, pr.state.as_str()), (1234, "open"));
         assert_eq!(pr.head, self.branch);
-        let meta =
-            petrova_core::body::parse_metadata(pr.body.as_deref().unwrap_or("")).expect("metadata");
+        let meta = petrova_core::proposal::body::parse_metadata(pr.body.as_deref().unwrap_or(""))
+            .expect("metadata");
         assert_eq!(meta.idempotency_key, self.key);
         let refs: Vec<String> = self
             .fake

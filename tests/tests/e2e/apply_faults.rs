@@ -183,7 +183,7 @@ impl World {
                     p.number, p.state, p.head, p.base
                 ));
             }
-            match petrova_core::body::parse_metadata(p.body.as_deref().unwrap_or("")) {
+            match petrova_core::proposal::body::parse_metadata(p.body.as_deref().unwrap_or("")) {
                 Ok(meta) if meta.idempotency_key == self.key => {}
                 Ok(meta) => problems.push(format!(
                     "PR #{} carries key {}",

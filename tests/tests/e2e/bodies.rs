@@ -1,12 +1,12 @@
 //! Golden pull-request bodies (SPEC §7) rendered through core's API, and the
 //! metadata block reading back exactly what went in — forged markers never win.
 
-use petrova_core::body::{
-    self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
-};
 use petrova_core::governance::diagnosis::Diagnosis;
 use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{self, Plan};
+use petrova_core::proposal::body::{
+    self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
+};
 use petrova_tests::{body_structure_problems, example_plan, Sandbox, SLUG};
 use serde_json::{json, Value};
 

@@ -2,12 +2,12 @@
 //! specials, the rendered body fits GitHub's limit, keeps its structure, and
 //! its metadata block reads back exactly (SPEC §7).
 
-use petrova_core::body::{
-    self, parse_metadata, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
-};
 use petrova_core::governance::diagnosis::Diagnosis;
 use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
+use petrova_core::proposal::body::{
+    self, parse_metadata, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
+};
 use petrova_tests::{body_structure_problems, XorShift};
 
 const PIECES: &[&str] = &[

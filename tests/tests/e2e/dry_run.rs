@@ -108,7 +108,7 @@ fn dry_run_json_has_every_documented_key() {
     assert_eq!(out["pr"], Value::Null);
     let body = out["body"].as_str().expect("body");
     assert!(body.starts_with("## Petrova action: `propose_fix`\n\n<!-- petrova:metadata -->\n"));
-    let meta = petrova_core::body::parse_metadata(body).expect("metadata");
+    let meta = petrova_core::proposal::body::parse_metadata(body).expect("metadata");
     assert_eq!(meta.idempotency_key, key);
     assert_eq!(meta.target_repo, SLUG);
     assert_eq!(meta.actor, "fleet:kahn-implementer");
@@ -167,8 +167,10 @@ fn key_is_stable_across_runs_clocks_actors_and_triggers() {
         let run = sb.propose(&fix, &["--json"]);
         run.expect_code(0);
         assert_eq!(key_of(&run), key, "PETROVA_NOW={now}");
-        let meta = petrova_core::body::parse_metadata(run.json()["body"].as_str().expect("body"))
-            .expect("meta");
+        let meta = petrova_core::proposal::body::parse_metadata(
+            run.json()["body"].as_str().expect("body"),
+        )
+        .expect("meta");
         assert_eq!(meta.applied_at, now, "the time is recorded, not hashed");
     }
     let p = fix.display().to_string();

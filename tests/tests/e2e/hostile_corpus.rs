@@ -20,10 +20,10 @@
 //! nothing in the workspace copy (nor anywhere else, for refusals); send no
 //! request to GitHub; and stay under [`MEMORY_LIMIT_BYTES`].
 
-use petrova_core::body;
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
 use petrova_core::governance::docs::ScanLimits;
 use petrova_core::governance::source::MemoryCheckout;
+use petrova_core::proposal::body;
 use petrova_core::registry;
 use petrova_core::Code;
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle};

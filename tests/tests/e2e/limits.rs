@@ -2,7 +2,7 @@
 //! `PETROVA_MAX_BODY_CHARS`): each tightens what it names with a clear refusal,
 //! warning or shortening, and a bad value is a usage error (exit 2).
 
-use petrova_core::body;
+use petrova_core::proposal::body;
 use petrova_tests::{example_plan, tree_state, Sandbox, SLUG};
 
 fn sandbox() -> (tempfile::TempDir, Sandbox) {

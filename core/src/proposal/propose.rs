@@ -2,13 +2,13 @@
 //! compute the key and branch, render the body, and describe the outcome in
 //! the CLI's text and JSON forms.
 
-use crate::body::{self, Body, BodyInput, Metadata, TriggeredBy};
 use crate::error::{Code, Diagnostic};
 use crate::governance::docs::MetaRule;
 use crate::governance::source::Checkout;
 use crate::plan::key::{proposal_key, ProposalKey};
 use crate::plan::validate::{self, DiagnosisStore, ValidationInput};
 use crate::plan::{self, Operation, Plan, SCHEMA_VERSION};
+use crate::proposal::body::{self, Body, BodyInput, Metadata, TriggeredBy};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 

@@ -3,14 +3,14 @@
 //! run makes — the same key, title, upholds, metadata, change summaries and
 //! body — from a plan and a diagnosis alone.
 
-use crate::body::{self, BodyInput};
 use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::DiagnoseOutput;
 use crate::governance::docs::MetaRule;
 use crate::plan;
 use crate::plan::key::proposal_key;
 use crate::plan::validate::{self, Offline};
-use crate::propose::{self, ChangeSummary};
+use crate::proposal::body::{self, BodyInput};
+use crate::proposal::propose::{self, ChangeSummary};
 use crate::registry::Profile;
 use crate::settings::{Settings, Vars};
 use serde::{Deserialize, Serialize};
