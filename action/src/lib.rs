@@ -4,8 +4,8 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use js_sys::{Function, Object, Reflect, Uint8Array};
-use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
 use petrova_core::error::{Code, Failure, Frontend};
+use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
 use petrova_core::governance::source::{
     parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
 };

@@ -3,8 +3,8 @@
 //! not even retries, which octocrab's own layer would do blindly.
 
 use http_body_util::BodyExt as _;
-use petrova_core::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
 use petrova_core::error::{Code, Failure, Frontend};
+use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
 use petrova_core::proposal::propose::Proposal;
 use petrova_core::registry::RepoEntry;
 use petrova_core::settings::Settings;
@@ -52,10 +52,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub fn doctor(
     config: &GithubConfig,
     entry: &RepoEntry,
-) -> Result<petrova_core::doctor::Doctor, Failure> {
+) -> Result<petrova_core::github::doctor::Doctor, Failure> {
     runtime()?.block_on(async {
         let octocrab = client(config)?;
-        let mut doctor = petrova_core::doctor::Doctor::new(entry);
+        let mut doctor = petrova_core::github::doctor::Doctor::new(entry);
         while let Some(request) = doctor.next_request() {
             let reply = send(&octocrab, &request, config).await;
             doctor.on_reply(&reply);

@@ -8,10 +8,9 @@
 //! and the WebAssembly build agree byte for byte.
 #![warn(missing_docs)]
 
-pub mod apply;
-pub mod doctor;
 pub mod encoding;
 pub mod error;
+pub mod github;
 pub mod governance;
 pub mod plan;
 pub mod proposal;

@@ -2,8 +2,8 @@
 //! browser preview): one struct in, core's answer out, so that a binding is
 //! only "deserialize → call → serialize".
 
-use crate::apply::ApplyResult;
 use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob};
+use crate::github::apply::ApplyResult;
 use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use crate::governance::source::{Checkout, SourceErrorKind};
 use crate::plan::validate::{DiagnosisStore, ValidationInput};

@@ -6,9 +6,9 @@
 //! core picks the names it knows. A bad value is a [`Failure`] with exit 2
 //! naming the variable or input.
 
-use crate::apply::RetryPolicy;
 use crate::encoding::date::Date;
 use crate::error::{Code, Failure};
+use crate::github::apply::RetryPolicy;
 use crate::plan::validate::{LimitSettings, PlanLimits};
 use std::collections::BTreeMap;
 use std::str::FromStr;

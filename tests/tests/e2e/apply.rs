@@ -128,10 +128,8 @@ impl World {
         let commit = self.fake.commit(&tip).expect("tip commit");
         assert_eq!(commit.parents, vec![parent.to_owned()]);
         assert!(
-            commit
-                .message
-                .lines()
-                .any(|l| l.trim() == format!("{}: {}", petrova_core::apply::KEY_TRAILER, self.key)),
+            commit.message.lines().any(|l| l.trim()
+                == format!("{}: {}", petrova_core::github::apply::KEY_TRAILER, self.key)),
             "{:?}",
             commit.message
         );
@@ -382,7 +380,11 @@ fn branch_with_a_foreign_tip_is_a_conflict() {
 fn branch_with_this_key_but_other_files_is_a_conflict() {
     let w = world();
     // The trailer says "ours", the tree says someone edited it since.
-    let message = format!("fix\n\n{}: {}\n", petrova_core::apply::KEY_TRAILER, w.key);
+    let message = format!(
+        "fix\n\n{}: {}\n",
+        petrova_core::github::apply::KEY_TRAILER,
+        w.key
+    );
     w.fake
         .seed_branch(
             &w.branch,
@@ -461,7 +463,7 @@ fn seeded_half_done_branch_on_an_older_base_is_finished() {
         petrova_tests::example_plan()["title"]
             .as_str()
             .expect("title"),
-        petrova_core::apply::KEY_TRAILER,
+        petrova_core::github::apply::KEY_TRAILER,
         w.key
     );
     let tip = w

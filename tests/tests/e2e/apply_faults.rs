@@ -214,7 +214,7 @@ impl World {
                 }
             }
             let commit = self.fake.commit(&tip);
-            let trailer = format!("{}: {}", petrova_core::apply::KEY_TRAILER, self.key);
+            let trailer = format!("{}: {}", petrova_core::github::apply::KEY_TRAILER, self.key);
             if !commit.as_ref().is_some_and(|c| {
                 c.parents == [self.main_tip.clone()]
                     && c.message.lines().any(|l| l.trim() == trailer)

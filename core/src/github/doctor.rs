@@ -2,7 +2,7 @@
 //! A short sans-I/O sequence of read-only requests, each answer turned into a
 //! check with a fix-it line. The executors only send what it asks for.
 
-use crate::apply::{Reply, Request};
+use crate::github::apply::{Reply, Request};
 use crate::registry::RepoEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -59,12 +59,12 @@ impl Doctor {
 
     /// The next request, or `None` when the report is complete.
     pub fn next_request(&self) -> Option<Request> {
-        let repo = crate::apply::repo_path(&self.owner, &self.repo);
+        let repo = crate::github::apply::repo_path(&self.owner, &self.repo);
         let path = match self.step {
             0 => repo,
             1 => format!(
                 "{repo}/git/ref/heads/{}",
-                crate::apply::encode_ref(&self.branch)
+                crate::github::apply::encode_ref(&self.branch)
             ),
             2 => format!("{repo}/actions/permissions/workflow"),
             _ => return None,
