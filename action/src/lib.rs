@@ -9,11 +9,11 @@ use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy,
 use petrova_core::governance::source::{
     parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
 };
+use petrova_core::operator::registry::RepoEntry;
+use petrova_core::operator::settings::{ActionInputs, Vars};
 use petrova_core::plan::validate::{DiagnosisStore, MemoryStore};
 use petrova_core::proposal::propose::Proposal;
-use petrova_core::registry::RepoEntry;
 use petrova_core::request::{self, DiagnoseRequest, Prepared, ProposeRequest};
-use petrova_core::settings::{ActionInputs, Vars};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;

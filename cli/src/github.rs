@@ -5,9 +5,9 @@
 use http_body_util::BodyExt as _;
 use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
+use petrova_core::operator::registry::RepoEntry;
+use petrova_core::operator::settings::Settings;
 use petrova_core::proposal::propose::Proposal;
-use petrova_core::registry::RepoEntry;
-use petrova_core::settings::Settings;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -5,10 +5,10 @@
 use petrova_core::error::{Code, Failure, Frontend, Knob};
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput};
 use petrova_core::governance::source::SourceErrorKind;
+use petrova_core::operator::registry::RepoEntry;
+use petrova_core::operator::settings::Vars;
 use petrova_core::plan::validate::DiagnosisStore;
-use petrova_core::registry::RepoEntry;
 use petrova_core::request::RegistrySource;
-use petrova_core::settings::Vars;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -12,10 +12,9 @@ pub mod encoding;
 pub mod error;
 pub mod github;
 pub mod governance;
+pub mod operator;
 pub mod plan;
 pub mod proposal;
-pub mod registry;
 pub mod request;
-pub mod settings;
 
 pub use error::{Code, Diagnostic};

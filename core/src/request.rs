@@ -6,10 +6,10 @@ use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob}
 use crate::github::apply::ApplyResult;
 use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use crate::governance::source::{Checkout, SourceErrorKind};
+use crate::operator::registry::{self, Registry, RepoEntry};
+use crate::operator::settings::{Settings, Vars};
 use crate::plan::validate::{DiagnosisStore, ValidationInput};
 use crate::proposal::propose::{self, Outcome, Proposal, ProposeInput, ProposeOutput};
-use crate::registry::{self, Registry, RepoEntry};
-use crate::settings::{Settings, Vars};
 use serde::{Deserialize, Serialize};
 
 /// The registry file as the caller read it.

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::registry;
+use petrova_core::operator::registry;
 use petrova_core::Code;
 
 const REGISTRY_CODES: &[Code] = &[

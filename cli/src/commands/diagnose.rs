@@ -5,7 +5,7 @@ use petrova_cli::checkout::FsCheckout;
 use petrova_cli::host::{self, Workspace};
 use petrova_core::error::{Failure, Frontend};
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput, FleetSummary};
-use petrova_core::registry::RepoEntry;
+use petrova_core::operator::registry::RepoEntry;
 use petrova_core::request::{self, DiagnosePlan, RegistrySource, Target};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -73,7 +73,7 @@ fn all(
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::mpsc;
 
-    let registry = petrova_core::registry::parse(&registry.source, &registry.path)?;
+    let registry = petrova_core::operator::registry::parse(&registry.source, &registry.path)?;
     let started = std::time::Instant::now();
     let (present, missing): (Vec<&RepoEntry>, Vec<&RepoEntry>) = registry
         .repos

@@ -3,8 +3,8 @@
 use petrova_cli::github::{self, GithubConfig};
 use petrova_cli::host::{self, Workspace};
 use petrova_core::error::{Code, Exit, Failure, Frontend};
+use petrova_core::operator::settings::Settings;
 use petrova_core::request::{self, Target};
-use petrova_core::settings::Settings;
 
 /// Runs the command.
 pub fn run(ws: &Workspace, slug: &str, json: bool) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 
 use petrova_cli::host::Workspace;
 use petrova_core::error::{Code, Failure};
-use petrova_core::registry::{self, Registry};
+use petrova_core::operator::registry::{self, Registry};
 use petrova_core::request;
 use std::io::Write as _;
 

@@ -11,10 +11,10 @@
 //! Fresh apply: list PRs, base ref, base commit, tree, commit, ref, PR — 7
 //! requests. Re-run with an open PR: 1 request.
 
+use crate::operator::registry::RepoEntry;
 use crate::plan::Operation;
 use crate::proposal::body::parse_metadata;
 use crate::proposal::propose::{Outcome, PrRef, Proposal};
-use crate::registry::RepoEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -204,7 +204,7 @@ impl RetryPolicy {
         base_ms: Option<&str>,
         max_ms: Option<&str>,
     ) -> Result<RetryPolicy, String> {
-        let number = crate::settings::whole_number::<u64>;
+        let number = crate::operator::settings::whole_number::<u64>;
         let d = RetryPolicy::default();
         let attempts = number(
             "PETROVA_RETRY_ATTEMPTS",
@@ -875,10 +875,10 @@ pub(crate) fn encode_ref(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operator::registry::Role;
     use crate::plan::key::ProposalKey;
     use crate::plan::{Change, Grounding, GroundingKind, Plan};
     use crate::proposal::body::{Body, Metadata, TriggeredBy};
-    use crate::registry::Role;
 
     fn entry() -> RepoEntry {
         RepoEntry {

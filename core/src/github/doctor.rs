@@ -3,7 +3,7 @@
 //! check with a fix-it line. The executors only send what it asks for.
 
 use crate::github::apply::{Reply, Request};
-use crate::registry::RepoEntry;
+use crate::operator::registry::RepoEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -210,7 +210,7 @@ fn unknown(name: &str, detail: String) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use crate::operator::registry;
 
     fn entry() -> RepoEntry {
         let src = "- slug: k\n  url: https://github.com/o/r\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: []\n  added: \"2026-01-01\"\n";

@@ -5,9 +5,9 @@ use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
 use crate::governance::docs::{self, MetaRule, ScanLimits};
 use crate::governance::source::{Checkout, EntryKind};
+use crate::operator::registry::{Actor, Profile, RepoEntry};
 use crate::plan::guard;
 use crate::plan::{self, Change, Grounding, GroundingKind, Operation, Plan};
-use crate::registry::{Actor, Profile, RepoEntry};
 use std::collections::BTreeMap;
 
 /// Where cached diagnoses come from: a folder (the CLI's
@@ -94,7 +94,7 @@ impl LimitSettings {
     /// Parses the settings into limits, or says which one is wrong and why.
     pub fn limits(&self) -> Result<PlanLimits, String> {
         fn number(name: &str, value: Option<&str>, default: usize) -> Result<usize, String> {
-            match crate::settings::whole_number(name, value, default)? {
+            match crate::operator::settings::whole_number(name, value, default)? {
                 0 => Err(format!("{name} must be at least 1")),
                 n => Ok(n),
             }

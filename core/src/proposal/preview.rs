@@ -6,13 +6,13 @@
 use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::DiagnoseOutput;
 use crate::governance::docs::MetaRule;
+use crate::operator::registry::Profile;
+use crate::operator::settings::{Settings, Vars};
 use crate::plan;
 use crate::plan::key::proposal_key;
 use crate::plan::validate::{self, Offline};
 use crate::proposal::body::{self, BodyInput};
 use crate::proposal::propose::{self, ChangeSummary};
-use crate::registry::Profile;
-use crate::settings::{Settings, Vars};
 use serde::{Deserialize, Serialize};
 
 /// What the preview page sends.

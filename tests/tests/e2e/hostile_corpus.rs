@@ -23,8 +23,8 @@
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
 use petrova_core::governance::docs::ScanLimits;
 use petrova_core::governance::source::MemoryCheckout;
+use petrova_core::operator::registry;
 use petrova_core::proposal::body;
-use petrova_core::registry;
 use petrova_core::Code;
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle};
 use petrova_tests::{
