@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub const CONFIG_FILE: &str = ".petrova.yml";
 
 /// Where a repository keeps its governance documents, and its guards.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepoConfig {
     /// Folder of dated decisions.
     pub decisions: String,

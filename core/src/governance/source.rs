@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 /// What a path names, without following symlinks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
     /// A regular file.
     File,

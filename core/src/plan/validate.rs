@@ -75,8 +75,7 @@ impl Default for PlanLimits {
 /// The raw limit settings an operator gives (the environment variables
 /// `PETROVA_MAX_PLAN_BYTES`, `PETROVA_MAX_DOC_BYTES`, `PETROVA_MAX_BODY_CHARS`);
 /// unset or blank ones keep their defaults.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LimitSettings {
     /// `PETROVA_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<String>,
