@@ -30,15 +30,11 @@ pub fn run(ws: &Workspace, args: &DiagnoseArgs) -> Result<(), Failure> {
     };
     let (_, entry) = request::resolve(&registry, &target)?;
     let (output, cache) = one(ws, &plan, &entry)?;
-    let mut stdout = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string(&output).unwrap_or_default()
-        );
+        super::print_json(&output);
     } else {
         let cached = cache.display().to_string();
+        let mut stdout = std::io::stdout().lock();
         let _ = write!(
             stdout,
             "{}",

@@ -19,10 +19,7 @@ pub fn run(ws: &Workspace, slug: &str, json: bool) -> Result<(), Failure> {
     let (_, entry) = request::resolve(&ws.registry()?, &target)?;
     let doctor = github::doctor(&config, &entry)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(doctor.checks()).unwrap_or_default()
-        );
+        super::print_json(&doctor.checks());
     } else {
         print!("{}", doctor.render_text());
     }

@@ -6,6 +6,17 @@ pub mod propose;
 pub mod registry;
 
 use clap::CommandFactory as _;
+use std::io::Write as _;
+
+/// Prints one JSON line: what every command's `--json` prints.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "{}",
+        serde_json::to_string(value).unwrap_or_default()
+    );
+}
 
 /// The plan schema: the published copy, or one generated from the types.
 pub fn schema(generate: bool) -> String {

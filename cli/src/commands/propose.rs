@@ -62,11 +62,7 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
         _ => (prepared.dry_run_output(), prepared.dry_run_exit(), None),
     };
     if args.json {
-        let _ = writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string(&output).unwrap_or_default()
-        );
+        super::print_json(&output);
     } else {
         let _ = write!(stdout, "{}", output.render_text());
     }

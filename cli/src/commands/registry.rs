@@ -4,7 +4,6 @@ use petrova_cli::host::Workspace;
 use petrova_core::error::{Code, Failure};
 use petrova_core::operator::registry::{self, Registry};
 use petrova_core::request;
-use std::io::Write as _;
 
 fn parse(ws: &Workspace) -> Result<Registry, Failure> {
     let src = ws.registry()?;
@@ -14,13 +13,11 @@ fn parse(ws: &Workspace) -> Result<Registry, Failure> {
 /// `registry list`.
 pub fn list(ws: &Workspace, json: bool) -> Result<(), Failure> {
     let registry = parse(ws)?;
-    let mut stdout = std::io::stdout().lock();
     if json {
-        let text = serde_json::to_string(&registry.repos).unwrap_or_default();
-        let _ = writeln!(stdout, "{text}");
+        super::print_json(&registry.repos);
         return Ok(());
     }
-    let _ = write!(stdout, "{}", registry::render_list(&registry));
+    print!("{}", registry::render_list(&registry));
     Ok(())
 }
 
@@ -33,12 +30,11 @@ pub fn check(ws: &Workspace, json: bool) -> Result<(), Failure> {
         .filter_map(|entry| ws.checkout_dir(entry).err())
         .collect();
     if json {
-        let line = serde_json::json!({
+        super::print_json(&serde_json::json!({
             "verb": "registry_check",
             "repositories": registry.repos.len(),
             "problems": problems,
-        });
-        println!("{line}");
+        }));
     } else if problems.is_empty() {
         println!(
             "registry ok: {} repositories, every checkout present",
