@@ -3,8 +3,11 @@
 // GITHUB_STEP_SUMMARY files, one RUNNER_TEMP shared by the steps of a job, the
 // target repository's own checkout as the workspace, and GITHUB_API_URL
 // pointing at the stateful fake GitHub (fake-github/). The tests of this file
-// run in order, like the steps of one job: diagnose → dry run → apply → re-run,
-// then the refusals and configuration errors, then agreement with the native CLI.
+// share one job (a workspace and a RUNNER_TEMP) as the steps of a job do, but
+// none depends on another having run: the diagnose step and the dry run are
+// memoized prerequisites each test awaits, and every test that needs GitHub in a
+// known state resets the fake first. Any test can run alone
+// (`node --test --test-name-pattern …`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -270,17 +273,37 @@ test('action.yml passes every input to main.mjs as INPUT_*, and every output fro
 // ---------------------------------------------------------------- one job
 
 const job = makeJob('job');
-let diagnosisId = null;
-let dryRun = null;
-
-test('diagnose: outcome, diagnosis id, step summary and the cache under RUNNER_TEMP', async () => {
+/** Runs `f` once; later calls get the same promise. */
+const once = (f) => {
+  let promise = null;
+  return () => (promise ??= f());
+};
+// The job's diagnose step, with the fake's log right after it.
+const diagnosed = once(async () => {
   await fakeReset();
   // No `target`: the registry entry is the one whose url is GITHUB_REPOSITORY.
   const run = await runStep(job, { command: 'diagnose', since: '2026-04-22' }, { now: DIAGNOSE_NOW });
+  return { run, log: await fakeLog() };
+});
+// The job's dry run (after its diagnose step), with the fake's log right after it.
+const dryRunStep = once(async () => {
+  await diagnosed();
+  await fakeReset();
+  const run = await runStep(job, proposeInputs({ target: 'kahn-hq' }));
+  return { run, log: await fakeLog() };
+});
+/** What the dry run showed: outputs, the body in the step summary, stdout. */
+async function dryRunResult() {
+  const { run } = await dryRunStep();
+  return { outputs: run.outputs, body: summaryBody(run.summary), stdout: run.stdout };
+}
+
+test('diagnose: outcome, diagnosis id, step summary and the cache under RUNNER_TEMP', async () => {
+  const { run, log } = await diagnosed();
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(run.outputs.outcome, 'diagnosed');
   assert.match(run.outputs['diagnosis-id'], /^diag-[0-9a-f]{16}$/);
-  diagnosisId = run.outputs['diagnosis-id'];
+  const diagnosisId = run.outputs['diagnosis-id'];
   assert.equal(diagnosisId, plan.diagnosis_id, 'the example plan cites the diagnosis its documents produce');
   assert.equal(commandLines(run.stdout).length, 0, `no workflow command expected:\n${run.stdout}`);
   assert.match(run.stdout, new RegExp(`diagnose kahn-hq → ${diagnosisId}`));
@@ -305,11 +328,12 @@ test('diagnose: outcome, diagnosis id, step summary and the cache under RUNNER_T
     assert.ok(cached.includes(file), `diagnosis-file ${file} is one of the cached files`);
   }
   assert.ok(!existsSync(path.join(job.workspace, '.petrova')), 'nothing is written into the checkout');
-  assert.deepEqual(await fakeLog(), [], 'diagnose sends nothing to GitHub');
+  assert.deepEqual(log, [], 'diagnose sends nothing to GitHub');
 });
 
 test('dry run in the same job: key, branch, upholds, rendered body, no request', async () => {
-  const run = await runStep(job, proposeInputs({ target: 'kahn-hq' }));
+  const diagnosisId = (await diagnosed()).run.outputs['diagnosis-id'];
+  const { run, log } = await dryRunStep();
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assertMasked(run);
   const { outputs } = run;
@@ -335,11 +359,11 @@ test('dry run in the same job: key, branch, upholds, rendered body, no request',
   assert.ok(body.includes(plan.rationale));
   assert.ok(body.includes('- MR-7 — '));
   assert.ok(body.includes(`Diagnosis: \`${diagnosisId}\``));
-  assert.deepEqual(await fakeLog(), [], 'a dry run sends nothing to GitHub');
-  dryRun = { outputs, body, stdout: run.stdout };
+  assert.deepEqual(log, [], 'a dry run sends nothing to GitHub');
 });
 
 test('dry run without `target` picks the registry entry by GITHUB_REPOSITORY, same key', async () => {
+  const dryRun = await dryRunResult();
   const run = await runStep(job, proposeInputs());
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(run.outputs.outcome, 'dry_run');
@@ -365,6 +389,7 @@ test('a new job without the diagnose step: the diagnosis is not in its RUNNER_TE
 });
 
 test('apply against the fake: one PR carrying the same key; the token is masked', async () => {
+  const dryRun = await dryRunResult();
   await fakeReset();
   const run = await runStep(job, proposeInputs({ apply: 'true' }));
   assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -402,6 +427,9 @@ test('apply against the fake: one PR carrying the same key; the token is masked'
 });
 
 test('re-run (another CI run, later): skipped_idempotent, still one PR, nothing written', async () => {
+  const dryRun = await dryRunResult();
+  await fakeReset();
+  assert.equal((await runStep(job, proposeInputs({ apply: 'true' }))).outputs.outcome, 'applied');
   const before = (await fakeLog()).length;
   const run = await runStep(job, proposeInputs({ apply: 'true', 'triggered-by-ref': 'ci-run-12399' }), { now: '2026-04-29T16:00:00Z' });
   assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -419,6 +447,7 @@ test('re-run (another CI run, later): skipped_idempotent, still one PR, nothing 
 });
 
 test('a transient 502 on the pull request creation is retried: still exactly one PR', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   await fakeCall('POST', '/_fake/faults', { method: 'POST', path_prefix: `/repos/${OWNER}/${REPO}/pulls`, status: 502, headers: { 'retry-after': '0' } });
   const run = await runStep(job, proposeInputs({ apply: 'true' }));
@@ -430,6 +459,7 @@ test('a transient 502 on the pull request creation is retried: still exactly one
 });
 
 test('GitHub failing past the retries: exit 4, an error annotation, the token never printed', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   await fakeCall('POST', '/_fake/faults', { method: 'POST', path_prefix: `/repos/${OWNER}/${REPO}/pulls`, status: 503, times: 50 });
   const run = await runStep(job, proposeInputs({ apply: 'true' }), { env: { PETROVA_RETRY_ATTEMPTS: '2' } });
@@ -447,6 +477,7 @@ test('GitHub failing past the retries: exit 4, an error annotation, the token ne
 });
 
 test('a PR a human closed: skipped_rejected, never reopened', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   assert.equal((await runStep(job, proposeInputs({ apply: 'true' }))).outputs.outcome, 'applied');
   await fakeCall('POST', '/_fake/pulls/1234/close');
@@ -460,6 +491,7 @@ test('a PR a human closed: skipped_rejected, never reopened', async () => {
 });
 
 test('the branch holds something else: conflict, exit 1, an error annotation, no ref or PR touched', async () => {
+  const dryRun = await dryRunResult();
   await fakeReset();
   const { branch } = dryRun.outputs;
   const { sha } = await fakeCall('POST', '/_fake/branches', { branch, files: { 'other.txt': 'not petrova\n' } });
@@ -481,6 +513,7 @@ test('the branch holds something else: conflict, exit 1, an error annotation, no
 // ---------------------------------------------------------------- refusals and configuration
 
 test('a bad plan: one ::error file=…,title=…:: annotation per problem, exit 1, refused, no request', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   const bad = structuredClone(plan);
   bad.proposed_changes[0].path = '../x';
@@ -505,7 +538,9 @@ test('a bad plan: one ::error file=…,title=…:: annotation per problem, exit 
 });
 
 test('annotation properties are escaped (a key with `,` and `:`)', async () => {
+  await diagnosed(); // the job's diagnose step
   const odd = { ...plan, 'x,y:z': 1 };
+  mkdirSync(path.join(job.workspace, 'plans'), { recursive: true });
   writeFileSync(path.join(job.workspace, 'plans/odd.json'), JSON.stringify(odd));
   const run = await runStep(job, proposeInputs({ input: 'plans/odd.json' }));
   assert.equal(run.code, 1, run.stdout + run.stderr);
@@ -521,6 +556,7 @@ test('annotation properties are escaped (a key with `,` and `:`)', async () => {
 });
 
 test('the size limits from the step env: a plan over PETROVA_MAX_PLAN_BYTES is refused, a bad value is exit 2', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   const size = readFileSync(path.join(job.workspace, 'fix.json')).length;
   const run = await runStep(job, proposeInputs({ apply: 'true' }), { env: { PETROVA_MAX_PLAN_BYTES: '1000' } });
@@ -542,6 +578,7 @@ test('the size limits from the step env: a plan over PETROVA_MAX_PLAN_BYTES is r
 });
 
 test('a missing registry: exit 3, an error annotation, no request', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   const run = await runStep(job, proposeInputs({ registry: 'no-such-registry.yaml', apply: 'true' }));
   assert.equal(run.code, 3, run.stdout + run.stderr);
@@ -556,6 +593,7 @@ test('a missing registry: exit 3, an error annotation, no request', async () => 
 });
 
 test('apply without a token: exit 3 and no request', async () => {
+  await diagnosed(); // the job's diagnose step
   await fakeReset();
   const run = await runStep(job, proposeInputs({ apply: 'true', token: '' }), { env: { GITHUB_TOKEN: undefined, PETROVA_GITHUB_TOKEN: undefined } });
   assert.equal(run.code, 3, run.stdout + run.stderr);
@@ -568,6 +606,7 @@ test('apply without a token: exit 3 and no request', async () => {
 });
 
 test('an unknown command: exit 2', async () => {
+  await diagnosed(); // the job's diagnose step
   const run = await runStep(job, { command: 'merge' });
   assert.equal(run.code, 2, run.stdout + run.stderr);
   assert.equal(commandLines(run.stdout).filter((l) => l.startsWith('::error')).length, 1, run.stdout);
@@ -576,6 +615,8 @@ test('an unknown command: exit 2', async () => {
 // ---------------------------------------------------------------- native CLI agreement
 
 test('the Action and the native CLI agree: diagnosis, dry-run key, text and body', async () => {
+  const dryRun = await dryRunResult();
+  const diagnosisId = (await diagnosed()).run.outputs['diagnosis-id'];
   assert.ok(dryRun, 'the dry-run step ran');
   assert.ok(existsSync(petrovaBin), `${petrovaBin} is missing`);
   const ws = path.join(scratch, 'cli-workspace');

@@ -175,6 +175,16 @@ async function selection(selector) {
     focused: document.activeElement === ta,
   }));
 }
+/** A freshly loaded page, with the worked example loaded unless `example` is false. */
+async function openPage({ example = true } = {}) {
+  await page.goto(`${base}/action/preview/`, { waitUntil: 'load', timeout: WAIT });
+  await page.waitForSelector('html[data-ready="true"]', { timeout: WAIT });
+  if (!example) return;
+  const n = await updates();
+  await page.click('#load-example');
+  await waitForUpdate(n);
+  await page.waitForSelector('#rendered h2', { timeout: WAIT });
+}
 async function screenshot(name, opts = {}) {
   mkdirSync(OUT, { recursive: true });
   await page.screenshot({ path: path.join(OUT, `preview-${name}.png`), ...opts });
@@ -229,6 +239,7 @@ test('the page loads the wasm under its CSP', async () => {
 });
 
 test('loading the examples renders the body, key, branch, upholds and changes', async () => {
+  await openPage({ example: false });
   const n = await updates();
   await page.click('#load-example');
   await waitForUpdate(n);
@@ -274,6 +285,7 @@ test('loading the examples renders the body, key, branch, upholds and changes', 
 });
 
 test('an empty diagnosis box says what to paste, and the problem points at that box', async () => {
+  await openPage();
   let n = await updates();
   await page.fill('#diagnosis', '');
   await waitForUpdate(n);
@@ -290,6 +302,7 @@ test('an empty diagnosis box says what to paste, and the problem points at that 
 });
 
 test("the body HTML is the native CLI's, byte for byte", async () => {
+  await openPage();
   const { request, output } = await page.evaluate(() => globalThis.petrovaPreview);
   // the request the page sent: the example's metadata and the fixed `now`
   assert.deepEqual(
@@ -308,6 +321,7 @@ test("the body HTML is the native CLI's, byte for byte", async () => {
 });
 
 test('no console errors, failed requests or CSP violations on the happy path', async () => {
+  await openPage();
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
   assert.deepEqual(served.filter((r) => r.status !== 200), [], 'every request was answered');
@@ -317,6 +331,7 @@ test('no console errors, failed requests or CSP violations on the happy path', a
 });
 
 test('screenshots: wide and narrow', async () => {
+  await openPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot('wide');
@@ -334,6 +349,7 @@ test('screenshots: wide and narrow', async () => {
 });
 
 test('problems show their codes and pointers, and clicking one selects the place', async () => {
+  await openPage();
   const plan = JSON.parse(examplePlan);
   plan.proposed_changes[0].path = '../x';
   let n = await updates();
@@ -379,6 +395,7 @@ test('problems show their codes and pointers, and clicking one selects the place
 });
 
 test('HTML in the plan is shown as text, never run', async () => {
+  await openPage();
   const plan = JSON.parse(examplePlan);
   plan.rationale = `${plan.rationale} <img src=x onerror="window.__pwned=1"> <script>window.__pwned=1</script>`;
   plan.title = '<b>bold</b> <img src=x onerror="window.__pwned=1">';
@@ -399,6 +416,7 @@ test('HTML in the plan is shown as text, never run', async () => {
 });
 
 test('Copy body copies the markdown', async () => {
+  await openPage();
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await page.click('#copy-body');
   await page.waitForFunction(() => document.getElementById('copy-status').textContent !== '', null, { timeout: WAIT });
