@@ -351,3 +351,62 @@ test('every plan of the agreement corpus: both front ends agree', async () => {
   assert.ok(agreed >= 100, `${agreed} plans`);
   assert.ok(previewed >= 20, `${previewed} previews compared`);
 });
+
+// ---------------------------------------------------------------- the hostile corpus
+
+const corpusDir = path.join(root, 'tests/corpus');
+/** A sidecar value with its escapes (`\n`, `\t`, `\r`, `\\`, `\u{HEX}`) decoded. */
+const unescape = (v) =>
+  v.replace(/\\(u\{([0-9a-fA-F]+)\}|n|t|r|\\)/g, (_, e, hex) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : { n: '\n', t: '\t', r: '\r', '\\': '\\' }[e]));
+/** The cases of a corpus folder: `{ name, data, directives }` (a case that needs more setup than a file is left to hostile.test.mjs). */
+function corpusCases(folder, needsOnly = []) {
+  const dir = path.join(corpusDir, folder);
+  const cases = [];
+  for (const expect of execFileSync('ls', [dir]).toString().split('\n').filter((f) => f.endsWith('.expect'))) {
+    const stem = expect.slice(0, -'.expect'.length);
+    const dataFile = execFileSync('ls', [dir]).toString().split('\n').find((f) => f.startsWith(`${stem}.`) && !f.endsWith('.expect'));
+    if (!dataFile || stem.startsWith('_')) continue;
+    const directives = {};
+    for (const line of readFileSync(path.join(dir, expect), 'utf8').split('\n')) {
+      const m = /^([a-z_]+)=(.*)$/.exec(line);
+      if (m) directives[m[1]] = unescape(m[2]);
+    }
+    const keys = Object.keys(directives).filter((k) => !['exit', 'stderr', 'propose_exit', 'propose', 'prefix', ...needsOnly].includes(k));
+    if (keys.length > 0) continue;
+    cases.push({ name: `${folder}/${stem}`, data: readFileSync(path.join(dir, dataFile)), directives });
+  }
+  return cases;
+}
+
+test('the hostile corpus: plans, registries, .petrova.yml and documents agree through both front ends', async () => {
+  let compared = 0;
+  const plans = corpusCases('plans', ['actor', 'kind', 'ref']);
+  const sb = sandbox();
+  const id = (await diagnoseBoth(sb, 'corpus base')).result.diagnosis_id;
+  for (const c of plans) {
+    const plan = Buffer.from(c.data.toString('latin1').split('@DIAGNOSIS_ID@').join(id), 'latin1');
+    const trigger = { actor: c.directives.actor ?? TRIGGER.actor, kind: c.directives.kind ?? TRIGGER.kind, ref: c.directives.ref ?? TRIGGER.ref };
+    await proposeBoth(sb, c.name, plan, { trigger });
+    compared += 1;
+  }
+  for (const c of corpusCases('registries')) {
+    const s = sandbox((x) => writeFileSync(x.registry, c.data));
+    await diagnoseBoth(s, c.name);
+    compared += 1;
+  }
+  for (const c of corpusCases('petrova-yml')) {
+    const s = sandbox((x) => writeFileSync(x.file('.petrova.yml'), c.data));
+    await diagnoseBoth(s, c.name);
+    compared += 1;
+  }
+  for (const c of corpusCases('docs', ['at'])) {
+    if (!c.directives.at) continue;
+    const s = sandbox((x) => {
+      mkdirSync(path.dirname(x.file(c.directives.at)), { recursive: true });
+      writeFileSync(x.file(c.directives.at), c.data);
+    });
+    await diagnoseBoth(s, c.name);
+    compared += 1;
+  }
+  assert.ok(compared >= 120, `${compared} corpus cases compared`);
+});

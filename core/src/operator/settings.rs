@@ -248,9 +248,15 @@ pub fn input_var(name: &str) -> String {
 impl ActionInputs {
     /// Reads the inputs from the runner's `INPUT_*` variables.
     pub fn from_vars(vars: &Vars) -> Result<ActionInputs, Failure> {
-        let get = |name: &str| var(vars, &input_var(name)).map(|v| v.trim().to_owned());
+        // Values are taken as given, as the CLI takes its arguments (so both
+        // judge the same text); only the command and yes/no values are trimmed.
+        let get = |name: &str| {
+            vars.get(&input_var(name))
+                .filter(|v| !v.is_empty())
+                .cloned()
+        };
         let flag = |name: &str| boolean(&format!("input `{name}`"), get(name).as_deref(), false);
-        let command = get("command").unwrap_or_default();
+        let command = get("command").unwrap_or_default().trim().to_owned();
         let command = match command.as_str() {
             "propose-fix" => "propose_fix".to_owned(),
             "diagnose" | "propose_fix" | "matrix" => command,
@@ -423,7 +429,10 @@ mod tests {
         .expect("ok");
         assert_eq!(inputs.command, "propose_fix");
         assert!(inputs.apply && inputs.allow_stale);
-        assert_eq!(inputs.triggered_by_kind, "audit_fail");
+        assert_eq!(
+            inputs.triggered_by_kind, " audit_fail ",
+            "taken as the CLI takes it"
+        );
         assert_eq!(inputs.filters, ["role=production", "fleet=a", "slug=b"]);
         let e = ActionInputs::from_vars(&vars(&[
             ("INPUT_COMMAND", "diagnose"),
