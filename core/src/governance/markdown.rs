@@ -215,6 +215,20 @@ struct Capture {
     done: bool,
 }
 
+impl Capture {
+    /// An empty capture of `kind` starting at byte `start`.
+    fn new(kind: CaptureKind, start: usize) -> Self {
+        Capture {
+            kind,
+            text: String::new(),
+            plain: String::new(),
+            start,
+            task: None,
+            done: false,
+        }
+    }
+}
+
 #[derive(PartialEq, Eq)]
 enum CaptureKind {
     Heading(u8),
@@ -253,38 +267,20 @@ pub fn visit_blocks(
         let range: Range<usize> = range;
         let finished = match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                stack.push(Capture {
-                    kind: CaptureKind::Heading(heading_level(level)),
-                    text: String::new(),
-                    plain: String::new(),
-                    start: range.start,
-                    task: None,
-                    done: false,
-                });
+                stack.push(Capture::new(
+                    CaptureKind::Heading(heading_level(level)),
+                    range.start,
+                ));
                 None
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
-                stack.push(Capture {
-                    kind: CaptureKind::Item,
-                    text: String::new(),
-                    plain: String::new(),
-                    start: range.start,
-                    task: None,
-                    done: false,
-                });
+                stack.push(Capture::new(CaptureKind::Item, range.start));
                 None
             }
             Event::Start(Tag::Paragraph) => {
                 if item_depth == 0 {
-                    stack.push(Capture {
-                        kind: CaptureKind::Paragraph,
-                        text: String::new(),
-                        plain: String::new(),
-                        start: range.start,
-                        task: None,
-                        done: false,
-                    });
+                    stack.push(Capture::new(CaptureKind::Paragraph, range.start));
                 } else if let Some(top) = stack.last_mut() {
                     // A second paragraph of a loose item ends its first line.
                     if top.kind == CaptureKind::Item && !top.text.is_empty() {

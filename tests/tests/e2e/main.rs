@@ -9,6 +9,10 @@ mod apply_faults;
 mod bodies;
 mod body_roundtrip;
 mod cli_diagnose;
+// The apply tests' world (a diagnosed sandbox and the fake GitHub) lives with
+// the other helpers in tests/src/, and is a module of this binary so that each
+// test file can add the methods it needs to `World`.
+#[path = "../../src/world.rs"]
 mod common;
 mod diagnosis_id;
 mod doctor;

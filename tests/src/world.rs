@@ -1,4 +1,5 @@
-//! What the apply tests share: a sandbox copy of the example workspace that
+//! What the apply tests share (a module of the e2e test binary, not of the
+//! library: test files add methods to [`World`]): a sandbox copy of the example workspace that
 //! has been diagnosed, the fake GitHub, and the proposal's key and branch.
 
 use petrova_fake_github::{start_blocking, FakeConfig, FakeGithubHandle, LoggedRequest};
