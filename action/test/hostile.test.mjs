@@ -560,6 +560,7 @@ test('plans: every corpus plan is refused through wasm with exactly its problems
     return errors;
   });
   t.diagnostic(`main.mjs: ${children.runs} runs; peak RSS ${mib(children.peakRss)} (${children.peakCase})`);
+  assertMemoryBound(t);
 });
 
 // ---------------------------------------------------------------- registries
@@ -607,6 +608,7 @@ test('registries: every corpus registry is refused through wasm with its code, e
     }
     return errors;
   });
+  assertMemoryBound(t);
 });
 
 // ---------------------------------------------------------------- .petrova.yml and governance documents
@@ -692,6 +694,7 @@ function diagnosisCase(sb, baseline, at) {
 test('.petrova.yml: every corpus config gives its located warnings through wasm', async (t) => {
   const sb = sandbox('petrova-yml');
   await runFolder(t, 'petrova-yml', 8, diagnosisCase(sb, treeState(sb.checkout), () => '.petrova.yml'));
+  assertMemoryBound(t);
 });
 
 test('documents: every corpus document gives its located warnings through wasm, the generated giants included', async (t) => {
@@ -701,6 +704,7 @@ test('documents: every corpus document gives its located warnings through wasm, 
     return c.get('at');
   };
   await runFolder(t, 'docs', 15, diagnosisCase(sb, treeState(sb.checkout), at));
+  assertMemoryBound(t);
 });
 
 // ---------------------------------------------------------------- bodies
@@ -744,13 +748,15 @@ test('bodies: every corpus body gives its metadata or its error through wasm', a
     }
     return errors;
   });
+  assertMemoryBound(t);
 });
 
-test('memory: every case stayed under the bound', (t) => {
+/** Every case so far stayed under the memory bound (checked after each folder, so no test depends on another). */
+function assertMemoryBound(t) {
   const maxRss = process.resourceUsage().maxRSS * 1024;
   t.diagnostic(`peak RSS sampled after a case ${mib(memory.peakRss)} (${memory.peakCase}); this process's maxRSS ${mib(maxRss)}; main.mjs runs ${mib(children.peakRss)}; bound ${mib(MEMORY_LIMIT_BYTES)}`);
   assert.ok(memory.peakRss > 0, 'no case ran');
   assert.ok(maxRss < MEMORY_LIMIT_BYTES, `maxRSS ${mib(maxRss)}`);
   assert.ok(memory.peakRss < MEMORY_LIMIT_BYTES, `peak RSS ${mib(memory.peakRss)} (${memory.peakCase})`);
   assert.ok(children.peakRss < MEMORY_LIMIT_BYTES, `main.mjs peak RSS ${mib(children.peakRss)} (${children.peakCase})`);
-});
+}
