@@ -5,6 +5,7 @@
 //! location — a JSON pointer into a plan, or a `path:line` in a file. The CLI,
 //! the Action annotations and the browser preview all speak these codes.
 
+use crate::encoding::text::{runner_safe, shown};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -106,6 +107,8 @@ codes! {
     DocFrontMatterUnterminated = "doc_front_matter_unterminated",
     /// Front matter is not a YAML mapping.
     DocFrontMatterInvalid = "doc_front_matter_invalid",
+    /// Front matter is over 64 KiB or nested deeper than 32: not parsed.
+    DocFrontMatterTooLarge = "doc_front_matter_too_large",
     /// A file name in a documents folder is not UTF-8; the file is skipped.
     DocNameNotUtf8 = "doc_name_not_utf8",
     /// A file in a dated folder is not named by the folder's date pattern.
@@ -148,6 +151,8 @@ codes! {
     TestPlanEmpty = "test_plan_empty",
     /// `mr_grounding` has no entry.
     GroundingEmpty = "grounding_empty",
+    /// `mr_grounding` has more entries than a plan may cite (100).
+    GroundingTooMany = "grounding_too_many",
     /// A grounding's claim is blank.
     GroundingClaimEmpty = "grounding_claim_empty",
     /// A `meta_rule` grounding names a rule the meta-rules document does not define.
@@ -328,11 +333,14 @@ impl Diagnostic {
     }
 }
 
+/// One line: the location and the message are values from outside (a file
+/// name, a plan's text), shown with their hidden characters escaped.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = shown(&self.message);
         match self.location() {
-            Some(location) => write!(f, "{location}: {} [{}]", self.message, self.code),
-            None => write!(f, "{} [{}]", self.message, self.code),
+            Some(location) => write!(f, "{}: {message} [{}]", shown(&location), self.code),
+            None => write!(f, "{message} [{}]", self.code),
         }
     }
 }
@@ -541,12 +549,13 @@ impl Failure {
         self.with_hint(hint)
     }
 
-    /// The message and, on a line of its own, the hint.
+    /// The message and, on a line of its own, the hint, safe for the runner.
     pub fn render(&self) -> String {
-        match &self.diagnostic.hint {
-            Some(hint) => format!("{}\n  hint: {hint}", self.diagnostic),
+        let text = match &self.diagnostic.hint {
+            Some(hint) => format!("{}\n  hint: {}", self.diagnostic, shown(hint)),
             None => self.diagnostic.to_string(),
-        }
+        };
+        runner_safe(&text).into_owned()
     }
 }
 

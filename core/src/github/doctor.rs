@@ -156,19 +156,21 @@ impl Doctor {
 
     /// The human report.
     pub fn render_text(&self) -> String {
-        let mut s = format!("doctor {}/{}\n", self.owner, self.repo);
+        use crate::encoding::text::{runner_safe, shown};
+        let mut s = format!("doctor {}/{}\n", shown(&self.owner), shown(&self.repo));
         for c in &self.checks {
             let mark = match c.status {
                 CheckStatus::Ok => "ok  ",
                 CheckStatus::Fail => "FAIL",
                 CheckStatus::Unknown => "??  ",
             };
-            s.push_str(&format!("  {mark} {}: {}\n", c.name, c.detail));
+            // A detail may quote GitHub's answer.
+            s.push_str(&format!("  {mark} {}: {}\n", c.name, shown(&c.detail)));
             if let Some(fix) = &c.fix {
-                s.push_str(&format!("       fix: {fix}\n"));
+                s.push_str(&format!("       fix: {}\n", shown(fix)));
             }
         }
-        s
+        runner_safe(&s).into_owned()
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::encoding::canonical::{sha256_hex, to_canonical};
 use crate::encoding::date::Date;
+use crate::encoding::text::{runner_safe, shown};
 use crate::error::{Code, Diagnostic, Failure, Frontend, Knob};
 use crate::governance::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
 use crate::governance::source::{Checkout, EntryKind};
@@ -564,6 +565,11 @@ pub fn cache_text(output: &DiagnoseOutput) -> String {
 /// The short human summary `diagnose` prints without JSON output; `cached`
 /// is where the front end wrote the cache file.
 pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
+    runner_safe(&summary_lines(output, cached)).into_owned()
+}
+
+/// The lines of [`render_summary`], every value from the documents shown.
+fn summary_lines(output: &DiagnoseOutput, cached: Option<&str>) -> String {
     let d = &output.result;
     let mut s = String::new();
     let _ = writeln!(s, "diagnose {} → {}", output.target_repo, d.diagnosis_id);
@@ -576,13 +582,13 @@ pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
     let _ = writeln!(
         s,
         "  phase: {} ({})",
-        d.phase.current.as_deref().unwrap_or("(none)"),
-        d.phase.status.as_deref().unwrap_or("status unknown")
+        shown(d.phase.current.as_deref().unwrap_or("(none)")),
+        shown(d.phase.status.as_deref().unwrap_or("status unknown"))
     );
     let open = if d.milestones.open.is_empty() {
         "(none)".to_owned()
     } else {
-        d.milestones.open.join(", ")
+        shown(&d.milestones.open.join(", ")).into_owned()
     };
     let _ = writeln!(s, "  open milestones: {open}");
     let _ = writeln!(s, "  decisions in window: {}", d.decisions.len());
@@ -591,8 +597,8 @@ pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
             s,
             "    {}  {}  ({})",
             dec.date,
-            dec.title.as_deref().unwrap_or("(untitled)"),
-            dec.path
+            shown(dec.title.as_deref().unwrap_or("(untitled)")),
+            shown(&dec.path)
         );
     }
     let _ = writeln!(s, "  findings in window: {}", d.findings.len());
@@ -601,15 +607,15 @@ pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
             s,
             "    {}  [{}] {}  ({})",
             f.at,
-            f.status.as_deref().unwrap_or("?"),
-            f.title.as_deref().unwrap_or("(untitled)"),
-            f.path
+            shown(f.status.as_deref().unwrap_or("?")),
+            shown(f.title.as_deref().unwrap_or("(untitled)")),
+            shown(&f.path)
         );
     }
     let guards = if d.guards.is_empty() {
         "(none)".to_owned()
     } else {
-        d.guards.join(", ")
+        shown(&d.guards.join(", ")).into_owned()
     };
     let _ = writeln!(
         s,
@@ -621,7 +627,7 @@ pub fn render_summary(output: &DiagnoseOutput, cached: Option<&str>) -> String {
         let _ = writeln!(s, "    {w}");
     }
     if let Some(cached) = cached {
-        let _ = writeln!(s, "  cached: {cached}");
+        let _ = writeln!(s, "  cached: {}", shown(cached));
     }
     s
 }
@@ -640,8 +646,8 @@ pub fn render_fleet_row(
             format!(
                 "{slug:<24} {}  {} ({})  decisions {}  findings {}  warnings {}  {took_ms} ms",
                 d.diagnosis_id,
-                d.phase.current.as_deref().unwrap_or("-"),
-                d.phase.status.as_deref().unwrap_or("?"),
+                shown(d.phase.current.as_deref().unwrap_or("-")),
+                shown(d.phase.status.as_deref().unwrap_or("?")),
                 d.decisions.len(),
                 d.findings.len(),
                 d.warnings.len(),
@@ -651,10 +657,9 @@ pub fn render_fleet_row(
             "verb": "diagnose", "target_repo": slug, "error": failure
         })
         .to_string(),
-        (Err(failure), false) => format!(
-            "{slug:<24} FAILED: {}",
-            failure.diagnostic.to_string().escape_debug()
-        ),
+        (Err(failure), false) => {
+            runner_safe(&format!("{slug:<24} FAILED: {}", failure.diagnostic)).into_owned()
+        }
     }
 }
 

@@ -705,18 +705,19 @@ pub struct Matrix {
 
 /// `registry list`: one line per governed repository.
 pub fn render_list(registry: &Registry) -> String {
+    use crate::encoding::text::{runner_safe, shown};
     let mut s = String::new();
     for r in &registry.repos {
         s.push_str(&format!(
             "{:<20} {:<10} {:<10} {}  fleets: {}\n",
             r.slug,
             r.role.as_str(),
-            r.profile,
-            r.repository(),
-            r.fleets_allowed.join(", ")
+            shown(&r.profile),
+            shown(&r.repository()),
+            shown(&r.fleets_allowed.join(", "))
         ));
     }
-    s
+    runner_safe(&s).into_owned()
 }
 
 /// Builds the matrix of the entries matching every `key=value` filter

@@ -2,6 +2,7 @@
 //! compute the key and branch, render the body, and describe the outcome in
 //! the CLI's text and JSON forms.
 
+use crate::encoding::text::{runner_safe, shown};
 use crate::error::{Code, Diagnostic};
 use crate::governance::docs::MetaRule;
 use crate::governance::source::Checkout;
@@ -149,6 +150,9 @@ pub fn change_summaries(plan: &Plan) -> Vec<ChangeSummary> {
         })
         .collect()
 }
+
+/// How many problems text and annotations show; JSON carries them all.
+pub const MAX_SHOWN_PROBLEMS: usize = 50;
 
 /// The plan title folded to one line of at most 256 characters (GitHub's limit).
 pub fn pr_title(title: &str) -> String {
@@ -312,9 +316,15 @@ impl ProposeOutput {
         }
     }
 
-    /// The human form printed on standard output. A failed run prints
-    /// nothing there: its error is reported as the run's failure.
+    /// The human form printed on standard output, safe for the runner (see
+    /// [`crate::encoding::text`]). A failed run prints nothing there: its error
+    /// is reported as the run's failure.
     pub fn render_text(&self) -> String {
+        runner_safe(&self.text_lines()).into_owned()
+    }
+
+    /// The lines of [`ProposeOutput::render_text`], every outside value shown.
+    fn text_lines(&self) -> String {
         let mut s = String::new();
         if self.outcome == Outcome::Failed {
             return s;
@@ -331,11 +341,18 @@ impl ProposeOutput {
                 "propose_fix → refused ({n} problem{})",
                 if n == 1 { "" } else { "s" }
             );
-            for p in &self.problems {
+            for p in self.problems.iter().take(MAX_SHOWN_PROBLEMS) {
                 let _ = writeln!(s, "  {p}");
                 if let Some(hint) = &p.hint {
-                    let _ = writeln!(s, "    hint: {hint}");
+                    let _ = writeln!(s, "    hint: {}", shown(hint));
                 }
+            }
+            if n > MAX_SHOWN_PROBLEMS {
+                let _ = writeln!(
+                    s,
+                    "  … and {} more (every problem is in the JSON output)",
+                    n - MAX_SHOWN_PROBLEMS
+                );
             }
             return s;
         }
@@ -343,7 +360,7 @@ impl ProposeOutput {
         let upholds = if self.upholds.is_empty() {
             "(none)".to_owned()
         } else {
-            self.upholds.join(", ")
+            shown(&self.upholds.join(", ")).into_owned()
         };
         let _ = writeln!(s, "  upholds: {upholds}");
         if let Some(current) = &self.stale_against {
@@ -360,23 +377,23 @@ impl ProposeOutput {
                                 s,
                                 "  {} {} ({})",
                                 c.operation.as_str(),
-                                c.path,
+                                shown(&c.path),
                                 body::format_size(b)
                             );
                         }
                         None => {
-                            let _ = writeln!(s, "  {} {}", c.operation.as_str(), c.path);
+                            let _ = writeln!(s, "  {} {}", c.operation.as_str(), shown(&c.path));
                         }
                     }
                 }
             }
             (Outcome::Applied, Some(pr)) => {
                 let _ = writeln!(s, "  PR #{} {branch}", pr.number);
-                let _ = writeln!(s, "  {}", pr.url);
+                let _ = writeln!(s, "  {}", shown(&pr.url));
             }
             (_, Some(pr)) => {
                 let _ = writeln!(s, "  PR #{} (existing)", pr.number);
-                let _ = writeln!(s, "  {}", pr.url);
+                let _ = writeln!(s, "  {}", shown(&pr.url));
             }
             (_, None) => {
                 let _ = writeln!(s, "  branch: {branch}");
