@@ -2,6 +2,7 @@
 //! browser preview): one struct in, core's answer out, so that a binding is
 //! only "deserialize → call → serialize".
 
+use crate::encoding::text::{runner_safe, shown};
 use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob};
 use crate::github::apply::ApplyResult;
 use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
@@ -508,11 +509,31 @@ fn one_line(value: &str) -> String {
         .collect()
 }
 
+/// The most of a run's text a step summary shows.
+pub const MAX_SUMMARY_TEXT_BYTES: usize = 512 * 1024;
+
 /// The step summary for a run: a heading, the text in a fence longer than
 /// any backtick run inside it, then the pull-request body when there is one.
+///
+/// It stays under GitHub's 1 MiB for a step summary: the text is cut at
+/// [`MAX_SUMMARY_TEXT_BYTES`] (saying so) and a body is at most 65,536 characters.
 pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> String {
     let failed = output.and_then(|o| o.error.as_ref()).map(Failure::render);
     let text = failed.as_deref().unwrap_or(text);
+    let cut;
+    let text = if text.len() > MAX_SUMMARY_TEXT_BYTES {
+        let mut end = MAX_SUMMARY_TEXT_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        cut = format!(
+            "{}\n… cut at {MAX_SUMMARY_TEXT_BYTES} bytes (the whole output is in the result file)\n",
+            &text[..end]
+        );
+        cut.as_str()
+    } else {
+        text
+    };
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let heading = match output {
@@ -549,8 +570,10 @@ pub fn failure_command(failure: &Failure) -> String {
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`) for problems.
+/// At most [`propose::MAX_SHOWN_PROBLEMS`], then one saying how many more the JSON holds.
 pub fn annotations(problems: &[Diagnostic], plan_file: &str) -> Vec<String> {
-    problems
+    let shown_count = problems.len().min(propose::MAX_SHOWN_PROBLEMS);
+    let mut lines: Vec<String> = problems[..shown_count]
         .iter()
         .map(|p| {
             let file = p.path.as_deref().unwrap_or(plan_file);
@@ -563,9 +586,18 @@ pub fn annotations(problems: &[Diagnostic], plan_file: &str) -> Vec<String> {
                 _ => format!("petrova {}", p.code),
             };
             props.push_str(&format!(",title={}", escape_property(&title)));
-            format!("::error {props}::{}", escape_data(&p.message))
+            let message = shown(&p.message);
+            format!("::error {props}::{}", escape_data(&runner_safe(&message)))
         })
-        .collect()
+        .collect();
+    if problems.len() > shown_count {
+        lines.push(format!(
+            "::error file={},title=petrova plan refused::{} more problems, not shown here; every problem is in the JSON output (result-file)",
+            escape_property(plan_file),
+            problems.len() - shown_count
+        ));
+    }
+    lines
 }
 
 fn escape_data(s: &str) -> String {
@@ -574,13 +606,27 @@ fn escape_data(s: &str) -> String {
         .replace('\n', "%0A")
 }
 
+/// A property value (a file name, a title holding a JSON pointer): shown, then escaped.
 fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&runner_safe(&shown(s)))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_step_summary_stays_under_github_s_mib() {
+        let text = "  create x (1 B)\n".repeat(200_000);
+        let summary = step_summary("propose_fix", &text, None);
+        assert!(summary.len() < 1024 * 1024, "{}", summary.len());
+        assert!(summary.contains("cut at"));
+        // A fence longer than any backtick run in the text keeps it one block.
+        let summary = step_summary("propose_fix", "a ```` b\n", None);
+        assert!(summary.contains("`````text\n"), "{summary}");
+    }
 
     #[test]
     fn annotation_escaping() {
@@ -591,7 +637,8 @@ mod tests {
         );
         assert_eq!(
             annotations(&[d], "fix,1.json"),
-            vec!["::error file=fix%2C1.json,title=petrova path_parent at /proposed_changes/0/path::50%25 bad:%0Anext"]
+            vec!["::error file=fix%2C1.json,title=petrova path_parent at /proposed_changes/0/path::50%25 bad:\\nnext"],
+            "a newline in a message is shown, not turned into a line of the annotation"
         );
     }
 }

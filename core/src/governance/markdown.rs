@@ -119,14 +119,77 @@ pub fn split_front_matter<'a>(path: &str, text: &'a str) -> Split<'a> {
     }
 }
 
+/// Front matter larger than this is not parsed (a warning says so).
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// Front matter nested deeper than this is not parsed (a warning says so).
+pub const MAX_FRONT_MATTER_DEPTH: usize = 32;
+
+/// How deeply `yaml_src` nests, as a linear scan can tell without parsing:
+/// flow collections (`[`, `{`) opened inside each other, and block
+/// indentation (two columns a level). Quoted text is skipped. An over-estimate
+/// is safe: it only means a document's front matter is not read.
+fn front_matter_depth(yaml_src: &str) -> usize {
+    let mut deepest = 0;
+    let mut flow = 0usize;
+    let mut quote: Option<char> = None;
+    for line in yaml_src.lines() {
+        if quote.is_none() && flow == 0 {
+            let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+            deepest = deepest.max(indent / 2 + 1);
+        }
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => {
+                    flow += 1;
+                    deepest = deepest.max(flow);
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, '#') if flow == 0 => break,
+                _ => {}
+            }
+        }
+    }
+    deepest
+}
+
 /// Reads one string field of front matter (`status:`, `supersedes:`).
 ///
-/// Front matter that is not a YAML mapping gives a warning located at its line.
+/// Front matter that is not a YAML mapping gives a warning located at its line;
+/// front matter over [`MAX_FRONT_MATTER_BYTES`] or nested deeper than
+/// [`MAX_FRONT_MATTER_DEPTH`] is not parsed at all (a warning), so no document
+/// can make a scan's cost more than linear.
 pub fn front_matter_fields(
     path: &str,
     yaml_src: &str,
     fields: &[&str],
 ) -> (Vec<Option<String>>, Option<Diagnostic>) {
+    let refused = if yaml_src.len() > MAX_FRONT_MATTER_BYTES {
+        Some(format!(
+            "front matter is {} bytes, over the {MAX_FRONT_MATTER_BYTES} read; ignored",
+            yaml_src.len()
+        ))
+    } else if front_matter_depth(yaml_src) > MAX_FRONT_MATTER_DEPTH {
+        Some(format!(
+            "front matter nests deeper than {MAX_FRONT_MATTER_DEPTH} levels; ignored"
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = refused {
+        return (
+            vec![None; fields.len()],
+            Some(Diagnostic::in_file(
+                Code::DocFrontMatterTooLarge,
+                path,
+                Some(2),
+                message,
+            )),
+        );
+    }
     match yaml::value_from_str(yaml_src) {
         Ok(yaml::Value::Mapping(map)) => {
             let values = fields
@@ -577,6 +640,34 @@ mod tests {
         check("snake_case & more!", "snake_case--more");
         let doc = blocks("# A\n## A\n## A\n# A-1\n", 0);
         assert_eq!(anchors(&doc), vec!["a", "a-1", "a-2", "a-1-1"]);
+    }
+
+    #[test]
+    fn front_matter_too_large_or_too_deep_is_not_parsed() {
+        let check = |yaml: &str, refused: bool| {
+            let (_, warning) = front_matter_fields("d.md", yaml, &["status"]);
+            assert_eq!(
+                warning.map(|w| w.code) == Some(Code::DocFrontMatterTooLarge),
+                refused,
+                "{}",
+                &yaml[..yaml.len().min(60)]
+            );
+        };
+        check("status: accepted\n", false);
+        check(
+            &format!("status: {}{}\n", "[".repeat(40), "]".repeat(40)),
+            true,
+        );
+        check(
+            &format!("status: {}{}\n", "[".repeat(20), "]".repeat(20)),
+            false,
+        );
+        check(&format!("status: \"{}\"\n", "[".repeat(100)), false);
+        let nested: String = (0..40)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        check(&nested, true);
+        check(&format!("status: {}\n", "x".repeat(70 * 1024)), true);
     }
 
     #[test]

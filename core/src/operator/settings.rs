@@ -10,6 +10,7 @@ use crate::encoding::date::Date;
 use crate::error::{Code, Failure};
 use crate::github::apply::RetryPolicy;
 use crate::plan::validate::{LimitSettings, PlanLimits};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -99,13 +100,19 @@ impl Settings {
     /// `http://` to a loopback host only (a test server); else exit 3 saying why.
     pub fn api_url_for_token(&self) -> Result<&str, Failure> {
         let url = self.api_url.as_str();
+        let shown_url = redact_userinfo(url);
         let refuse = |why: &str| {
             Failure::new(
                 Code::ApiUrlInvalid,
-                format!("the GitHub API URL `{}` {why}", url.escape_debug()),
+                format!("the GitHub API URL `{}` {why}", shown_url.escape_debug()),
             )
             .with_hint("set PETROVA_GITHUB_API_URL (or GITHUB_API_URL) to an https:// URL")
         };
+        if shown_url != url {
+            return Err(refuse(
+                "carries credentials; give petrova the token instead (the URL's credentials are never sent or shown)",
+            ));
+        }
         if let Some(rest) = url.strip_prefix("https://") {
             if rest.is_empty() || rest.starts_with('/') {
                 return Err(refuse("names no host"));
@@ -133,6 +140,19 @@ impl Settings {
     /// The run's time: `PETROVA_NOW` when set, else the front end's clock.
     pub fn now_or(&self, clock: &str) -> String {
         self.now.clone().unwrap_or_else(|| clock.to_owned())
+    }
+}
+
+/// `url` with any `user:password@` before its host replaced by `***@`, so
+/// credentials written into a URL never reach a message.
+pub fn redact_userinfo(url: &str) -> Cow<'_, str> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Cow::Borrowed(url);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{scheme}://***{}", &rest[at..])),
+        None => Cow::Borrowed(url),
     }
 }
 
@@ -387,8 +407,25 @@ mod tests {
         check("http://api.github.com", false);
         check("http://127.0.0.1.evil.example", false);
         check("http://localhost@evil.example/", false);
+        check("https://user:ghp_secret@ghe.example/api/v3", false);
         check("ftp://x", false);
         check("https://", false);
+    }
+
+    #[test]
+    fn credentials_in_an_api_url_are_never_shown() {
+        let s = Settings::from_vars(&vars(&[(
+            "PETROVA_GITHUB_API_URL",
+            "https://x-access-token:ghp_secret@ghe.example/api/v3",
+        )]))
+        .expect("ok");
+        let e = s.api_url_for_token().expect_err("refused");
+        assert!(!e.render().contains("ghp_secret"), "{}", e.render());
+        assert!(e.render().contains("https://***@ghe.example/api/v3"));
+        assert_eq!(
+            redact_userinfo("https://api.github.com/x@y"),
+            "https://api.github.com/x@y"
+        );
     }
 
     #[test]

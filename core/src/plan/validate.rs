@@ -128,6 +128,10 @@ impl LimitSettings {
     }
 }
 
+/// At most this many groundings per plan: each may cost a read of the
+/// checkout, so a plan cannot buy unbounded work with citations.
+pub const MAX_GROUNDINGS: usize = 100;
+
 /// What a validation needs beyond the checkout and the store.
 pub struct ValidationInput<'a> {
     /// The registry entry of the target repository.
@@ -275,6 +279,16 @@ pub(crate) fn check_text_fields(plan: &Plan, problems: &mut Vec<Diagnostic>) {
             Code::GroundingEmpty,
             "/mr_grounding",
             "mr_grounding needs at least one entry",
+        ));
+    }
+    if plan.mr_grounding.len() > MAX_GROUNDINGS {
+        problems.push(Diagnostic::at_pointer(
+            Code::GroundingTooMany,
+            "/mr_grounding",
+            format!(
+                "mr_grounding has {} entries; a plan may cite at most {MAX_GROUNDINGS}",
+                plan.mr_grounding.len()
+            ),
         ));
     }
     if plan.proposed_changes.is_empty() {
@@ -697,6 +711,8 @@ fn check_grounding(
     limits: ScanLimits,
     problems: &mut Vec<Diagnostic>,
 ) {
+    // Each spec is read and parsed once, however many groundings cite it.
+    let mut spec_anchors: BTreeMap<&str, Option<Vec<String>>> = BTreeMap::new();
     for (i, g) in plan.mr_grounding.iter().enumerate() {
         check_grounding_offline(i, g, ctx, problems);
         let at = format!("/mr_grounding/{i}/ref");
@@ -739,11 +755,16 @@ fn check_grounding(
                     Some((p, a)) => (p, Some(a)),
                     None => (r, None),
                 };
-                let anchors = if is_file(path) {
-                    docs::spec_anchors(checkout, path, limits)
-                } else {
-                    None
-                };
+                let anchors = spec_anchors
+                    .entry(path)
+                    .or_insert_with(|| {
+                        if is_file(path) {
+                            docs::spec_anchors(checkout, path, limits)
+                        } else {
+                            None
+                        }
+                    })
+                    .as_ref();
                 match (anchors, anchor) {
                     (None, _) => problems.push(Diagnostic::at_pointer(
                         Code::GroundingMissingSpec,

@@ -651,3 +651,28 @@ fn unknown_repository_or_base_branch_is_configuration() {
     assert!(w.fake.pulls().is_empty());
     assert!(w.petrova_refs().is_empty());
 }
+
+#[test]
+fn a_response_echoing_the_token_never_reaches_the_output() {
+    let w = world();
+    // GitHub (or a proxy) answering with the request's token in its error body.
+    w.fake.push_faults(vec![Fault::status(403)
+        .body(serde_json::json!({"message": format!("Bad token {TOKEN} for kahn-hq/kahn")}))
+        .on("GET", &format!("{REPO}/pulls"))]);
+    let run = w.run(&["--apply", "--json"], &[]);
+    run.expect_code(3);
+    // `run` asserts that no output holds the token; the message says what GitHub said.
+    assert!(run.stderr.contains("Bad token ***"), "{}", run.stderr);
+}
+
+#[test]
+fn the_token_never_goes_to_a_plain_http_api_url_of_another_host() {
+    let w = world();
+    let run = w.run(
+        &["--apply"],
+        &[("PETROVA_GITHUB_API_URL", "http://api.example.com")],
+    );
+    run.expect_code(3);
+    assert!(run.stderr.contains("plain http://"), "{}", run.stderr);
+    assert!(w.fake.log().is_empty(), "no request sent anywhere");
+}

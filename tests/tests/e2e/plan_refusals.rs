@@ -283,6 +283,10 @@ fn cases() -> Vec<Case> {
             .edit(|p, _| set(p, "/test_plan/1", json!("   "))),
         case("grounding_empty", &[("grounding_empty", "/mr_grounding")])
             .edit(|p, _| set(p, "/mr_grounding", json!([]))),
+        case("grounding_too_many: 101", &[("grounding_too_many", "/mr_grounding")]).edit(|p, _| {
+            let one = json!({"kind": "meta_rule", "ref": "MR-7", "claim": "cited again"});
+            set(p, "/mr_grounding", json!(vec![one; 101]))
+        }),
         case("grounding_claim_empty", &[("grounding_claim_empty", "/mr_grounding/1/claim")])
             .edit(|p, _| set(p, "/mr_grounding/1/claim", json!(" "))),
         case("changes_empty", &[("changes_empty", "/proposed_changes")])
