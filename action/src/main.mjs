@@ -96,6 +96,10 @@ function runDiagnose(ctx) {
   summary(stepSummary('diagnose', shown, null));
 }
 
+/** `text` with every line of the token replaced by `***`. */
+const redact = (text, token) =>
+  token.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '').reduce((t, line) => t.split(line).join('***'), text);
+
 async function send(request, api, token, timeoutMs) {
   try {
     const response = await fetch(`${api.replace(/\/$/, '')}${request.path}`, {
@@ -105,13 +109,14 @@ async function send(request, api, token, timeoutMs) {
       body: request.body == null ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // A response that echoes the token never hands it to core, whose messages may quote it.
     const headers = {};
     response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
+      headers[name.toLowerCase()] = redact(value, token);
     });
-    return { kind: 'response', status: response.status, headers, body: await response.text() };
+    return { kind: 'response', status: response.status, headers, body: redact(await response.text(), token) };
   } catch (e) {
-    return { kind: 'transport', message: String(e?.cause?.message || e?.message || e).split(token).join('***') };
+    return { kind: 'transport', message: redact(String(e?.cause?.message || e?.message || e), token) };
   }
 }
 

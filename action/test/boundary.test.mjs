@@ -410,3 +410,57 @@ test('the hostile corpus: plans, registries, .petrova.yml and documents agree th
   }
   assert.ok(compared >= 120, `${compared} corpus cases compared`);
 });
+
+// ---------------------------------------------------------------- workflow commands
+
+/** The lines a runner would read from `text` (`\r`, `\n` and `\r\n` end a line), trimmed as it trims them. */
+const runnerLines = (text) => text.split(/\r\n|\r|\n/).map((l) => l.trimStart());
+
+/** Asserts no line of `text` is a workflow command petrova did not mean to write. */
+function assertNoInjectedCommand(what, text, own = []) {
+  for (const line of runnerLines(text)) {
+    if (!line.startsWith('::')) continue;
+    const allowed = line.startsWith('::error ') || line.startsWith('::error title=') || own.some((o) => line === o);
+    assert.ok(allowed, `${what}: a line the runner obeys: ${JSON.stringify(line)}`);
+  }
+  assert.ok(!text.includes('##['), `${what}: a legacy ##[ command`);
+  assert.ok(!/[\u0007\u001b]/.test(text), `${what}: raw ESC/BEL bytes reach the terminal`);
+}
+
+test('a hostile plan, document or input writes no workflow command, through either front end', async () => {
+  const INJECT = '\n::set-output name=pr-url::https://evil.example/pull/1\n::add-mask::MR-7\r::warning::x\u001b[31m\u0007 ##[error]boom';
+  const sb = sandbox((s) => {
+    // A decision title, a guard rule id and a file name that try the same.
+    writeFileSync(s.file('docs/decisions/2026-04-25-evil.md'), `# Evil ${INJECT.replace(/\n/g, ' ')}\n`);
+    writeFileSync(s.file('docs/decisions/2026-04-26-::set-output name=x::y.md'), '# Named\n');
+    writeFileSync(s.file('docs/decisions/2026-04-26-a\n::add-mask::b.md'), '# Torn\n');
+  });
+  const out = await diagnoseBoth(sb, 'hostile documents');
+  for (const run of [await cli(sb, ['diagnose', SLUG, '--since', SINCE]), await action(sb, { command: 'diagnose', since: SINCE })]) {
+    assertNoInjectedCommand('diagnose', run.stdout + run.stderr);
+  }
+  const base = examplePlan(sb, out.result.diagnosis_id);
+  const plans = {
+    'diagnosis id': { ...base, diagnosis_id: `diag-x${INJECT}` },
+    'grounding ref': { ...base, mr_grounding: [{ kind: 'finding', ref: `docs/findings/x${INJECT}`, claim: 'c' }] },
+    'unknown key': { ...base, [`k${INJECT}`]: 1 },
+    'enum value': { ...base, proposed_changes: [{ ...base.proposed_changes[0], operation: `create${INJECT}` }] },
+    'path without contents': { ...base, proposed_changes: [{ operation: 'modify', path: `src/a${INJECT}.rs` }] },
+    'title and rationale': { ...base, title: `t${INJECT}`, rationale: `r${INJECT}` },
+  };
+  for (const [what, plan] of Object.entries(plans)) {
+    const planPath = path.join(sb.checkout, 'hostile.json');
+    writeFileSync(planPath, JSON.stringify(plan));
+    const args = ['propose_fix', SLUG, '--input', planPath, '--actor', TRIGGER.actor, '--triggered-by-kind', TRIGGER.kind, '--triggered-by-ref', TRIGGER.ref];
+    const cliRun = await cli(sb, args, { now: PROPOSE_NOW });
+    assertNoInjectedCommand(`CLI, ${what}`, cliRun.stdout + cliRun.stderr);
+    const act = await action(
+      sb,
+      { command: 'propose_fix', input: 'hostile.json', actor: `fleet:kahn-implementer${INJECT}`, 'triggered-by-kind': TRIGGER.kind, 'triggered-by-ref': `r${INJECT}` },
+      { now: PROPOSE_NOW, env: { INPUT_TOKEN: 'ghs_line-one\n::set-output name=x::line-two' } },
+    );
+    assertNoInjectedCommand(`Action, ${what}`, act.stdout + act.stderr, ['::add-mask::ghs_line-one', '::add-mask::::set-output name=x::line-two']);
+    assert.ok(!act.outputs['pr-url'], `${what}: no forged output`);
+    for (const [name, value] of Object.entries(act.outputs)) assert.ok(!/[\r\n]/.test(value), `${what}: output ${name} is one line`);
+  }
+});

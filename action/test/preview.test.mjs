@@ -21,6 +21,9 @@ const CHROMIUM = process.env.PETROVA_CHROMIUM || '/usr/bin/chromium';
 const PETROVA = process.env.PETROVA_BIN || path.join(root, 'target/debug/petrova');
 const OUT = path.join(root, 'tests/out');
 const WAIT = 10_000; // every wait is bounded
+// Starting the browser is the slowest step, and node --test runs the other test
+// files beside this one on the same two cores: its bound is wider.
+const LAUNCH_WAIT = 90_000;
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'";
@@ -134,7 +137,7 @@ before(async () => {
       '--disable-component-update',
       '--disable-sync',
     ],
-    timeout: WAIT,
+    timeout: LAUNCH_WAIT,
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(WAIT);

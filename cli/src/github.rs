@@ -157,7 +157,7 @@ async fn send(octocrab: &octocrab::Octocrab, request: &Request, config: &GithubC
             value
                 .to_str()
                 .ok()
-                .map(|v| (name.as_str().to_ascii_lowercase(), v.to_owned()))
+                .map(|v| (name.as_str().to_ascii_lowercase(), redact(v, &config.token)))
         })
         .collect();
     let body = match tokio::time::timeout(config.timeout, response.into_body().collect()).await {
@@ -168,7 +168,12 @@ async fn send(octocrab: &octocrab::Octocrab, request: &Request, config: &GithubC
                 error_chain(&e)
             ))
         }
-        Ok(Ok(collected)) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
+        // A response that echoes the token (an error body quoting the request)
+        // never hands it to core, whose messages may quote the response.
+        Ok(Ok(collected)) => redact(
+            &String::from_utf8_lossy(&collected.to_bytes()),
+            &config.token,
+        ),
     };
     Reply::Response {
         status,
