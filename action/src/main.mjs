@@ -75,7 +75,10 @@ function context() {
   const registry = JSON.parse(registrySource(registryBytes, inputs.registry));
   const target = { slug: inputs.target, repository: process.env.GITHUB_REPOSITORY || null };
   const stateDir = process.env.PETROVA_STATE_DIR || path.join(process.env.RUNNER_TEMP || path.join(workspace, '.petrova'), 'petrova');
-  return { inputs, workspace, registry, target, stateDir };
+  // Where the registry sits in the checkout, if it does (no plan may change it; core decides).
+  const inCheckout = path.relative(workspace, registryPath);
+  const registryInCheckout = inCheckout && !inCheckout.startsWith('..') && !path.isAbsolute(inCheckout) ? inCheckout.split(path.sep).join('/') : null;
+  return { inputs, workspace, registry, target, stateDir, registryInCheckout };
 }
 
 function runDiagnose(ctx) {
@@ -144,6 +147,7 @@ async function runPropose(ctx) {
     now: clock(),
     env,
     frontend: 'action',
+    registry_in_checkout: ctx.registryInCheckout,
   };
   const storeDir = path.join(ctx.stateDir, 'diagnoses');
   // Core asks for cache paths it built from a registry slug and a checked id.

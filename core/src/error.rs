@@ -195,6 +195,9 @@ codes! {
     PathControl = "path_control",
     /// A path is under `.git/`.
     PathGit = "path_git",
+    /// A path is in the built-in protected set (petrova's own configuration,
+    /// `.github/`, CODEOWNERS, agent instructions, …) and the profile does not lift it.
+    PathProtected = "path_protected",
     /// A path goes through a symlink of the checkout.
     PathSymlink = "path_symlink",
     /// The checkout could not be inspected along a path (an I/O error such as

@@ -208,6 +208,10 @@ pub struct ProposeRequest {
     /// Who asks (spells hints).
     #[serde(default)]
     pub frontend: Frontend,
+    /// The registry file's path inside the checkout, when it lives there
+    /// (the Action's `registry` input is relative to the checkout): no plan may change it.
+    #[serde(default)]
+    pub registry_in_checkout: Option<String>,
 }
 
 /// A prepared proposal (or its refusal) with the entry it targets.
@@ -274,6 +278,7 @@ pub fn prepare(
             allow_stale: req.allow_stale,
             limits: settings.limits,
             frontend: req.frontend,
+            registry_in_checkout: req.registry_in_checkout.as_deref(),
         },
         triggered_by_kind: &req.triggered_by_kind,
         triggered_by_ref: &req.triggered_by_ref,

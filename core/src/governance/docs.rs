@@ -74,14 +74,17 @@ impl Guard {
     }
 }
 
-/// Whether `path` equals `prefix` or lies below it (`docs/decisions/` and `docs/decisions` both cover `docs/decisions/x.md`).
+/// Whether `path` equals `prefix` or lies below it (`docs/decisions/` and
+/// `docs/decisions` both cover `docs/decisions/x.md`), compared without case:
+/// on a case-insensitive clone `Docs/Decisions/x.md` is the same file.
 pub fn path_under(path: &str, prefix: &str) -> bool {
     let trimmed = prefix.trim_end_matches('/');
     if trimmed.is_empty() {
         return true;
     }
+    let (path, trimmed) = (path.to_lowercase(), trimmed.to_lowercase());
     path == trimmed
-        || (path.starts_with(trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
+        || (path.starts_with(&trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
 }
 
 #[derive(Deserialize)]

@@ -81,6 +81,9 @@ pub struct Profile {
     pub forbid: Vec<String>,
     /// No file's new contents may exceed this many bytes.
     pub max_file_bytes: u64,
+    /// Entries of the built-in protected set this profile lifts
+    /// ([`crate::plan::protect::LIFTABLE`]).
+    pub unprotect: Vec<String>,
     /// Pull requests are opened as drafts.
     pub draft: bool,
 }
@@ -92,13 +95,17 @@ impl Default for Profile {
 }
 
 impl Profile {
-    /// The built-in `standard` profile: 20 files, no workflow or `.git/` changes, 1 MiB per file.
+    /// The built-in `standard` profile: 20 files, 1 MiB per file, nothing forbidden
+    /// beyond the built-in protected set.
     pub fn standard() -> Profile {
         Profile {
             max_files: 20,
             allow: Vec::new(),
-            forbid: vec![".github/workflows/".to_owned(), ".git/".to_owned()],
+            // `.github/` and `.git/` are refused whatever the profile says (the
+            // built-in protected set, and path checks); `forbid` adds to them.
+            forbid: Vec::new(),
             max_file_bytes: 1024 * 1024,
+            unprotect: Vec::new(),
             draft: false,
         }
     }
@@ -221,7 +228,27 @@ struct RawProfile {
     allow: Option<Vec<String>>,
     forbid: Option<Vec<String>>,
     max_file_bytes: Option<u64>,
+    unprotect: Option<Vec<Liftable>>,
     draft: Option<bool>,
+}
+
+/// An entry of `unprotect:`, checked against the liftable list while
+/// deserializing (so the error carries its line).
+struct Liftable(String);
+
+impl<'de> Deserialize<'de> for Liftable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if crate::plan::protect::LIFTABLE.contains(&s.as_str()) {
+            Ok(Liftable(s))
+        } else {
+            Err(de::Error::custom(format!(
+                "`unprotect` entry `{}` is not one of the protected entries a profile may lift ({})",
+                s.escape_debug(),
+                crate::plan::protect::LIFTABLE.join(", ")
+            )))
+        }
+    }
 }
 
 struct Slug(String);
@@ -354,8 +381,23 @@ pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
         let profile = Profile {
             max_files: raw.max_files.unwrap_or(base.max_files),
             allow: raw.allow.unwrap_or(base.allow),
-            forbid: raw.forbid.unwrap_or(base.forbid),
+            // A profile's `forbid` adds to the standard one, never replaces it.
+            forbid: {
+                let mut forbid = base.forbid;
+                for f in raw.forbid.unwrap_or_default() {
+                    if !forbid.contains(&f) {
+                        forbid.push(f);
+                    }
+                }
+                forbid
+            },
             max_file_bytes: raw.max_file_bytes.unwrap_or(base.max_file_bytes),
+            unprotect: raw
+                .unprotect
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.0)
+                .collect(),
             draft: raw.draft.unwrap_or(base.draft),
         };
         profiles.insert(name, profile);
@@ -508,6 +550,20 @@ fn line_of_key_value(src: &str, key: &str, value: &str, nth: usize) -> Option<us
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unprotect_lifts_only_listed_entries_and_forbid_adds() {
+        let src = "repos:\n  - slug: a\n    url: https://github.com/o/a\n    default_branch: main\n    role: sandbox\n    profile: p\n    fleets_allowed: []\n    added: \"2026-01-01\"\nprofiles:\n  p:\n    forbid: [secrets/]\n    unprotect: [.github/workflows/]\n";
+        let registry = parse(src, "r.yaml").expect("valid");
+        let entry = registry.require("a", "r.yaml").expect("entry");
+        let profile = registry.profile_of(entry);
+        assert_eq!(profile.unprotect, vec![".github/workflows/".to_owned()]);
+        assert!(profile.forbid.contains(&"secrets/".to_owned()));
+        let bad = src.replace("[.github/workflows/]", "[.git/]");
+        let e = parse(&bad, "r.yaml").expect_err("not liftable");
+        assert_eq!(e.diagnostic.line, Some(12), "{e}");
+        assert!(e.diagnostic.message.contains("unprotect"), "{e}");
+    }
+
     use super::*;
 
     const ENTRY: &str = "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [kahn-implementer, kahn-diagnostics]\n  added: \"2026-04-29\"\n";

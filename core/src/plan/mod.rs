@@ -4,6 +4,7 @@
 
 pub mod guard;
 pub mod key;
+pub mod protect;
 pub mod validate;
 
 use crate::encoding::canonical::{sha256_hex, to_canonical};

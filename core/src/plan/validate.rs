@@ -1,12 +1,14 @@
 //! Validation of a fix plan against the registry, the cached diagnosis, the
 //! checkout, the profile and the guards. Every problem is reported at once.
 
+use crate::encoding::text::shown;
 use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
 use crate::governance::docs::{self, MetaRule, ScanLimits};
 use crate::governance::source::{Checkout, EntryKind};
 use crate::operator::registry::{Actor, Profile, RepoEntry};
 use crate::plan::guard;
+use crate::plan::protect::{self, Protected};
 use crate::plan::{self, Change, Grounding, GroundingKind, Operation, Plan};
 use std::collections::BTreeMap;
 
@@ -148,6 +150,8 @@ pub struct ValidationInput<'a> {
     pub limits: PlanLimits,
     /// The front end asking (it spells the hints).
     pub frontend: crate::error::Frontend,
+    /// The registry file's path in the checkout, when it lives there (never writable).
+    pub registry_in_checkout: Option<&'a str>,
 }
 
 /// A plan that passed every check, with what was learned checking it.
@@ -209,7 +213,13 @@ pub fn validate(
     }
     // Rules and milestones come from the current scan: the checkout is what the change applies to.
     let no_milestones = Vec::new();
+    let mut own_config = vec![
+        docs::CONFIG_FILE.to_owned(),
+        loaded.config.meta_rules.clone(),
+    ];
+    own_config.extend(input.registry_in_checkout.map(str::to_owned));
     let ctx = Offline {
+        own_config: &own_config,
         profile: Some((input.profile, &input.entry.profile)),
         rules: current.as_ref().map_or(&[], |d| d.meta_rules.as_slice()),
         open_milestones: current
@@ -404,6 +414,12 @@ pub fn path_problem(path: &str) -> Option<(Code, &'static str)> {
     if path.chars().any(char::is_control) {
         return Some((Code::PathControl, "path holds NUL or control characters"));
     }
+    if path.chars().any(crate::encoding::text::hidden) {
+        return Some((
+            Code::PathControl,
+            "path holds invisible bidi or zero-width characters",
+        ));
+    }
     if path.contains('\\') {
         return Some((Code::PathBackslash, "path uses `\\`; write paths with `/`"));
     }
@@ -429,7 +445,27 @@ pub fn path_problem(path: &str) -> Option<(Code, &'static str)> {
     if segments.iter().any(|s| s.eq_ignore_ascii_case(".git")) {
         return Some((Code::PathGit, "path is inside `.git/`"));
     }
+    if segments.iter().any(|s| is_git_lookalike(s)) {
+        return Some((
+            Code::PathGit,
+            "path has a segment some filesystem reads as `.git` (`.git.`, `.git `, `GIT~1`, full-width dots)",
+        ));
+    }
     None
+}
+
+/// Whether a path segment is one that Windows or macOS may resolve to `.git`:
+/// trailing dots or spaces, the 8.3 short name, or look-alike dots.
+fn is_git_lookalike(segment: &str) -> bool {
+    let dotted: String = segment
+        .chars()
+        .map(|c| match c {
+            '\u{FF0E}' | '\u{2024}' | '\u{FE52}' | '\u{3002}' | '\u{FF61}' => '.',
+            c => c,
+        })
+        .collect();
+    let trimmed = dotted.trim_end_matches(['.', ' ']);
+    trimmed.eq_ignore_ascii_case(".git") || segment.eq_ignore_ascii_case("git~1")
 }
 
 /// What the checks that need no checkout compare a plan with: the profile
@@ -442,6 +478,8 @@ pub struct Offline<'a> {
     pub rules: &'a [MetaRule],
     /// The open milestones.
     pub open_milestones: &'a [String],
+    /// petrova's own configuration files in this repository (never writable).
+    pub own_config: &'a [String],
 }
 
 /// Every check that needs no checkout, in the order validation reports them:
@@ -539,6 +577,22 @@ fn check_change_offline<'p>(
             format!("`{path}` is already changed by /proposed_changes/{first}"),
         ));
     }
+    let unprotect = ctx.profile.map_or(&[][..], |(p, _)| p.unprotect.as_slice());
+    match protect::protection(path, ctx.own_config, unprotect) {
+        Some(Protected::OwnConfig(file)) => problems.push(Diagnostic::at_pointer(
+            Code::PathProtected,
+            at.clone(),
+            format!("`{file}` is petrova's own configuration; no plan may change it"),
+        )),
+        Some(Protected::Entry(entry)) => problems.push(Diagnostic::at_pointer(
+            Code::PathProtected,
+            at.clone(),
+            format!(
+                "`{path}` is protected (`{entry}`: it decides who reviews, what runs or what agents are told); only a profile's `unprotect: [{entry}]` lifts it"
+            ),
+        )),
+        None => {}
+    }
     let Some((profile, profile_name)) = ctx.profile else {
         return true;
     };
@@ -611,6 +665,20 @@ fn check_changes(
                 at.clone(),
                 format!("cannot create `{path}`: it already exists (use modify)"),
             )),
+            (Operation::Create, None) => {
+                // On a case-insensitive clone (macOS, Windows) a new file whose
+                // name differs only in case would overwrite an existing one.
+                if let Some(other) = same_but_for_case(checkout, path) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::ChangeCreateExists,
+                        at.clone(),
+                        format!(
+                            "cannot create `{path}`: `{}` exists, and the two are one file on a case-insensitive checkout",
+                            shown(&other)
+                        ),
+                    ));
+                }
+            }
             (Operation::Modify | Operation::Delete, None) => problems.push(Diagnostic::at_pointer(
                 Code::ChangeTargetMissing,
                 at.clone(),
@@ -633,6 +701,24 @@ fn check_changes(
         }
         guard::check_change(&config.guards, ctx.rules, i, change, existing, problems);
     }
+}
+
+/// The existing path that `path` names on a case-insensitive filesystem, if
+/// one differs from it only in case (found by listing each folder on the way).
+fn same_but_for_case(checkout: &dyn Checkout, path: &str) -> Option<String> {
+    let mut found = String::new();
+    for segment in path.split('/') {
+        let wanted = segment.to_lowercase();
+        let entries = checkout.list(&found).ok()??;
+        let entry = entries
+            .iter()
+            .find(|e| !e.not_utf8 && e.name.to_lowercase() == wanted)?;
+        if !found.is_empty() {
+            found.push('/');
+        }
+        found.push_str(&entry.name);
+    }
+    (found != path).then_some(found)
 }
 
 enum PathState {
@@ -841,6 +927,25 @@ mod tests {
             (Err(g), Err(e)) => assert!(g.contains(e), "{g:?} should say {e:?}"),
             (g, e) => panic!("{plan:?} {doc:?} {body:?}: got {g:?}, expected {e:?}"),
         }
+    }
+
+    #[test]
+    fn paths_that_some_filesystem_reads_as_git_or_that_hide_characters_are_refused() {
+        let check = |path: &str, expected: Option<Code>| {
+            assert_eq!(path_problem(path).map(|(c, _)| c), expected, "{path:?}");
+        };
+        check(".git/config", Some(Code::PathGit));
+        check(".GIT/config", Some(Code::PathGit));
+        check(".git./config", Some(Code::PathGit));
+        check(".git /hooks/x", Some(Code::PathGit));
+        check("GIT~1/config", Some(Code::PathGit));
+        check("\u{ff0e}git/config", Some(Code::PathGit));
+        check("a/.git\u{2024}/x", Some(Code::PathGit));
+        check("docs/x\u{202e}dm.exe", Some(Code::PathControl));
+        check("docs/zero\u{200b}width.md", Some(Code::PathControl));
+        check("docs/.github-notes.md", None);
+        check("src/gitignore.rs", None);
+        check(".gitignore", None);
     }
 
     #[test]

@@ -156,7 +156,13 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
     };
     let d = diagnosis.as_ref().map(|o| &o.result);
     let no_milestones = Vec::new();
+    // Without the checkout's .petrova.yml, the default layout names the meta-rules.
+    let own_config = [
+        crate::governance::docs::CONFIG_FILE.to_owned(),
+        crate::governance::docs::RepoConfig::default().meta_rules,
+    ];
     let ctx = Offline {
+        own_config: &own_config,
         profile: req.profile.as_ref().map(|p| (&p.profile, p.name.as_str())),
         rules: d.map_or(&[], |d| d.meta_rules.as_slice()),
         open_milestones: d.map_or(&no_milestones, |d| &d.milestones.open),

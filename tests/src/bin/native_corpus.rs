@@ -288,6 +288,7 @@ fn main() {
             .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
             .collect(),
             frontend: Frontend::Action,
+            registry_in_checkout: None,
         };
         let prepared = request::prepare(&req, plan.as_bytes(), &memory, &store).unwrap();
         let problems = prepared

@@ -283,6 +283,20 @@ fn cases() -> Vec<Case> {
             .edit(|p, _| set(p, "/test_plan/1", json!("   "))),
         case("grounding_empty", &[("grounding_empty", "/mr_grounding")])
             .edit(|p, _| set(p, "/mr_grounding", json!([]))),
+        case(
+            "change_create_exists: the same file but for case (one file on macOS and Windows)",
+            &[("change_create_exists", "/proposed_changes/0/path")],
+        )
+        .edit(|p, _| {
+            only_change(
+                p,
+                "create",
+                "Docs/Decisions/2026-04-22-audit-rls-checkpoint-in-ci.md",
+                Some("# Rewritten\n"),
+            )
+        }),
+        case("path_protected: CODEOWNERS", &[("path_protected", "/proposed_changes/0/path")])
+            .edit(|p, _| set(p, "/proposed_changes/0/path", json!("CODEOWNERS"))),
         case("grounding_too_many: 101", &[("grounding_too_many", "/mr_grounding")]).edit(|p, _| {
             let one = json!({"kind": "meta_rule", "ref": "MR-7", "claim": "cited again"});
             set(p, "/mr_grounding", json!(vec![one; 101]))
@@ -489,14 +503,25 @@ fn cases() -> Vec<Case> {
             p["proposed_changes"] = Value::Array(changes);
         }),
         case(
-            "profile_forbidden_path",
-            &[("profile_forbidden_path", "/proposed_changes/0/path"), ("profile_forbidden_path", "/proposed_changes/1/path")],
+            "path_protected: .github/ whatever the profile",
+            &[("path_protected", "/proposed_changes/0/path"), ("path_protected", "/proposed_changes/1/path")],
         )
         .edit(|p, _| {
             only_change(p, "create", ".github/workflows/ci.yml", Some("on: push\n"));
             let c = change(p, "create", ".github/workflows", Some("x"));
             push(p, "/proposed_changes", c);
         }),
+        case(
+            "profile_forbidden_path: a custom profile's forbid adds to the protected set",
+            &[("profile_forbidden_path", "/proposed_changes/0/path")],
+        )
+        .setup(|sb| {
+            let registry = TIGHT_REGISTRY
+                .replace("profile: migrations-only", "profile: no-secrets")
+                .replace("  migrations-only:\n    max_files: 2\n    allow: [backend/migrations/]\n    max_file_bytes: 100\n", "  no-secrets:\n    forbid: [backend/secrets/]\n");
+            fs::write(sb.ws.join("registry.yaml"), registry).expect("registry");
+        })
+        .edit(|p, _| only_change(p, "create", "backend/secrets/key.txt", Some("x\n"))),
         case("profile_file_too_large: standard, over 1 MiB", &[("profile_file_too_large", "/proposed_changes/0/contents")])
             .edit(|p, _| set(p, "/proposed_changes/0/contents", json!("-".repeat(1024 * 1024 + 1)))),
         case("profile_file_too_large: custom profile", &[("profile_file_too_large", "/proposed_changes/0/contents")])
@@ -548,11 +573,14 @@ fn cases() -> Vec<Case> {
             &[("change_create_exists", "/proposed_changes/0/path"), ("guard_append_only", "/proposed_changes/0/path")],
         )
         .edit(|p, _| only_change(p, "create", DECISION, Some("# again\n"))),
-        case("guard_read_only: modify CLAUDE.md", &[("guard_read_only", "/proposed_changes/0/path")])
+        case(
+            "guard_read_only: modify CLAUDE.md (also protected)",
+            &[("guard_read_only", "/proposed_changes/0/path"), ("path_protected", "/proposed_changes/0/path")],
+        )
             .edit(|p, _| only_change(p, "modify", "CLAUDE.md", Some("# edited by hand\n"))),
         case(
             "guard_read_only: delete CLAUDE.md without contents check",
-            &[("guard_read_only", "/proposed_changes/0/path")],
+            &[("guard_read_only", "/proposed_changes/0/path"), ("path_protected", "/proposed_changes/0/path")],
         )
         .edit(|p, _| only_change(p, "delete", "CLAUDE.md", None)),
         case("guard_config_invalid: broken .petrova.yml", &[("guard_config_invalid", "")])
@@ -570,6 +598,7 @@ fn cases() -> Vec<Case> {
                 ("grounding_missing_anchor", "/mr_grounding/2/ref"),
                 ("path_parent", "/proposed_changes/0/path"),
                 ("guard_read_only", "/proposed_changes/1/path"),
+                ("path_protected", "/proposed_changes/1/path"),
                 ("change_contents_missing", "/proposed_changes/2/contents"),
                 ("change_target_missing", "/proposed_changes/2/path"),
                 ("trigger_invalid", ""),
@@ -848,7 +877,7 @@ fn refusals_in_text_form_name_every_problem() {
     run.expect_code(1);
     assert!(
         run.stdout
-            .starts_with("propose_fix → refused (2 problems)\n"),
+            .starts_with("propose_fix → refused (3 problems)\n"),
         "{}",
         run.stdout
     );
@@ -866,7 +895,7 @@ fn refusals_in_text_form_name_every_problem() {
     );
     assert!(run.stdout.contains("[guard_read_only]"), "{}", run.stdout);
     assert!(
-        run.stderr.contains("plan refused (2 problems)"),
+        run.stderr.contains("plan refused (3 problems)"),
         "{}",
         run.stderr
     );
