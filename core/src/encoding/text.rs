@@ -79,6 +79,90 @@ pub fn runner_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out.replace("##[", "#\\#["))
 }
 
+/// The words GitHub reads, before an issue reference, as "close it on merge".
+const CLOSING_KEYWORDS: &[&str] = &[
+    "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
+];
+
+/// U+2060 WORD JOINER: invisible, and it breaks what GitHub pattern-matches.
+const JOINER: char = '\u{2060}';
+
+/// Plan text as GitHub should take it: `@name` and `@org/team` mentions no
+/// longer notify anyone, and "Fixes #1" or "closes owner/repo#3" no longer
+/// close an issue on merge. A word joiner goes after the `@` of a mention and
+/// inside a closing keyword that precedes an issue reference; the text reads
+/// the same.
+pub fn inert_references(text: &str) -> Cow<'_, str> {
+    if !text.contains('@') && !text.contains('#') && !text.contains("github.com") {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    while i < chars.len() {
+        let c = chars[i];
+        let at_word_start = i == 0 || !word(chars[i - 1]);
+        if c == '@'
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric())
+            && (i == 0 || !word(chars[i - 1]))
+        {
+            out.push('@');
+            out.push(JOINER);
+            i += 1;
+            continue;
+        }
+        if at_word_start && c.is_alphabetic() {
+            let end = (i..chars.len())
+                .find(|&j| !word(chars[j]))
+                .unwrap_or(chars.len());
+            let candidate: String = chars[i..end].iter().collect::<String>().to_lowercase();
+            if CLOSING_KEYWORDS.contains(&candidate.as_str()) && references_issue(&chars[end..]) {
+                out.push(chars[i]);
+                out.push(JOINER);
+                out.extend(&chars[i + 1..end]);
+                i = end;
+                continue;
+            }
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Whether what follows a closing keyword is an issue reference GitHub links:
+/// optional `:`, spaces, then `#1`, `owner/repo#1`, or an issues/pull URL.
+fn references_issue(rest: &[char]) -> bool {
+    let mut i = 0;
+    if rest.first() == Some(&':') {
+        i += 1;
+    }
+    let spaces = rest[i..].iter().take_while(|c| c.is_whitespace()).count();
+    if spaces == 0 {
+        return false;
+    }
+    let after: String = rest[i + spaces..].iter().take(200).collect();
+    let lower = after.to_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return lower.contains("/issues/") || lower.contains("/pull/");
+    }
+    let token: String = after
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';')
+        .collect();
+    match token.split_once('#') {
+        Some((repo, number)) => {
+            number.chars().next().is_some_and(|d| d.is_ascii_digit())
+                && (repo.is_empty() || repo.matches('/').count() == 1)
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +182,31 @@ mod tests {
         check("tab\there", "tab\\there");
         check("nul\0", "nul\\0");
         assert!(matches!(shown("clean"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn mentions_and_closing_keywords_are_inert() {
+        let check = |text: &str, expected: &str| {
+            assert_eq!(
+                inert_references(text),
+                expected.replace('|', "\u{2060}"),
+                "{text:?}"
+            );
+        };
+        check("ping @org/everyone now", "ping @|org/everyone now");
+        check("@alice", "@|alice");
+        check("mail me at a@b.example", "mail me at a@b.example");
+        check("Fixes #1", "F|ixes #1");
+        check("this closes owner/repo#3.", "this c|loses owner/repo#3.");
+        check("RESOLVED: #12", "R|ESOLVED: #12");
+        check(
+            "fix https://github.com/o/r/issues/4",
+            "f|ix https://github.com/o/r/issues/4",
+        );
+        check("fix the #bug tag", "fix the #bug tag");
+        check("prefix #1 and fixture #2", "prefix #1 and fixture #2");
+        check("no references at all", "no references at all");
+        check("the fix is in #7? no: fixes", "the fix is in #7? no: fixes");
     }
 
     #[test]

@@ -481,6 +481,7 @@ fn fence_for(text: &str, ch: char) -> String {
 /// spaces (so it cannot start a block), `<` escaped (so it cannot be HTML or a
 /// forged marker), optionally abridged.
 pub fn inline(text: &str, max_chars: Option<usize>) -> String {
+    let text = crate::encoding::text::inert_references(text);
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let folded = match max_chars {
         Some(max) if folded.chars().count() > max => {
@@ -529,6 +530,7 @@ fn sentinel_for(text: &str) -> String {
 /// unclosed fence, an open HTML block), it is quoted whole in a fenced block
 /// longer than any backtick run inside.
 pub fn safe_block(markdown: &str) -> String {
+    let markdown = crate::encoding::text::inert_references(markdown);
     let text = markdown.replace("\r\n", "\n").replace('\r', "\n");
     let escaped = escape_html(&text);
     if ends_cleanly(&escaped) {

@@ -154,8 +154,12 @@ pub fn change_summaries(plan: &Plan) -> Vec<ChangeSummary> {
 /// How many problems text and annotations show; JSON carries them all.
 pub const MAX_SHOWN_PROBLEMS: usize = 50;
 
-/// The plan title folded to one line of at most 256 characters (GitHub's limit).
+/// The plan title folded to one line of at most 256 characters (GitHub's
+/// limit), with its mentions and closing keywords inert.
 pub fn pr_title(title: &str) -> String {
+    // The title is also the commit message's first line: mentions and closing
+    // keywords from the plan are made inert in both.
+    let title = crate::encoding::text::inert_references(title);
     let folded = title.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() <= 256 {
         folded

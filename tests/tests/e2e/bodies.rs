@@ -561,3 +561,52 @@ fn format_sizes() {
         assert_eq!(body::format_size(bytes), shown, "{bytes}");
     }
 }
+
+/// GitHub notifies `@name` and `@org/team` and closes issues named after
+/// "fixes"/"closes"/"resolves" on merge; a plan's text may do neither, in the
+/// body, the title or (the title being its first line) the commit message.
+#[test]
+fn mentions_and_closing_keywords_from_a_plan_are_inert() {
+    let mut value = example_plan();
+    value["title"] = json!("Fixes #1: ping @org/everyone");
+    value["rationale"] = json!("This closes owner/repo#3 and resolves #4, thanks @alice.");
+    value["test_plan"] = json!(["fixed https://github.com/o/r/issues/9 by @bob"]);
+    value["mr_grounding"][0]["claim"] = json!("resolves: #5 cc @security-team");
+    value["proposed_changes"][0]["edit_rationale"] = json!("closes #6");
+    let plan = plan_from(&value);
+    let body = render(&plan, &metadata(), None).text;
+    let title = petrova_core::proposal::propose::pr_title(&plan.title);
+    // What GitHub looks for, after cmark-gfm: a mention is `@` then a name
+    // character; a closing keyword is the whole word, then a reference.
+    let mention = |text: &str| {
+        text.char_indices().any(|(i, c)| {
+            c == '@'
+                && text[i + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_ascii_alphanumeric())
+        })
+    };
+    let closing = |text: &str| {
+        let lower = text.to_lowercase();
+        [
+            "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
+        ]
+        .iter()
+        .any(|k| {
+            [" #", ": #", " owner/repo#", " https://github.com"]
+                .iter()
+                .any(|r| lower.contains(&format!("{k}{r}")))
+        })
+    };
+    for (what, text) in [("body", body.as_str()), ("title", title.as_str())] {
+        assert!(!mention(text), "{what} keeps a live mention:\n{text}");
+        assert!(!closing(text), "{what} keeps a closing keyword:\n{text}");
+    }
+    // The text still reads the same (the joiner is invisible).
+    assert_eq!(
+        title.replace('\u{2060}', ""),
+        "Fixes #1: ping @org/everyone"
+    );
+    assert!(body.replace('\u{2060}', "").contains("thanks @alice."));
+}
