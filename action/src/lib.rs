@@ -283,8 +283,16 @@ pub fn failure_command(failure_json: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = unreadable)]
 pub fn unreadable(what: &str, path: &str, kind: &str) -> Result<(), JsValue> {
     let kind = SourceErrorKind::parse(kind);
-    let failure = match what {
-        "registry" => request::registry_unreadable(path, kind, Frontend::Action),
+    let failure = match (what, kind) {
+        (_, SourceErrorKind::Symlink) => request::input_behind_symlink(
+            if what == "registry" {
+                "registry"
+            } else {
+                "input"
+            },
+            path,
+        ),
+        ("registry", _) => request::registry_unreadable(path, kind, Frontend::Action),
         _ => request::plan_unreadable(path, kind, Frontend::Action),
     };
     Err(js_error(&failure))

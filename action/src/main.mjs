@@ -61,24 +61,31 @@ function gitHead(root) {
   return line ? sha(line.split(' ')[0]) : null;
 }
 
+/**
+ * The bytes of a file an input names (core checked the path stays inside the
+ * workspace), read without following a symlink on the way; core words any failure.
+ */
+function readInWorkspace(workspace, what, rel) {
+  let bytes = null;
+  try {
+    bytes = fsCheckout(workspace).read(rel);
+  } catch (e) {
+    unreadable(what, rel, e.kind ?? errorKind(e));
+  }
+  if (bytes === null) unreadable(what, rel, 'not_found');
+  return bytes;
+}
+
 function context() {
   const inputs = JSON.parse(actionInputs(envJson));
   const workspace = path.resolve(inputs.workspace);
-  const registryPath = path.resolve(workspace, inputs.registry);
-  let registryBytes;
-  try {
-    registryBytes = readFileSync(registryPath);
-  } catch (e) {
-    unreadable('registry', inputs.registry, errorKind(e));
-  }
+  const registryBytes = readInWorkspace(workspace, 'registry', inputs.registry);
   // Bytes go to core, which refuses a registry that is not UTF-8 as the CLI does.
   const registry = JSON.parse(registrySource(registryBytes, inputs.registry));
   const target = { slug: inputs.target, repository: process.env.GITHUB_REPOSITORY || null };
   const stateDir = process.env.PETROVA_STATE_DIR || path.join(process.env.RUNNER_TEMP || path.join(workspace, '.petrova'), 'petrova');
-  // Where the registry sits in the checkout, if it does (no plan may change it; core decides).
-  const inCheckout = path.relative(workspace, registryPath);
-  const registryInCheckout = inCheckout && !inCheckout.startsWith('..') && !path.isAbsolute(inCheckout) ? inCheckout.split(path.sep).join('/') : null;
-  return { inputs, workspace, registry, target, stateDir, registryInCheckout };
+  // Core checked that the registry's path stays inside the workspace, the checkout: no plan may change it.
+  return { inputs, workspace, registry, target, stateDir, registryInCheckout: inputs.registry };
 }
 
 function runDiagnose(ctx) {
@@ -131,12 +138,7 @@ async function runPropose(ctx) {
   // Configuration first: an apply run without a token stops before reading anything else.
   if (inputs.apply) requireToken(token !== '');
   const planPath = path.resolve(ctx.workspace, inputs.input ?? '');
-  let planBytes;
-  try {
-    planBytes = readFileSync(planPath);
-  } catch (e) {
-    unreadable('plan', inputs.input ?? '', errorKind(e));
-  }
+  const planBytes = readInWorkspace(ctx.workspace, 'plan', inputs.input ?? '');
   const request = {
     registry: ctx.registry,
     target: ctx.target,

@@ -34,15 +34,18 @@ chmodSync(scratch, 0o755);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 let sandboxes = 0;
-/** A copy of the example workspace: ROOT/ws/registry.yaml, ROOT/ws/kahn-hq, ROOT/state. */
+/** A copy of the example workspace: ROOT/ws/kahn-hq (with petrova-registry.yaml), ROOT/state. */
 function sandbox(setup = () => {}) {
   sandboxes += 1;
   const dir = path.join(scratch, `sb-${sandboxes}`);
   const sb = { dir, ws: path.join(dir, 'ws'), state: path.join(dir, 'state'), plans: path.join(dir, 'plans') };
   sb.checkout = path.join(sb.ws, SLUG);
-  sb.registry = path.join(sb.ws, 'registry.yaml');
+  // The registry lives in the checkout, where the Action reads it (inside its
+  // workspace); the CLI is run from the checkout and names it the same way.
+  sb.registry = path.join(sb.checkout, 'petrova-registry.yaml');
   sb.file = (rel) => path.join(sb.checkout, rel);
   cpSync(example, sb.ws, { recursive: true, verbatimSymlinks: true });
+  cpSync(path.join(sb.ws, 'registry.yaml'), sb.registry);
   mkdirSync(sb.state, { recursive: true });
   mkdirSync(sb.plans, { recursive: true });
   setup(sb);
@@ -60,8 +63,8 @@ function wrap(bin, args, as) {
 }
 
 async function cli(sb, args, { now = DIAGNOSE_NOW, env = {}, as } = {}) {
-  const [bin, argv] = wrap(petrovaBin, ['--workspace', sb.ws, '--registry', sb.registry, ...args], as);
-  return runProcess(bin, argv, { cwd: sb.dir, env: sharedEnv(sb, now, env), timeoutMs: WAIT_MS, what: `petrova ${args.join(' ')}` });
+  const [bin, argv] = wrap(petrovaBin, ['--workspace', sb.ws, '--registry', 'petrova-registry.yaml', ...args], as);
+  return runProcess(bin, argv, { cwd: sb.checkout, env: sharedEnv(sb, now, env), timeoutMs: WAIT_MS, what: `petrova ${args.join(' ')}` });
 }
 
 let steps = 0;
@@ -73,7 +76,7 @@ async function action(sb, inputs, { now = DIAGNOSE_NOW, env = {}, as } = {}) {
   writeFileSync(summaryFile, '');
   chmodSync(outputFile, 0o666);
   chmodSync(summaryFile, 0o666);
-  const all = { workspace: sb.checkout, registry: sb.registry, target: SLUG, ...inputs };
+  const all = { workspace: sb.checkout, registry: 'petrova-registry.yaml', target: SLUG, ...inputs };
   const stepEnv = {
     ...sharedEnv(sb, now, env),
     GITHUB_ACTIONS: 'true',
@@ -462,5 +465,31 @@ test('a hostile plan, document or input writes no workflow command, through eith
     assertNoInjectedCommand(`Action, ${what}`, act.stdout + act.stderr, ['::add-mask::ghs_line-one', '::add-mask::::set-output name=x::line-two']);
     assert.ok(!act.outputs['pr-url'], `${what}: no forged output`);
     for (const [name, value] of Object.entries(act.outputs)) assert.ok(!/[\r\n]/.test(value), `${what}: output ${name} is one line`);
+  }
+});
+
+test("the Action's input and registry stay inside the workspace, with no symlink on the way (exit 2)", async () => {
+  const sb = sandbox((s) => {
+    writeFileSync(path.join(s.dir, 'outside.json'), readFileSync(path.join(s.ws, 'fix.json')));
+    symlinkSync(path.join(s.dir, 'outside.json'), s.file('linked.json'));
+    mkdirSync(path.join(s.dir, 'elsewhere'));
+    symlinkSync(path.join(s.dir, 'elsewhere'), s.file('plans-link'));
+    writeFileSync(path.join(s.dir, 'elsewhere', 'fix.json'), '{}');
+    symlinkSync(s.registry, s.file('registry-link.yaml'));
+  });
+  await diagnoseBoth(sb, 'example');
+  const propose = { command: 'propose_fix', actor: TRIGGER.actor, 'triggered-by-kind': TRIGGER.kind, 'triggered-by-ref': TRIGGER.ref };
+  for (const [what, inputs, needle] of [
+    ['an absolute input', { input: path.join(sb.dir, 'outside.json') }, 'input `input`'],
+    ['an input that leaves', { input: '../../outside.json' }, 'input `input`'],
+    ['an input that is a symlink', { input: 'linked.json' }, 'symlink'],
+    ['an input behind a symlinked folder', { input: 'plans-link/fix.json' }, 'symlink'],
+    ['a registry that leaves', { input: 'x.json', registry: '../registry.yaml' }, 'input `registry`'],
+    ['a registry that is a symlink', { input: 'x.json', registry: 'registry-link.yaml' }, 'symlink'],
+  ]) {
+    const run = await action(sb, { ...propose, ...inputs }, { now: PROPOSE_NOW });
+    assert.equal(run.code, 2, `${what}: ${run.stdout}`);
+    assert.ok(run.stdout.includes(needle), `${what}: ${run.stdout}`);
+    assert.ok(!run.stdout.includes('propose_fix →'), `${what}: nothing was validated`);
   }
 });

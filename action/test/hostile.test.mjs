@@ -201,7 +201,7 @@ function replaceAll(bytes, needle, value) {
 /**
  * A copy of examples/workspace as the Rust runner's Sandbox lays it out:
  * ROOT/ws/registry.yaml, ROOT/ws/kahn-hq (the checkout: the Action's
- * workspace), ROOT/plans, and ROOT/runner-temp (RUNNER_TEMP; main.mjs caches
+ * workspace, holding the Action's petrova-registry.yaml and .plans/), and ROOT/runner-temp (RUNNER_TEMP; main.mjs caches
  * diagnoses under RUNNER_TEMP/petrova/diagnoses).
  */
 function sandbox(name) {
@@ -210,11 +210,13 @@ function sandbox(name) {
     root: dir,
     ws: path.join(dir, 'ws'),
     checkout: path.join(dir, 'ws', SLUG),
-    registry: path.join(dir, 'ws', 'registry.yaml'),
-    plans: path.join(dir, 'plans'),
+    // The Action reads its registry and plans inside the workspace (the checkout).
+    registry: path.join(dir, 'ws', SLUG, 'petrova-registry.yaml'),
+    plans: path.join(dir, 'ws', SLUG, '.plans'),
     runnerTemp: path.join(dir, 'runner-temp'),
   };
   cpSync(example, sb.ws, { recursive: true, verbatimSymlinks: true });
+  cpSync(path.join(sb.ws, 'registry.yaml'), sb.registry);
   mkdirSync(sb.plans, { recursive: true });
   mkdirSync(sb.runnerTemp, { recursive: true });
   sb.store = path.join(sb.runnerTemp, 'petrova', 'diagnoses');
@@ -426,7 +428,7 @@ async function runAction(sb, name, inputs) {
     PETROVA_NOW: NOW,
     PETROVA_TEST_PROBE: probeFile,
   };
-  const all = { target: SLUG, registry: sb.registry, since: '', until: '', input: '', actor: '', 'triggered-by-kind': '', 'triggered-by-ref': '', 'allow-stale': 'false', filter: '', apply: 'false', token: '', workspace: sb.checkout, ...inputs };
+  const all = { target: SLUG, registry: path.relative(sb.checkout, sb.registry), since: '', until: '', input: '', actor: '', 'triggered-by-kind': '', 'triggered-by-ref': '', 'allow-stale': 'false', filter: '', apply: 'false', token: '', workspace: sb.checkout, ...inputs };
   for (const [k, v] of Object.entries(all)) env[`INPUT_${k.toUpperCase().replace(/[- ]/g, '_')}`] = v;
   const { code, stdout, stderr } = await runProcess(process.execPath, ['--import', pathToFileURL(probe).href, mainScript], {
     cwd: sb.checkout,
@@ -541,7 +543,7 @@ test('plans: every corpus plan is refused through wasm with exactly its problems
 
     if (endToEnd(c, index)) {
       const snapshot = treeState(sb.root);
-      const run = await runAction(sb, c.name, { command: 'propose_fix', input: planPath, actor: trigger.actor, 'triggered-by-kind': trigger.kind, 'triggered-by-ref': trigger.ref });
+      const run = await runAction(sb, c.name, { command: 'propose_fix', input: relPlan, actor: trigger.actor, 'triggered-by-kind': trigger.kind, 'triggered-by-ref': trigger.ref });
       if (run.code !== caseExit(c)) errors.push(`main.mjs: exit ${run.code}, expected ${caseExit(c)}\n      stdout ${run.stdout.slice(0, 2000)}\n      stderr ${run.stderr.slice(0, 2000)}`);
       if (run.outputs.outcome !== 'refused') errors.push(`main.mjs: outcome ${run.outputs.outcome}`);
       const errorLines = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
@@ -662,6 +664,7 @@ function diagnosisCase(sb, baseline, at) {
         plan.diagnosis_id = output.result.diagnosis_id;
         const planPath = path.join(sb.plans, 'plan.json');
         writeFileSync(planPath, JSON.stringify(plan));
+        undo.push(() => rmSync(planPath, { force: true }));
         let answer;
         try {
           answer = proposeWasm(sb, planPath, TRIGGER, 'plan.json');

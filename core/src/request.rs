@@ -377,6 +377,18 @@ pub fn require_token(token: Option<&str>, frontend: Frontend) -> Result<(), Fail
     }
 }
 
+/// A file the Action names by an input (`registry`, `input`) lies behind a
+/// symlink: it is not read (exit 2), since a symlink could lead outside the workspace.
+pub fn input_behind_symlink(input: &str, path: &str) -> Failure {
+    Failure::new(
+        Code::SettingInvalid,
+        format!(
+            "input `{input}` `{}` is, or lies behind, a symlink; not followed (it must name a file inside the workspace)",
+            path.escape_debug()
+        ),
+    )
+}
+
 /// The registry file could not be read (exit 3).
 pub fn registry_unreadable(path: &str, kind: SourceErrorKind, frontend: Frontend) -> Failure {
     Failure::new(

@@ -255,6 +255,35 @@ pub struct ActionInputs {
     pub registry: String,
 }
 
+/// An Action input naming a file in the workspace: a relative path that stays
+/// inside it (no absolute path, no `..`), `/`-separated; else exit 2 naming
+/// the input. (The front end then reads it without following a symlink.)
+pub fn inside_workspace(input: &str, value: &str) -> Result<String, Failure> {
+    let refuse = |why: &str| {
+        invalid(format!(
+            "input `{input}` `{}` {why}; it names a file inside the workspace",
+            value.escape_debug()
+        ))
+    };
+    if value.starts_with('/')
+        || value.starts_with('\\')
+        || (value.len() >= 2 && value.as_bytes()[1] == b':')
+    {
+        return Err(refuse("is an absolute path"));
+    }
+    let segments: Vec<&str> = value
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    if segments.contains(&"..") {
+        return Err(refuse("leaves the workspace (`..`)"));
+    }
+    if segments.is_empty() {
+        return Err(refuse("names no file"));
+    }
+    Ok(segments.join("/"))
+}
+
 /// The environment variable a runner sets for the Action input `name`.
 pub fn input_var(name: &str) -> String {
     let mut var = String::from("INPUT_");
@@ -292,7 +321,6 @@ impl ActionInputs {
             target: get("target"),
             since: get("since"),
             until: get("until"),
-            input: get("input"),
             actor: get("actor").unwrap_or_default(),
             triggered_by_kind: get("triggered-by-kind").unwrap_or_default(),
             triggered_by_ref: get("triggered-by-ref").unwrap_or_default(),
@@ -308,7 +336,14 @@ impl ActionInputs {
             workspace: get("workspace")
                 .or_else(|| var(vars, "GITHUB_WORKSPACE").map(str::to_owned))
                 .unwrap_or_else(|| ".".to_owned()),
-            registry: get("registry").unwrap_or_else(|| "petrova-registry.yaml".to_owned()),
+            registry: inside_workspace(
+                "registry",
+                &get("registry").unwrap_or_else(|| "petrova-registry.yaml".to_owned()),
+            )?,
+            input: match get("input") {
+                Some(input) => Some(inside_workspace("input", &input)?),
+                None => None,
+            },
         })
     }
 }
@@ -480,5 +515,24 @@ mod tests {
         let e = ActionInputs::from_vars(&vars(&[("INPUT_COMMAND", "deploy")])).expect_err("bad");
         assert_eq!(e.exit_code, crate::error::Exit::Usage);
         assert_eq!(input_var("triggered-by-ref"), "INPUT_TRIGGERED_BY_REF");
+        for (value, ok) in [
+            ("fix.json", Some("fix.json")),
+            ("./plans//fix.json", Some("plans/fix.json")),
+            ("/etc/passwd", None),
+            ("../other/fix.json", None),
+            ("plans/../../x", None),
+            ("C:\\x.json", None),
+            ("./", None),
+        ] {
+            let got = inside_workspace("input", value).ok();
+            assert_eq!(got.as_deref(), ok, "{value}");
+        }
+        let e = ActionInputs::from_vars(&vars(&[
+            ("INPUT_COMMAND", "propose_fix"),
+            ("INPUT_INPUT", "/tmp/fix.json"),
+        ]))
+        .expect_err("outside");
+        assert_eq!(e.exit_code, crate::error::Exit::Usage);
+        assert!(e.diagnostic.message.contains("input `input`"));
     }
 }
