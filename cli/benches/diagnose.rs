@@ -81,6 +81,7 @@ fn bench_prepare() {
         now: "2026-04-29T14:32:18Z".into(),
         env: Default::default(),
         frontend: Default::default(),
+        registry_in_checkout: None,
     };
     let plan = std::fs::read(ws.join("fix.json")).unwrap();
     // `PETROVA_BENCH_PROFILE=prepare` repeats only this, for `perf record`.

@@ -154,6 +154,15 @@ pub fn read_plan(path: &Path) -> Result<Vec<u8>, Failure> {
     result.map_err(|e| petrova_core::request::plan_unreadable(&shown, io_kind(&e), Frontend::Cli))
 }
 
+/// `file`'s path inside `dir`, `/`-separated, when it is there (both resolved).
+pub fn path_inside(dir: &Path, file: &Path) -> Option<String> {
+    let dir = fs::canonicalize(dir).ok()?;
+    let file = fs::canonicalize(file).ok()?;
+    let rel = file.strip_prefix(&dir).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
 /// The commit a checkout's `HEAD` names.
 pub fn head(dir: &Path) -> Option<String> {
     crate::checkout::git_head(dir)

@@ -170,5 +170,6 @@ pub fn request() -> ProposeRequest {
         now: NOW.to_owned(),
         env: Default::default(),
         frontend: Frontend::Cli,
+        registry_in_checkout: None,
     }
 }

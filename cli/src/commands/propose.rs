@@ -18,7 +18,7 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
         request::require_token(token.as_deref(), Frontend::Cli)?;
     }
     let plan_bytes = host::read_plan(&args.input)?;
-    let req = ProposeRequest {
+    let mut req = ProposeRequest {
         registry: ws.registry()?,
         target: Target {
             slug: Some(args.slug.clone()),
@@ -31,9 +31,11 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
         now: host::clock(),
         env: host::vars(),
         frontend: Frontend::Cli,
+        registry_in_checkout: None,
     };
     let (_, entry) = request::resolve(&req.registry, &req.target)?;
     let dir = ws.checkout_dir(&entry)?;
+    req.registry_in_checkout = host::path_inside(&dir, &ws.registry_path);
     let prepared = request::prepare(&req, &plan_bytes, &FsCheckout::new(dir), &ws.store())?;
     let mut stdout = std::io::stdout().lock();
     if body_only && !args.json {
