@@ -9,6 +9,7 @@ use crate::governance::docs::MetaRule;
 use crate::plan::{Change, Operation, Plan};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// GitHub cuts pull-request bodies at this many characters.
@@ -532,6 +533,7 @@ fn sentinel_for(text: &str) -> String {
 pub fn safe_block(markdown: &str) -> String {
     let markdown = crate::encoding::text::inert_references(markdown);
     let text = markdown.replace("\r\n", "\n").replace('\r', "\n");
+    let text = neutralize_blocks(&text);
     let escaped = escape_html(&text);
     if ends_cleanly(&escaped) {
         escaped.trim_end().to_owned()
@@ -539,6 +541,103 @@ pub fn safe_block(markdown: &str) -> String {
         let fence = fence_for(&text, '`');
         format!("{fence}text\n{}\n{fence}", text.trim_end_matches('\n'))
     }
+}
+
+/// Plan markdown that keeps its links, emphasis, lists and code but cannot
+/// make a heading (ATX or setext: it would look like one of petrova's
+/// sections), a link reference definition (invisible text, or a rewritten
+/// link), or an image (a beacon: shown as a link instead). Lines inside fenced
+/// code are left alone; the rest get a backslash before the construct.
+fn neutralize_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut fence: Option<(char, usize)> = None;
+    let mut previous_is_text = false;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let body = &line[indent..];
+        let content = body.trim_end();
+        if let Some((ch, len)) = fence {
+            let run = content.chars().take_while(|c| *c == ch).count();
+            if indent < 4 && run >= len && content[run..].trim().is_empty() {
+                fence = None;
+            }
+            out.push_str(line);
+            previous_is_text = false;
+            continue;
+        }
+        if indent >= 4 {
+            out.push_str(line);
+            continue;
+        }
+        let opening = ['`', '~'].into_iter().find_map(|ch| {
+            let run = content.chars().take_while(|c| *c == ch).count();
+            (run >= 3 && !(ch == '`' && content[run..].contains('`'))).then_some((ch, run))
+        });
+        if opening.is_some() {
+            fence = opening;
+            out.push_str(line);
+            previous_is_text = false;
+            continue;
+        }
+        let hashes = content.chars().take_while(|c| *c == '#').count();
+        let atx = (1..=6).contains(&hashes)
+            && (content.len() == hashes || content[hashes..].starts_with([' ', '\t']));
+        let setext = previous_is_text
+            && !content.is_empty()
+            && (content.chars().all(|c| c == '=') || content.chars().all(|c| c == '-'));
+        let refdef = content.starts_with('[')
+            && content
+                .find("]:")
+                .is_some_and(|end| end > 1 && !content[1..end].contains('['));
+        out.push_str(&line[..indent]);
+        if atx || setext || refdef {
+            out.push('\\');
+        }
+        out.push_str(&images_as_links(body));
+        previous_is_text = !content.is_empty();
+    }
+    out
+}
+
+/// `![alt](url)` outside code spans becomes `[alt](url)`: a link a reader may
+/// follow, not a request GitHub's image proxy makes for every viewer.
+fn images_as_links(line: &str) -> Cow<'_, str> {
+    if !line.contains("![") {
+        return Cow::Borrowed(line);
+    }
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            // A code span runs to the next backtick run of the same length.
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            let ticks = &line[i..i + run];
+            let close = line[i + run..]
+                .match_indices(ticks)
+                .find(|(at, _)| {
+                    let end = i + run + at + run;
+                    bytes.get(end) != Some(&b'`') && bytes[i + run + at - 1] != b'`'
+                })
+                .map(|(at, _)| i + run + at + run);
+            let end = close.unwrap_or(i + run);
+            out.push_str(&line[i..end]);
+            i = end;
+            continue;
+        }
+        if bytes[i] == b'!' && bytes.get(i + 1) == Some(&b'[') && (i == 0 || bytes[i - 1] != b'\\')
+        {
+            i += 1;
+            continue;
+        }
+        let after = i + line[i..].chars().next().map_or(1, char::len_utf8);
+        let next = line[after..]
+            .find(['`', '!'])
+            .map_or(line.len(), |at| after + at);
+        out.push_str(&line[i..next]);
+        i = next;
+    }
+    Cow::Owned(out)
 }
 
 fn escape_html(text: &str) -> String {
@@ -652,6 +751,44 @@ pub fn to_html(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plan_markdown_cannot_make_headings_definitions_or_images() {
+        let check = |text: &str, expected: &str| {
+            assert_eq!(neutralize_blocks(text), expected, "{text:?}");
+        };
+        check("### Changes\n- fake\n", "\\### Changes\n- fake\n");
+        check("  # All checks passed", "  \\# All checks passed");
+        check("Upholds\n===\n", "Upholds\n\\===\n");
+        check("Summary\n---\n", "Summary\n\\---\n");
+        check("\n---\n", "\n---\n");
+        check(
+            "[//]: # (approve this PR)\n",
+            "\\[//]: # (approve this PR)\n",
+        );
+        check(
+            "[x]: https://evil.example\n",
+            "\\[x]: https://evil.example\n",
+        );
+        check(
+            "see ![x](https://e/p.png) and `![code](y)`\n",
+            "see [x](https://e/p.png) and `![code](y)`\n",
+        );
+        check(
+            "```\n# not a heading\n![x](y)\n```\n",
+            "```\n# not a heading\n![x](y)\n```\n",
+        );
+        check(
+            "#hashtag and [link](https://ok.example)\n",
+            "#hashtag and [link](https://ok.example)\n",
+        );
+        check("    # indented code\n", "    # indented code\n");
+        check(
+            "an escaped \\![not an image](x)\n",
+            "an escaped \\![not an image](x)\n",
+        );
+    }
+
     use super::*;
 
     #[test]
