@@ -282,19 +282,13 @@ pub fn failure_command(failure_json: &str) -> Result<String, JsValue> {
 /// (`what` = `plan`) file the embedder could not read; `kind` as for checkouts.
 #[wasm_bindgen(js_name = unreadable)]
 pub fn unreadable(what: &str, path: &str, kind: &str) -> Result<(), JsValue> {
-    let kind = SourceErrorKind::parse(kind);
-    let failure = match (what, kind) {
-        (_, SourceErrorKind::Symlink) => request::input_behind_symlink(
-            if what == "registry" {
-                "registry"
-            } else {
-                "input"
-            },
-            path,
-        ),
-        ("registry", _) => request::registry_unreadable(path, kind, Frontend::Action),
-        _ => request::plan_unreadable(path, kind, Frontend::Action),
+    let file = if what == "registry" {
+        request::RunFile::Registry
+    } else {
+        request::RunFile::Plan
     };
+    let failure =
+        request::file_unreadable(file, path, SourceErrorKind::parse(kind), Frontend::Action);
     Err(js_error(&failure))
 }
 

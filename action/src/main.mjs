@@ -106,9 +106,11 @@ function runDiagnose(ctx) {
   summary(stepSummary('diagnose', shown, null));
 }
 
+/** The lines of a token (a runner masks, and petrova redacts, line by line). */
+const tokenLines = (token) => token.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '');
+
 /** `text` with every line of the token replaced by `***`. */
-const redact = (text, token) =>
-  token.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '').reduce((t, line) => t.split(line).join('***'), text);
+const redact = (text, token) => tokenLines(token).reduce((t, line) => t.split(line).join('***'), text);
 
 async function send(request, api, token, timeoutMs) {
   try {
@@ -133,8 +135,7 @@ async function send(request, api, token, timeoutMs) {
 async function runPropose(ctx) {
   const { inputs } = ctx;
   const token = process.env.INPUT_TOKEN?.trim() || process.env.PETROVA_GITHUB_TOKEN || process.env.GITHUB_TOKEN || '';
-  // Every line of a token is masked (a runner masks line by line).
-  for (const line of token.split(/\r\n|\r|\n/)) if (line.trim()) write(`::add-mask::${line}\n`);
+  for (const line of tokenLines(token)) write(`::add-mask::${line}\n`);
   // Configuration first: an apply run without a token stops before reading anything else.
   if (inputs.apply) requireToken(token !== '');
   const planPath = path.resolve(ctx.workspace, inputs.input ?? '');

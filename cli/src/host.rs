@@ -8,7 +8,7 @@ use petrova_core::governance::source::SourceErrorKind;
 use petrova_core::operator::registry::RepoEntry;
 use petrova_core::operator::settings::Vars;
 use petrova_core::plan::validate::DiagnosisStore;
-use petrova_core::request::RegistrySource;
+use petrova_core::request::{RegistrySource, RunFile};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,12 @@ impl Workspace {
     pub fn registry(&self) -> Result<RegistrySource, Failure> {
         let shown = self.registry_path.display().to_string();
         let bytes = fs::read(&self.registry_path).map_err(|e| {
-            petrova_core::request::registry_unreadable(&shown, io_kind(&e), Frontend::Cli)
+            petrova_core::request::file_unreadable(
+                RunFile::Registry,
+                &shown,
+                io_kind(&e),
+                Frontend::Cli,
+            )
         })?;
         RegistrySource::from_bytes(&bytes, &shown)
     }
@@ -151,7 +156,9 @@ pub fn read_plan(path: &Path) -> Result<Vec<u8>, Failure> {
     } else {
         fs::read(path)
     };
-    result.map_err(|e| petrova_core::request::plan_unreadable(&shown, io_kind(&e), Frontend::Cli))
+    result.map_err(|e| {
+        petrova_core::request::file_unreadable(RunFile::Plan, &shown, io_kind(&e), Frontend::Cli)
+    })
 }
 
 /// `file`'s path inside `dir`, `/`-separated, when it is there (both resolved).

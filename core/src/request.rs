@@ -342,9 +342,9 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Fronten
                 error,
             }
         }
-        ApplyResult::Configuration { message } => {
+        ApplyResult::Configuration { message, token } => {
             let mut failure = Failure::new(Code::GithubAccess, message.clone());
-            if message.contains("the token") {
+            if *token {
                 failure = failure.with_knob(frontend, "check", Knob::Token, "");
             }
             ApplyReport {
@@ -377,49 +377,48 @@ pub fn require_token(token: Option<&str>, frontend: Frontend) -> Result<(), Fail
     }
 }
 
-/// A file the Action names by an input (`registry`, `input`) lies behind a
-/// symlink: it is not read (exit 2), since a symlink could lead outside the workspace.
-pub fn input_behind_symlink(input: &str, path: &str) -> Failure {
-    Failure::new(
-        Code::SettingInvalid,
-        format!(
-            "input `{input}` `{}` is, or lies behind, a symlink; not followed (it must name a file inside the workspace)",
-            path.escape_debug()
-        ),
-    )
+/// A file a front end reads for a run: the registry or the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunFile {
+    /// The registry file.
+    Registry,
+    /// The plan file.
+    Plan,
 }
 
-/// The registry file could not be read (exit 3).
-pub fn registry_unreadable(path: &str, kind: SourceErrorKind, frontend: Frontend) -> Failure {
-    Failure::new(
-        Code::RegistryUnreadable,
-        format!(
-            "the registry `{}` {}",
-            path.escape_debug(),
-            unreadable(kind)
+/// Why `file` at `path` could not be read: a symlink on the way is refused
+/// (exit 2: it could lead outside the workspace); otherwise the registry is a
+/// configuration problem (exit 3) and the plan a usage one (exit 2).
+pub fn file_unreadable(
+    file: RunFile,
+    path: &str,
+    kind: SourceErrorKind,
+    frontend: Frontend,
+) -> Failure {
+    let (what, input, code, knob) = match file {
+        RunFile::Registry => (
+            "the registry",
+            "registry",
+            Code::RegistryUnreadable,
+            Knob::Registry,
         ),
-    )
-    .with_knob(frontend, "check", Knob::Registry, "")
-}
-
-/// The plan file could not be read (exit 2).
-pub fn plan_unreadable(path: &str, kind: SourceErrorKind, frontend: Frontend) -> Failure {
-    Failure::new(
-        Code::PlanUnreadable,
-        format!(
-            "the plan file `{}` {}",
-            path.escape_debug(),
-            unreadable(kind)
-        ),
-    )
-    .with_knob(frontend, "check", Knob::Input, "")
-}
-
-fn unreadable(kind: SourceErrorKind) -> &'static str {
-    match kind {
+        RunFile::Plan => ("the plan file", "input", Code::PlanUnreadable, Knob::Input),
+    };
+    if kind == SourceErrorKind::Symlink {
+        return Failure::new(
+            Code::SettingInvalid,
+            format!(
+                "input `{input}` `{}` is, or lies behind, a symlink; not followed (it must name a file inside the workspace)",
+                path.escape_debug()
+            ),
+        );
+    }
+    let why = match kind {
         SourceErrorKind::NotFound => "does not exist",
         other => other.describe(),
-    }
+    };
+    Failure::new(code, format!("{what} `{}` {why}", path.escape_debug()))
+        .with_knob(frontend, "check", knob, "")
 }
 
 /// The checkout of an entry is not where the registry says (exit 3).
@@ -505,25 +504,8 @@ pub fn action_outputs(
     }
     Ok(out
         .into_iter()
-        .map(|(name, value)| (name.to_owned(), one_line(&value)))
+        .map(|(name, value)| (name.to_owned(), shown(&value).into_owned()))
         .collect())
-}
-
-/// `value` with every control character escaped, so it stays on one line.
-fn one_line(value: &str) -> String {
-    if !value.chars().any(char::is_control) {
-        return value.to_owned();
-    }
-    value
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// The most of a run's text a step summary shows.
@@ -551,8 +533,7 @@ pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> S
     } else {
         text
     };
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = crate::proposal::body::fence_for(text, '`');
     let heading = match output {
         Some(o) => format!("### petrova {verb}: {}", o.outcome.as_str()),
         None => format!("### petrova {verb}"),

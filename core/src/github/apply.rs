@@ -165,6 +165,9 @@ pub enum ApplyResult {
     Configuration {
         /// What to fix.
         message: String,
+        /// Whether the token is what to check (a front end then says how it takes one).
+        #[serde(default)]
+        token: bool,
     },
     /// GitHub kept failing, or answered unexpectedly (exit 4). A re-run resumes safely.
     GithubFailed {
@@ -384,6 +387,7 @@ impl ApplyMachine {
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
                 message: format!("GitHub rejected the token (HTTP 401{}); the token is wrong, expired or revoked", github_message(&json)),
+                token: true,
             });
         }
         if status == 403 && says(&json, "not permitted to create or approve pull requests") {
@@ -394,6 +398,7 @@ impl ApplyMachine {
                     self.repo,
                     github_message(&json)
                 ),
+                token: false,
             });
         }
         if status == 403 {
@@ -405,6 +410,7 @@ impl ApplyMachine {
                     self.owner,
                     self.repo
                 ),
+                token: true,
             });
         }
         self.attempt = 0;
@@ -491,7 +497,10 @@ impl ApplyMachine {
             "branch `{}` of {}/{} was not found; check `default_branch` in the registry and that the token can read the repository",
             self.base_branch, self.owner, self.repo
         );
-        self.finish(ApplyResult::Configuration { message })
+        self.finish(ApplyResult::Configuration {
+            message,
+            token: true,
+        })
     }
 
     fn repository_missing(&mut self) -> Step {
@@ -499,7 +508,10 @@ impl ApplyMachine {
             "repository {}/{} was not found, or the token cannot see it",
             self.owner, self.repo
         );
-        self.finish(ApplyResult::Configuration { message })
+        self.finish(ApplyResult::Configuration {
+            message,
+            token: true,
+        })
     }
 
     fn tip_changed(&mut self, tip_tree: &str, planned: &str) -> Step {

@@ -464,7 +464,7 @@ pub fn format_size(bytes: u64) -> String {
 }
 
 /// A fence of `ch` longer than any run of `ch` in `text` (at least three).
-fn fence_for(text: &str, ch: char) -> String {
+pub(crate) fn fence_for(text: &str, ch: char) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
