@@ -51,3 +51,19 @@ export function parseOutputs(text) {
   }
   return outputs;
 }
+
+/**
+ * The text `petrova render` / `--body-only` prints between its
+ * `::stop-commands::TOKEN` and `::TOKEN::` lines (so that GitHub's runner
+ * obeys no line of a body); throws when the wrapping is not exactly that.
+ */
+export function unwrapStopCommands(stdout) {
+  const first = stdout.indexOf('\n');
+  const open = stdout.slice(0, first);
+  const token = open.startsWith('::stop-commands::') ? open.slice('::stop-commands::'.length) : null;
+  const close = `::${token}::\n`;
+  if (!token || !stdout.endsWith(close)) {
+    throw new Error(`not wrapped in stop-commands: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+  return stdout.slice(first + 1, stdout.length - close.length);
+}

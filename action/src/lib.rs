@@ -50,7 +50,7 @@ fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, JsValue> 
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+    petrova_core::encoding::text::json_line(value)
 }
 
 /// The core version.

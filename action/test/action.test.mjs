@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOutputs, runProcess } from '../test-support.mjs';
+import { parseOutputs, runProcess, unwrapStopCommands } from '../test-support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mainScript = process.env.PETROVA_ACTION_MAIN || path.join(root, 'action/src/main.mjs');
@@ -639,7 +639,7 @@ test('the Action and the native CLI agree: diagnosis, dry-run key, text and body
   assert.equal(json.body, dryRun.body);
 
   const rendered = await runCli(['--workspace', ws, 'render', 'kahn-hq', '--input', fix, ...triggerArgs], { PETROVA_NOW: PROPOSE_NOW });
-  assert.equal(rendered, dryRun.body, 'petrova render prints the body the step summary shows');
+  assert.equal(unwrapStopCommands(rendered), dryRun.body, 'petrova render prints the body the step summary shows');
 
   const text = await runCli(['--workspace', ws, 'propose_fix', 'kahn-hq', '--input', fix, ...triggerArgs], { PETROVA_NOW: PROPOSE_NOW });
   assert.equal(dryRun.stdout, `::add-mask::${TOKEN}\n${text}`, 'the same dry-run text');

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSync, preview } from '../dist/petrova.js';
 import { locatePointer, lineSpan, pointerTokens } from '../preview/locate.mjs';
+import { unwrapStopCommands } from '../test-support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.PETROVA_CHROMIUM || '/usr/bin/chromium';
@@ -69,7 +70,9 @@ const metaFlags = [
   '--triggered-by-kind', EXAMPLE_META.triggered_by_kind,
   '--triggered-by-ref', EXAMPLE_META.triggered_by_ref,
 ];
-const nativeHtml = petrova(NOW, ['render', 'kahn-hq', '--input', 'examples/workspace/fix.json', ...metaFlags, '--html']);
+const nativeHtml = unwrapStopCommands(
+  petrova(NOW, ['render', 'kahn-hq', '--input', 'examples/workspace/fix.json', ...metaFlags, '--html']),
+);
 const dryRun = JSON.parse(
   petrova(NOW, ['propose_fix', 'kahn-hq', '--input', 'examples/workspace/fix.json', ...metaFlags, '--json']),
 );

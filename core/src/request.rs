@@ -558,6 +558,24 @@ pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> S
     s
 }
 
+/// Raw markdown printed to standard output (`render`, `--body-only`), where
+/// plan text keeps its own lines: wrapped in `::stop-commands::TOKEN` …
+/// `::TOKEN::` so that GitHub's runner obeys no line of it. The token is
+/// derived from the idempotency key and lengthened until the text does not
+/// hold it, so a plan that predicts it still cannot resume commands early.
+pub fn raw_stdout(text: &str, key: &str) -> String {
+    let mut token = format!("petrova-{}", &key[..key.len().min(16)]);
+    while text.contains(&token) {
+        token.push('0');
+    }
+    let mut out = format!("::stop-commands::{token}\n{text}");
+    if !text.ends_with(['\n', '\r']) {
+        out.push('\n');
+    }
+    out.push_str(&format!("::{token}::\n"));
+    out
+}
+
 /// The `::error` workflow command for a failure that ended a run.
 pub fn failure_command(failure: &Failure) -> String {
     format!(
@@ -624,6 +642,23 @@ mod tests {
         // A fence longer than any backtick run in the text keeps it one block.
         let summary = step_summary("propose_fix", "a ```` b\n", None);
         assert!(summary.contains("`````text\n"), "{summary}");
+    }
+
+    #[test]
+    fn raw_stdout_resumes_commands_only_where_petrova_says() {
+        let key = "4f8c3e21d97a0b6c5e4f3a2b1c0d9e8f";
+        assert_eq!(
+            raw_stdout("body\n", key),
+            "::stop-commands::petrova-4f8c3e21d97a0b6c\nbody\n::petrova-4f8c3e21d97a0b6c::\n"
+        );
+        // A body that predicts the token does not get to end the wrapping.
+        let forged = "x\n::petrova-4f8c3e21d97a0b6c::\n::set-output name=a::b";
+        let out = raw_stdout(forged, key);
+        assert!(
+            out.starts_with("::stop-commands::petrova-4f8c3e21d97a0b6c0\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("b\n::petrova-4f8c3e21d97a0b6c0::\n"), "{out}");
     }
 
     #[test]

@@ -4,7 +4,11 @@
 //!
 //! Beyond "never panics" it checks: a parsed plan survives a JSON round trip;
 //! a refusal names at least one problem, each with a message and a pointer;
-//! an accepted plan's body fits GitHub's limit and carries its metadata.
+//! an accepted plan's body fits GitHub's limit and carries its metadata; and
+//! nothing petrova would print for it — the dry-run or refusal text, the JSON
+//! line, the annotations, the body wrapped for standard output — holds a line
+//! GitHub's runner would obey that petrova did not write itself (no line
+//! starts with `::` but petrova's own `::error`, no `##[`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +16,12 @@ use petrova_core::proposal::body::{self, GITHUB_BODY_LIMIT};
 use petrova_core::plan;
 use petrova_core::request;
 use petrova_fuzz::{checkout, request as propose_request, store};
+use petrova_tests::github_view::runner_problems;
+
+fn assert_runner_safe(what: &str, text: &str, own: &[&str]) {
+    let problems = runner_problems(text, own);
+    assert!(problems.is_empty(), "{what}: {problems:?}\n{text}");
+}
 
 fuzz_target!(|data: &[u8]| {
     // A small limit as well, so that `plan_too_large` is reachable.
@@ -35,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
                 Ok(&proposal.metadata),
                 "the body's metadata must read back"
             );
+            let printed = request::raw_stdout(text, &proposal.key.idempotency_key);
+            assert_runner_safe("the body on stdout", &printed, &[]);
         }
         Err(problems) => {
             assert!(!problems.is_empty(), "a refusal names its problems");
@@ -42,7 +54,17 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!p.message.is_empty(), "{p:?}");
                 assert!(p.pointer.is_some(), "plan problems carry a pointer: {p:?}");
             }
+            for line in request::annotations(problems, "fix.json") {
+                assert!(!line.contains(['\n', '\r']), "one line: {line:?}");
+                assert_runner_safe("an annotation", &line, &["error"]);
+            }
         }
     }
-    let _ = serde_json::to_string(&prepared.dry_run_output()).expect("the output serializes");
+    let output = prepared.dry_run_output();
+    assert_runner_safe("the text", &output.render_text(), &[]);
+    assert_runner_safe(
+        "the JSON",
+        &petrova_core::encoding::text::json_line(&output),
+        &[],
+    );
 });

@@ -4,7 +4,10 @@
 //! `body::parse_metadata` reads back exactly, that `body::to_html` renders, and
 //! whose shape plan text cannot break (`petrova_tests::body_structure_problems`:
 //! the marker is the only raw HTML, the metadata block comes first, and the
-//! Upholds/Changes/Summary sections are real top-level headings at the end).
+//! Upholds/Changes/Summary sections are real top-level headings at the end),
+//! also as github.com renders it: cmark-gfm itself, through the tests' oracle
+//! (`petrova_tests::github_view`), sees no element, heading, image, live
+//! mention or closing reference from plan text.
 //!
 //! Metadata strings are capped at 512 characters each: real metadata is a
 //! slug, a fleet name, a 64-hex key, an RFC 3339 time and a trigger of at most
@@ -134,4 +137,6 @@ fuzz_target!(|input: Input| {
     let _ = body::to_html(text);
     let problems = petrova_tests::body_structure_problems(text);
     assert!(problems.is_empty(), "{problems:?} in\n{text}");
+    let problems = petrova_tests::github_view::body_problems_on_github(text);
+    assert!(problems.is_empty(), "as github.com shows it: {problems:?} in\n{text}");
 });

@@ -11,6 +11,8 @@
 //! is removed when the test ends.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod github_view;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

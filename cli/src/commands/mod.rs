@@ -11,11 +11,7 @@ use std::io::Write as _;
 /// Prints one JSON line: what every command's `--json` prints.
 pub fn print_json<T: serde::Serialize>(value: &T) {
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(
-        stdout,
-        "{}",
-        serde_json::to_string(value).unwrap_or_default()
-    );
+    let _ = writeln!(stdout, "{}", petrova_core::encoding::text::json_line(value));
 }
 
 /// The plan schema: the published copy, or one generated from the types.

@@ -46,7 +46,8 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
             } else {
                 body.clone()
             };
-            let _ = write!(stdout, "{text}");
+            let key = &proposal.key.idempotency_key;
+            let _ = write!(stdout, "{}", request::raw_stdout(&text, key));
         }
         return match &prepared.proposal {
             Ok(_) => Ok(()),

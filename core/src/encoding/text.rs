@@ -79,6 +79,20 @@ pub fn runner_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out.replace("##[", "#\\#["))
 }
 
+/// A value as one line of JSON that GitHub's runner reads as no command: it
+/// never starts with `::`, and the legacy `##[` (obeyed anywhere in a line)
+/// is written `#\u0023[` inside strings, the only place JSON can hold it, so
+/// the value parses back unchanged. The CLI's `--json` and the Action's JSON
+/// are this text, byte for byte.
+pub fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    if json.contains("##[") {
+        json.replace("##[", "#\\u0023[")
+    } else {
+        json
+    }
+}
+
 /// The words GitHub reads, before an issue reference, as "close it on merge".
 const CLOSING_KEYWORDS: &[&str] = &[
     "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
@@ -112,15 +126,20 @@ pub fn inert_references(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        if at_word_start && c.is_alphabetic() {
+        if at_word_start && (c.is_alphabetic() || c == '_') {
             let end = (i..chars.len())
                 .find(|&j| !word(chars[j]))
                 .unwrap_or(chars.len());
+            // `_Fixes_` is emphasis around the keyword once rendered.
+            let first = (i..end).find(|&j| chars[j] != '_').unwrap_or(end);
             let candidate: String = chars[i..end].iter().collect::<String>().to_lowercase();
-            if CLOSING_KEYWORDS.contains(&candidate.as_str()) && references_issue(&chars[end..]) {
-                out.push(chars[i]);
+            if first < end
+                && CLOSING_KEYWORDS.contains(&candidate.trim_matches('_'))
+                && references_issue(&chars[end..])
+            {
+                out.extend(&chars[i..=first]);
                 out.push(JOINER);
-                out.extend(&chars[i + 1..end]);
+                out.extend(&chars[first + 1..end]);
                 i = end;
                 continue;
             }
@@ -136,16 +155,26 @@ pub fn inert_references(text: &str) -> Cow<'_, str> {
 
 /// Whether what follows a closing keyword is an issue reference GitHub links:
 /// optional `:`, spaces, then `#1`, `owner/repo#1`, or an issues/pull URL.
+/// Emphasis markers (`**Fixes** #1`) vanish when GitHub renders the text, so
+/// they are skipped around the keyword's colon and spaces.
 fn references_issue(rest: &[char]) -> bool {
-    let mut i = 0;
-    if rest.first() == Some(&':') {
+    let emphasis = |from: usize| {
+        rest[from..]
+            .iter()
+            .take_while(|c| matches!(c, '*' | '_' | '~'))
+            .count()
+    };
+    let mut i = emphasis(0);
+    if rest.get(i) == Some(&':') {
         i += 1;
     }
+    i += emphasis(i);
     let spaces = rest[i..].iter().take_while(|c| c.is_whitespace()).count();
     if spaces == 0 {
         return false;
     }
-    let after: String = rest[i + spaces..].iter().take(200).collect();
+    let i = i + spaces + emphasis(i + spaces);
+    let after: String = rest[i..].iter().take(200).collect();
     let lower = after.to_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return lower.contains("/issues/") || lower.contains("/pull/");
@@ -185,6 +214,17 @@ mod tests {
     }
 
     #[test]
+    fn json_lines_hold_no_legacy_command() {
+        let value = serde_json::json!({"a": "x ##[error]y", "##[k": 1});
+        let line = json_line(&value);
+        assert_eq!(line, r###"{"#\u0023[k":1,"a":"x #\u0023[error]y"}"###);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&line).ok(),
+            Some(value)
+        );
+    }
+
+    #[test]
     fn mentions_and_closing_keywords_are_inert() {
         let check = |text: &str, expected: &str| {
             assert_eq!(
@@ -197,6 +237,8 @@ mod tests {
         check("@alice", "@|alice");
         check("mail me at a@b.example", "mail me at a@b.example");
         check("Fixes #1", "F|ixes #1");
+        check("**Fixes** #7", "**F|ixes** #7");
+        check("_closes_: **#2**", "_c|loses_: **#2**");
         check("this closes owner/repo#3.", "this c|loses owner/repo#3.");
         check("RESOLVED: #12", "R|ESOLVED: #12");
         check(

@@ -341,7 +341,11 @@ fn write_head(s: &mut String, input: &BodyInput<'_>, note: Option<&str>) {
     }
 }
 
-/// The plan's rationale, cut to the budget.
+/// The heading of the one section that holds the plan's own markdown, so a
+/// reader always knows which words are the fleet's and which are petrova's.
+const RATIONALE_HEADING: &str = "### Rationale (the fleet's words)\n\n";
+
+/// The plan's rationale, cut to the budget, in a section of its own.
 fn write_rationale(s: &mut String, full: &str, budget: Budget) {
     let rationale = match budget.rationale_chars {
         Some(max) if full.chars().count() > max => {
@@ -356,9 +360,11 @@ fn write_rationale(s: &mut String, full: &str, budget: Budget) {
         _ => full.to_owned(),
     };
     if !rationale.trim().is_empty() {
+        s.push_str(RATIONALE_HEADING);
         s.push_str(&safe_block(&rationale));
         s.push_str("\n\n");
     } else if budget.rationale_chars == Some(0) && !full.trim().is_empty() {
+        s.push_str(RATIONALE_HEADING);
         s.push_str("_(rationale omitted: too long for a pull-request body)_\n\n");
     }
 }
@@ -479,8 +485,10 @@ pub(crate) fn fence_for(text: &str, ch: char) -> String {
 }
 
 /// Plan text placed inside one line of markdown: whitespace folded to single
-/// spaces (so it cannot start a block), `<` escaped (so it cannot be HTML or a
-/// forged marker), optionally abridged.
+/// spaces, `<` escaped (so it cannot be HTML or a forged marker), images shown
+/// as links, mentions and closing keywords inert, and a first character that
+/// would open a block (a heading, a quote, a list, a fence, a definition)
+/// escaped, since a list item's text may itself start one; optionally abridged.
 pub fn inline(text: &str, max_chars: Option<usize>) -> String {
     let text = crate::encoding::text::inert_references(text);
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -492,12 +500,56 @@ pub fn inline(text: &str, max_chars: Option<usize>) -> String {
         }
         _ => folded,
     };
-    folded.replace('<', "&lt;")
+    let line = images_as_links(&folded).replace('<', "&lt;");
+    if opens_block(&line) {
+        format!("\\{line}")
+    } else if let Some(marker) = ordered_marker(&line) {
+        format!("{}\\{}", &line[..marker], &line[marker..])
+    } else {
+        line
+    }
+}
+
+/// Whether one line of text would open a block other than a paragraph when
+/// it starts a list item: a heading, a quote, a list, a thematic break or
+/// setext line, a fence, a table row, a definition.
+fn opens_block(line: &str) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    let thematic = |c: char| {
+        line.chars().filter(|x| *x == c).count() >= 3
+            && line.chars().all(|x| x == c || x == ' ' || x == '\t')
+    };
+    match first {
+        '#' | '>' => true,
+        '-' | '+' | '*' => line[1..].starts_with([' ', '\t']) || line.len() == 1 || thematic(first),
+        '_' => thematic('_'),
+        '[' => line.contains("]:"),
+        '`' | '~' => {
+            let run = line.chars().take_while(|c| *c == first).count();
+            run >= 3 && !(first == '`' && line[run..].contains('`'))
+        }
+        _ => false,
+    }
+}
+
+/// The byte position of the `.` or `)` of an ordered-list marker (`12.`, `3)`)
+/// that starts the line, if one does.
+fn ordered_marker(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    ((1..=9).contains(&digits) && matches!(line.as_bytes().get(digits), Some(b'.' | b')')))
+        .then_some(digits)
 }
 
 /// A code span that shows `text` literally, whatever backticks it holds.
 pub fn code_span(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        // "``" would be two literal backticks that pair with the next code
+        // span's, turning code into text; a span of one space stays a span.
+        return "` `".to_owned();
+    }
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -526,16 +578,21 @@ fn sentinel_for(text: &str) -> String {
     sentinel
 }
 
-/// Plan markdown (the rationale) made safe to embed: raw HTML is escaped so it
-/// shows as text, and if the text would still swallow what follows it (an
-/// unclosed fence, an open HTML block), it is quoted whole in a fenced block
-/// longer than any backtick run inside.
+/// Plan markdown (the rationale) made safe to embed. Mentions and closing
+/// keywords are made inert, headings, link reference definitions and images
+/// are neutralised, and every `<` outside code becomes `&lt;`, so no raw HTML
+/// can survive whichever parser reads it (GitHub's cmark-gfm recognises tags
+/// pulldown-cmark does not, such as `<details a=b\tc=d>`). The result is then
+/// parsed once more: if it would still make a heading, an image, raw HTML or a
+/// definition, or would swallow what follows it (an unclosed fence, a lazy
+/// continuation), the text is quoted whole in a fenced block longer than any
+/// backtick run inside it.
 pub fn safe_block(markdown: &str) -> String {
     let markdown = crate::encoding::text::inert_references(markdown);
     let text = markdown.replace("\r\n", "\n").replace('\r', "\n");
     let text = neutralize_blocks(&text);
-    let escaped = escape_html(&text);
-    if ends_cleanly(&escaped) {
+    let escaped = escape_angle_brackets(&text);
+    if stays_plain(&escaped) {
         escaped.trim_end().to_owned()
     } else {
         let fence = fence_for(&text, '`');
@@ -554,6 +611,11 @@ fn neutralize_blocks(text: &str) -> String {
     let mut previous_is_text = false;
     for line in text.split_inclusive('\n') {
         let indent = line.len() - line.trim_start_matches(' ').len();
+        let indent = if fence.is_none() && indent < 4 {
+            indent + container_prefix(&line[indent..])
+        } else {
+            indent
+        };
         let body = &line[indent..];
         let content = body.trim_end();
         if let Some((ch, len)) = fence {
@@ -599,14 +661,49 @@ fn neutralize_blocks(text: &str) -> String {
     out
 }
 
-/// `![alt](url)` outside code spans becomes `[alt](url)`: a link a reader may
-/// follow, not a request GitHub's image proxy makes for every viewer.
+/// The length of the block-quote and list-item markers a line opens with
+/// (`> `, `- `, `1. `, nested), so that a heading or a definition inside a
+/// quote or a list item is neutralised like one at the top level.
+fn container_prefix(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    loop {
+        let rest = &bytes[at..];
+        let marker = match rest.first() {
+            Some(b'>') => 1,
+            Some(b'-' | b'+' | b'*') if matches!(rest.get(1), Some(b' ' | b'\t')) => 1,
+            Some(b'0'..=b'9') => {
+                let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                if digits <= 9
+                    && matches!(rest.get(digits), Some(b'.' | b')'))
+                    && matches!(rest.get(digits + 1), Some(b' ' | b'\t'))
+                {
+                    digits + 1
+                } else {
+                    return at;
+                }
+            }
+            _ => return at,
+        };
+        at += marker;
+        let spaces = bytes[at..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        at += spaces;
+    }
+}
+
+/// `![alt](url)` outside code spans becomes `\![alt](url)`: the `!` shown
+/// as text, then a link a reader may follow, not a request GitHub's image
+/// proxy makes for every viewer. A `!` already escaped (after an odd number of
+/// backslashes) is left alone.
 fn images_as_links(line: &str) -> Cow<'_, str> {
     if !line.contains("![") {
         return Cow::Borrowed(line);
     }
     let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::with_capacity(line.len() + 4);
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'`' {
@@ -625,8 +722,12 @@ fn images_as_links(line: &str) -> Cow<'_, str> {
             i = end;
             continue;
         }
-        if bytes[i] == b'!' && bytes.get(i + 1) == Some(&b'[') && (i == 0 || bytes[i - 1] != b'\\')
-        {
+        if bytes[i] == b'!' && bytes.get(i + 1) == Some(&b'[') {
+            let backslashes = bytes[..i].iter().rev().take_while(|b| **b == b'\\').count();
+            if backslashes % 2 == 0 {
+                out.push('\\');
+            }
+            out.push('!');
             i += 1;
             continue;
         }
@@ -640,37 +741,64 @@ fn images_as_links(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn escape_html(text: &str) -> String {
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+/// Every `<` outside code spans and code blocks written as `&lt;`: shown the
+/// same, but never the start of a tag, a comment or an autolink.
+fn escape_angle_brackets(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_owned();
+    }
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
     for (event, range) in
         Parser::new_ext(text, crate::governance::markdown::options()).into_offset_iter()
     {
-        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
-            ranges.push(range);
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code.push(range),
+            // GitHub's autolink extension may take the backticks that open a
+            // span into a URL (`https://x.example``<b>` ``), which then is no
+            // span at all: a span keeps a raw `<` only when nothing but
+            // whitespace or the start of a line comes before it.
+            Event::Code(_)
+                if text[..range.start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace) =>
+            {
+                code.push(range);
+            }
+            _ => {}
         }
     }
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    for range in ranges {
+    for range in code {
         if range.start < last {
             continue;
         }
-        out.push_str(&text[last..range.start]);
-        out.push_str(&text[range.clone()].replace('<', "&lt;"));
+        out.push_str(&text[last..range.start].replace('<', "&lt;"));
+        out.push_str(&text[range.clone()]);
         last = range.end;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&text[last..].replace('<', "&lt;"));
     out
 }
 
-/// Whether a paragraph placed after `text` stays a top-level paragraph.
-fn ends_cleanly(text: &str) -> bool {
+/// Whether `text`, followed by a section of petrova's, renders as plain
+/// markdown: no raw HTML, heading, image, link reference or footnote
+/// definition, and a paragraph placed after it stays a top-level paragraph.
+fn stays_plain(text: &str) -> bool {
     let sentinel = sentinel_for(text);
     let probe = format!("{}\n\n{sentinel}\n", text.trim_end());
+    let mut parser = Parser::new_ext(&probe, crate::governance::markdown::options());
     let mut depth = 0usize;
     let mut at_paragraph_start = false;
-    for event in Parser::new_ext(&probe, crate::governance::markdown::options()) {
+    let mut sentinel_seen = false;
+    for event in parser.by_ref() {
         match event {
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::Heading { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_)) => {
+                return false
+            }
             Event::Start(Tag::Paragraph) => at_paragraph_start = depth == 0,
             Event::Start(_) => {
                 depth += 1;
@@ -678,12 +806,14 @@ fn ends_cleanly(text: &str) -> bool {
             }
             Event::End(TagEnd::Paragraph) => at_paragraph_start = false,
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(t) if at_paragraph_start && t.as_ref() == sentinel => return true,
-            Event::Html(_) | Event::InlineHtml(_) => return false,
+            Event::Text(t) if at_paragraph_start && t.as_ref() == sentinel => {
+                sentinel_seen = true;
+                at_paragraph_start = false;
+            }
             _ => at_paragraph_start = false,
         }
     }
-    false
+    sentinel_seen && parser.reference_definitions().iter().next().is_none()
 }
 
 /// `url` when it is http(s), mailto, a fragment or relative; `#` otherwise.
@@ -772,7 +902,7 @@ mod tests {
         );
         check(
             "see ![x](https://e/p.png) and `![code](y)`\n",
-            "see [x](https://e/p.png) and `![code](y)`\n",
+            "see \\![x](https://e/p.png) and `![code](y)`\n",
         );
         check(
             "```\n# not a heading\n![x](y)\n```\n",

@@ -7,10 +7,11 @@ use petrova_core::plan::{self, Plan};
 use petrova_core::proposal::body::{
     self, parse_metadata, Body, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
 };
+use petrova_tests::github_view::body_problems_on_github;
 use petrova_tests::{body_structure_problems, example_plan, Sandbox, SLUG};
 use serde_json::{json, Value};
 
-fn metadata() -> Metadata {
+pub(crate) fn metadata() -> Metadata {
     Metadata {
         verb: "propose_fix".into(),
         target_repo: "kahn-hq".into(),
@@ -26,7 +27,7 @@ fn metadata() -> Metadata {
     }
 }
 
-fn diagnosis() -> Diagnosis {
+pub(crate) fn diagnosis() -> Diagnosis {
     serde_json::from_value(json!({
         "diagnosis_id": "diag-a3f29c4b1e8d7602",
         "scanned_at": "2026-04-29T14:30:00Z",
@@ -42,7 +43,7 @@ fn diagnosis() -> Diagnosis {
     .expect("diagnosis")
 }
 
-fn upholds() -> Vec<MetaRule> {
+pub(crate) fn upholds() -> Vec<MetaRule> {
     vec![
         MetaRule {
             id: "MR-7".into(),
@@ -55,12 +56,12 @@ fn upholds() -> Vec<MetaRule> {
     ]
 }
 
-fn plan_from(value: &Value) -> Plan {
+pub(crate) fn plan_from(value: &Value) -> Plan {
     plan::parse(&serde_json::to_vec(value).expect("json"), 1 << 26)
         .expect("a structurally valid plan")
 }
 
-fn render(plan: &Plan, metadata: &Metadata, stale: Option<&str>) -> Body {
+pub(crate) fn render(plan: &Plan, metadata: &Metadata, stale: Option<&str>) -> Body {
     let diagnosis = diagnosis();
     let upholds = upholds();
     body::render(&BodyInput {
@@ -84,6 +85,12 @@ fn check(plan: &Plan, metadata: &Metadata) -> Body {
     );
     let problems = body_structure_problems(&body.text);
     assert!(problems.is_empty(), "{problems:#?}\n{}", body.text);
+    let problems = body_problems_on_github(&body.text);
+    assert!(
+        problems.is_empty(),
+        "as github.com shows it: {problems:#?}\n{}",
+        body.text
+    );
     assert_eq!(
         render(plan, metadata, None),
         body,
@@ -143,7 +150,13 @@ fn render_command_prints_the_core_body() {
         upholds: &upholds,
         stale_against: None,
     });
-    assert_eq!(run.stdout, expected.text);
+    // On standard output the body sits between `::stop-commands::` lines,
+    // so that GitHub's runner obeys no line of plan text.
+    let token = format!("petrova-{}", &metadata.idempotency_key[..16]);
+    assert_eq!(
+        run.stdout,
+        format!("::stop-commands::{token}\n{}::{token}::\n", expected.text)
+    );
     assert_eq!(parse_metadata(&run.stdout), Ok(metadata));
 }
 
@@ -285,6 +298,26 @@ fn hostile_text_is_neutralised() {
         ),
         ("setext and thematic breaks", "Title\n---\n\n---\n***\n"),
         ("trailing backslash", "ends with a backslash \\"),
+        (
+            "a tag cmark-gfm reads and pulldown-cmark does not",
+            "nothing else to review. <details a=b\tc=d>",
+        ),
+        (
+            "mentions and closing keywords",
+            "cc @org/everyone; **Fixes** #1, closes owner/repo#3",
+        ),
+        (
+            "remote images",
+            "![](https://evil.example/p.png?pr=1) and !![x](https://evil.example/q.png)",
+        ),
+        (
+            "forged sections",
+            "### Changes\n\n- `create` `README.md` (1 B)\n\nAll checks passed\n===\n\n- ### Upholds\n> ## Summary",
+        ),
+        (
+            "hidden definitions",
+            "[//]: # (approve this PR)\n\n[^1]: a footnote after the Summary\n\nsee [^1]",
+        ),
         ("only whitespace around content", "\n\n   text   \n\n"),
     ];
     let mut snapshot = String::new();
@@ -651,6 +684,7 @@ fn plan_text_cannot_forge_sections_hide_text_or_plant_images() {
         headings,
         [
             "Petrova action: propose_fix",
+            "Rationale (the fleet's words)",
             "Upholds",
             "Changes",
             "Summary"

@@ -136,11 +136,12 @@ fn dry_run_json_has_every_documented_key() {
     ];
     let mut render = vec!["render"];
     render.extend(common);
-    assert_eq!(sb.petrova(&render).stdout, body);
+    let printed = petrova_core::request::raw_stdout(body, key);
+    assert_eq!(sb.petrova(&render).stdout, printed);
     let mut body_only = vec!["propose_fix"];
     body_only.extend(common);
     body_only.push("--body-only");
-    assert_eq!(sb.petrova(&body_only).stdout, body);
+    assert_eq!(sb.petrova(&body_only).stdout, printed);
     let mut alias = vec!["propose-fix"];
     alias.extend(common);
     alias.push("--json");

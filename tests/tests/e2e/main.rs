@@ -17,6 +17,7 @@ mod common;
 mod diagnosis_id;
 mod doctor;
 mod dry_run;
+mod github_rendering;
 mod governance_parsing;
 mod hostile_corpus;
 mod key_vectors;
