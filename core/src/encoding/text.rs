@@ -93,6 +93,17 @@ pub fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
+/// A path as petrova compares it with another: Unicode NFC, then lower
+/// case. macOS stores names decomposed and Windows and macOS ignore case, so
+/// `Cafe\u{301}.md`, `Café.md` and `CAFÉ.md` are one file on some clone.
+pub fn path_fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
+    path.nfc().collect::<String>().to_lowercase()
+}
+
 /// The words GitHub reads, before an issue reference, as "close it on merge".
 const CLOSING_KEYWORDS: &[&str] = &[
     "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
@@ -211,6 +222,16 @@ mod tests {
         check("tab\there", "tab\\there");
         check("nul\0", "nul\\0");
         assert!(matches!(shown("clean"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn paths_fold_to_one_spelling() {
+        assert_eq!(path_fold("Docs/CLAUDE.md"), "docs/claude.md");
+        assert_eq!(path_fold("Cafe\u{301}.md"), path_fold("CAFÉ.md"));
+        assert_eq!(
+            path_fold("\u{212b}ngstr\u{f6}m"),
+            path_fold("\u{c5}NGSTRÖM")
+        );
     }
 
     #[test]

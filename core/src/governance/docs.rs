@@ -75,14 +75,16 @@ impl Guard {
 }
 
 /// Whether `path` equals `prefix` or lies below it (`docs/decisions/` and
-/// `docs/decisions` both cover `docs/decisions/x.md`), compared without case:
-/// on a case-insensitive clone `Docs/Decisions/x.md` is the same file.
+/// `docs/decisions` both cover `docs/decisions/x.md`), compared after
+/// [`path_fold`](crate::encoding::text::path_fold) (NFC, no case): on some
+/// clones `Docs/Decisions/x.md` is the same file.
 pub fn path_under(path: &str, prefix: &str) -> bool {
     let trimmed = prefix.trim_end_matches('/');
     if trimmed.is_empty() {
         return true;
     }
-    let (path, trimmed) = (path.to_lowercase(), trimmed.to_lowercase());
+    use crate::encoding::text::path_fold;
+    let (path, trimmed) = (path_fold(path), path_fold(trimmed));
     path == trimmed
         || (path.starts_with(&trimmed) && path.as_bytes().get(trimmed.len()) == Some(&b'/'))
 }
@@ -723,6 +725,14 @@ pub fn spec_anchors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guard_paths_compare_after_nfc_and_without_case() {
+        // A guard written with a composed é covers a decomposed, upper-case spelling.
+        assert!(path_under("DOCS/De\u{301}cisions/x.md", "docs/décisions/"));
+        assert!(path_under("docs/décisions", "docs/De\u{301}cisions"));
+        assert!(!path_under("docs/decisions-old/x.md", "docs/decisions/"));
+    }
 
     #[test]
     fn dated_names() {

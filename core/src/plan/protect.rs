@@ -13,6 +13,8 @@
 //! Paths compare case-insensitively, so a `claude.md` beside `CLAUDE.md`, or
 //! `.GITHUB/workflows/x.yml`, cannot slip past on a case-insensitive clone.
 
+use crate::encoding::text::path_fold;
+
 /// The entries a profile may lift with `unprotect:` (exactly as written here).
 pub const LIFTABLE: &[&str] = &[
     ".github/",
@@ -55,27 +57,27 @@ fn covers(entry: &str, path: &str) -> bool {
 /// The protection of `path`, given petrova's own configuration files of this
 /// repository and the entries the profile lifts.
 pub fn protection(path: &str, own_config: &[String], unprotect: &[String]) -> Option<Protected> {
-    let folded = path.to_lowercase();
-    if let Some(own) = own_config.iter().find(|own| own.to_lowercase() == folded) {
+    let folded = path_fold(path);
+    if let Some(own) = own_config.iter().find(|own| path_fold(own) == folded) {
         return Some(Protected::OwnConfig(own.clone()));
     }
-    let lifted: Vec<String> = unprotect.iter().map(|u| u.to_lowercase()).collect();
+    let lifted: Vec<String> = unprotect.iter().map(|u| path_fold(u)).collect();
     // The most specific entry decides: lifting `.github/workflows/` lifts that
     // folder only, while `.github/` still covers the rest of `.github/`.
     let mut covering: Vec<&'static str> = LIFTABLE
         .iter()
         .copied()
-        .filter(|entry| covers(&entry.to_lowercase(), &folded))
+        .filter(|entry| covers(&path_fold(entry), &folded))
         .collect();
     covering.sort_by_key(|entry| std::cmp::Reverse(entry.len()));
     let most_specific = covering.first()?;
-    if lifted.iter().any(|l| *l == most_specific.to_lowercase()) {
+    if lifted.iter().any(|l| *l == path_fold(most_specific)) {
         return None;
     }
     // A lifted folder also lifts the entries inside it (`.github/` lifts all of it).
     if covering
         .iter()
-        .any(|entry| entry.ends_with('/') && lifted.contains(&entry.to_lowercase()))
+        .any(|entry| entry.ends_with('/') && lifted.contains(&path_fold(entry)))
     {
         return None;
     }

@@ -708,11 +708,11 @@ fn check_changes(
 fn same_but_for_case(checkout: &dyn Checkout, path: &str) -> Option<String> {
     let mut found = String::new();
     for segment in path.split('/') {
-        let wanted = segment.to_lowercase();
+        let wanted = crate::encoding::text::path_fold(segment);
         let entries = checkout.list(&found).ok()??;
         let entry = entries
             .iter()
-            .find(|e| !e.not_utf8 && e.name.to_lowercase() == wanted)?;
+            .find(|e| !e.not_utf8 && crate::encoding::text::path_fold(&e.name) == wanted)?;
         if !found.is_empty() {
             found.push('/');
         }
