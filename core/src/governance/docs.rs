@@ -413,17 +413,10 @@ pub fn title_and_status(
 /// The first `Status: <value>` line of a paragraph, lower-cased, with its line.
 fn status_line(blocks: &[Block]) -> Option<(String, usize)> {
     blocks.iter().find_map(|b| match b {
-        Block::Paragraph { text, line } => text.lines().enumerate().find_map(|(i, l)| {
-            let l = l.trim();
-            let head = l.get(..7)?;
-            head.eq_ignore_ascii_case("status:").then(|| {
-                let value = l[7..]
-                    .trim()
-                    .trim_matches(|c| c == '*' || c == '_' || c == '`')
-                    .trim();
-                (value.to_lowercase(), line + i)
-            })
-        }),
+        Block::Paragraph { text, line } => text
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| status_value(l).map(|v| (v, line + i))),
         _ => None,
     })
 }
@@ -506,61 +499,127 @@ fn meta_rule_definition(text: &str) -> Option<(u64, String)> {
 /// What the roadmap says about phases and milestones.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roadmap {
-    /// The highest-numbered phase, `Phase-<n>`.
+    /// The current phase: `Phase-<n>` or `v<version>`.
     pub current: Option<String>,
-    /// Its `Status:` value.
+    /// Its status: `open`, `closed` or `planned`.
     pub status: Option<String>,
-    /// Unchecked milestone ids, in document order.
+    /// Unchecked milestones in document order: an `M<n>(.<n>)*` id, or the
+    /// item's text (at most [`MILESTONE_TEXT_CHARS`] characters).
     pub open_milestones: Vec<String>,
 }
 
-/// Reads `Phase-<n>` headings with their `Status:` lines and task-list milestones.
+/// The longest milestone name taken from an item's text.
+pub const MILESTONE_TEXT_CHARS: usize = 80;
+
+/// One phase heading and what was found under it.
+struct PhaseEntry {
+    /// `Phase-7`, `v0.6`.
+    name: String,
+    /// The numbers it sorts by (a version's components).
+    order: Vec<u64>,
+    /// The heading's level and line.
+    level: u8,
+    line: usize,
+    /// A `Status:` line under the heading, normalised.
+    written: Option<String>,
+    /// What the heading itself says (✅, 🚧, "(done)" …).
+    from_heading: Option<&'static str>,
+    /// Task-list items under it.
+    checked: usize,
+    unchecked: usize,
+}
+
+impl PhaseEntry {
+    /// The written status, else the heading's, else what its items say: only
+    /// unchecked (or none) → planned, a mix → open, all checked → closed.
+    fn status(&self) -> &str {
+        if let Some(s) = &self.written {
+            return s;
+        }
+        if let Some(s) = self.from_heading {
+            return s;
+        }
+        match (self.checked, self.unchecked) {
+            (0, _) => "planned",
+            (_, 0) => "closed",
+            _ => "open",
+        }
+    }
+}
+
+/// Reads a roadmap as people write them: phase headings (`Phase-7`,
+/// `Phase 7: title`, any level) and version headings (`## v0.6`,
+/// `## [Version 0.6]`), each phase's status (a `Status:` line under it, else
+/// its heading's ✅/🚧/"(done)"/"(in progress)", else its task list), and
+/// task-list milestones. The current phase is the highest one that is not
+/// planned, or the lowest planned one when all are.
 pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Vec<Diagnostic>) {
     let blocks = markdown::blocks(text, line_offset);
     let mut warnings = Vec::new();
-    // (number, heading line, status)
-    let mut phases: Vec<(u64, usize, Option<String>)> = Vec::new();
+    let mut phases: Vec<PhaseEntry> = Vec::new();
     let mut in_phase = false;
     let mut open = Vec::new();
     let mut seen_open = std::collections::HashSet::new();
     for block in &blocks {
         match block {
-            Block::Heading { text, line, .. } => {
-                in_phase = false;
-                if let Some(n) = phase_number(text) {
-                    phases.push((n, *line, None));
+            Block::Heading {
+                level, text, line, ..
+            } => {
+                if phases.last().is_some_and(|p| *level <= p.level) {
+                    in_phase = false;
+                }
+                if let Some((name, order)) = phase_heading(text) {
+                    phases.push(PhaseEntry {
+                        name,
+                        order,
+                        level: *level,
+                        line: *line,
+                        written: None,
+                        from_heading: heading_status(text),
+                        checked: 0,
+                        unchecked: 0,
+                    });
                     in_phase = true;
                 }
             }
-            Block::Paragraph { .. } if in_phase => {
-                if let Some((value, status_line)) = status_line(std::slice::from_ref(block)) {
-                    if let Some(phase) = phases.last_mut() {
-                        if phase.2.is_none() {
-                            if value == "open" || value == "closed" {
-                                phase.2 = Some(value);
-                            } else {
-                                warnings.push(Diagnostic::in_file(
-                                    Code::RoadmapPhaseStatus,
-                                    path,
-                                    Some(status_line),
-                                    format!(
-                                        "Phase-{} has status `{value}`; expected open or closed",
-                                        phase.0
-                                    ),
-                                ));
-                            }
+            Block::Paragraph { .. } | Block::Item { task: None, .. } if in_phase => {
+                let found = match block {
+                    Block::Item { text, line, .. } => status_value(text).map(|v| (v, *line)),
+                    _ => status_line(std::slice::from_ref(block)),
+                };
+                if let (Some((value, line)), Some(phase)) = (found, phases.last_mut()) {
+                    if phase.written.is_none() {
+                        match phase_status_word(&value) {
+                            Some(status) => phase.written = Some(status.to_owned()),
+                            None => warnings.push(Diagnostic::in_file(
+                                Code::RoadmapPhaseStatus,
+                                path,
+                                Some(line),
+                                format!(
+                                    "{} has status `{value}`; expected open, closed or planned",
+                                    phase.name
+                                ),
+                            )),
                         }
                     }
                 }
             }
             Block::Item {
                 text,
-                task: Some(false),
+                task: Some(checked),
                 ..
             } => {
-                if let Some(id) = milestone_id(text) {
-                    if seen_open.insert(id) {
-                        open.push(id.to_owned());
+                if let (true, Some(phase)) = (in_phase, phases.last_mut()) {
+                    if *checked {
+                        phase.checked += 1;
+                    } else {
+                        phase.unchecked += 1;
+                    }
+                }
+                if !checked {
+                    let name = milestone_name(text);
+                    if !name.is_empty() && seen_open.insert(name.clone()) {
+                        open.push(name);
                     }
                 }
             }
@@ -571,37 +630,134 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
         open_milestones: open,
         ..Roadmap::default()
     };
-    match phases.iter().max_by_key(|(n, _, _)| *n) {
-        Some((n, line, status)) => {
-            roadmap.current = Some(format!("Phase-{n}"));
-            roadmap.status = status.clone();
-            if status.is_none() {
-                warnings.push(Diagnostic::in_file(
-                    Code::RoadmapPhaseStatus,
-                    path,
-                    Some(*line),
-                    format!("Phase-{n} has no `Status: open|closed` line under its heading"),
-                ));
-            }
+    let current = phases
+        .iter()
+        .filter(|p| p.status() != "planned")
+        .max_by(|a, b| a.order.cmp(&b.order).then(b.line.cmp(&a.line)))
+        .or_else(|| {
+            phases
+                .iter()
+                .min_by(|a, b| a.order.cmp(&b.order).then(a.line.cmp(&b.line)))
+        });
+    match current {
+        Some(phase) => {
+            roadmap.current = Some(phase.name.clone());
+            roadmap.status = Some(phase.status().to_owned());
         }
         None => warnings.push(Diagnostic::in_file(
             Code::RoadmapNoPhase,
             path,
             None,
-            "no `Phase-<n>` heading found",
+            "no phase heading found (`Phase-<n>`, `Phase <n>: …`, `v<version>`)",
         )),
     }
     (roadmap, warnings)
 }
 
-fn phase_number(heading: &str) -> Option<u64> {
-    let rest = heading.strip_prefix("Phase-")?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let after = rest[digits..].chars().next();
-    if after.is_some_and(|c| c.is_alphanumeric()) {
+/// A phase heading's name and sort key: `Phase-7 — x`, `Phase 7: x`,
+/// `✅ Phase 7` → `Phase-7`; `v0.6`, `[Version 0.6]`, `Version 0.6.1 (done)` →
+/// `v0.6`, `v0.6.1`. Only symbols may come before the word.
+fn phase_heading(heading: &str) -> Option<(String, Vec<u64>)> {
+    let start = heading.find(|c: char| c.is_alphanumeric())?;
+    if heading[..start].chars().any(|c| c.is_alphanumeric()) {
         return None;
     }
-    rest.get(..digits)?.parse().ok()
+    let rest = &heading[start..];
+    let (phase, rest) = if let Some(r) = rest.strip_prefix("Phase") {
+        (true, r.strip_prefix(['-', ' '])?)
+    } else if let Some(r) = rest.strip_prefix("Version ") {
+        (false, r.trim_start_matches(['v', 'V']))
+    } else if let Some(r) = rest.strip_prefix(['v', 'V']) {
+        (false, r)
+    } else {
+        return None;
+    };
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || (!phase && *b == b'.'))
+        .count();
+    let number = &rest[..len];
+    if number.is_empty()
+        || !number.as_bytes()[0].is_ascii_digit()
+        || number.ends_with('.')
+        || number.contains("..")
+        || rest[len..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    {
+        return None;
+    }
+    let order: Vec<u64> = number
+        .split('.')
+        .map(|n| n.parse().unwrap_or(u64::MAX))
+        .collect();
+    let name = if phase {
+        format!("Phase-{}", order[0])
+    } else {
+        format!("v{number}")
+    };
+    Some((name, order))
+}
+
+/// What a phase heading says of its status: ✅ or "(done)" → closed, 🚧 or
+/// "(in progress)" → open, "(planned)" → planned.
+fn heading_status(heading: &str) -> Option<&'static str> {
+    let lower = heading.to_lowercase();
+    if lower.contains('✅') || lower.contains('✔') {
+        return Some("closed");
+    }
+    if lower.contains('🚧') {
+        return Some("open");
+    }
+    let words = [
+        ("(done)", "closed"),
+        ("(complete)", "closed"),
+        ("(completed)", "closed"),
+        ("(closed)", "closed"),
+        ("(in progress)", "open"),
+        ("(current)", "open"),
+        ("(open)", "open"),
+        ("(planned)", "planned"),
+    ];
+    words
+        .iter()
+        .find(|(word, _)| lower.contains(word))
+        .map(|(_, status)| *status)
+}
+
+/// A written phase status in its usual spellings.
+fn phase_status_word(value: &str) -> Option<&'static str> {
+    match value.trim_end_matches('.') {
+        "open" | "in progress" | "in-progress" | "active" | "current" => Some("open"),
+        "closed" | "done" | "complete" | "completed" => Some("closed"),
+        "planned" | "not started" => Some("planned"),
+        _ => None,
+    }
+}
+
+/// The value of a `Status: value` line (bold or not), lower-cased.
+fn status_value(text: &str) -> Option<String> {
+    let l = text.trim();
+    let head = l.get(..7)?;
+    head.eq_ignore_ascii_case("status:").then(|| {
+        l[7..]
+            .trim()
+            .trim_matches(|c| c == '*' || c == '_' || c == '`')
+            .trim()
+            .to_lowercase()
+    })
+}
+
+/// A milestone's name: its `M7.8.2` id when the item starts with one, else
+/// the item's text, at most [`MILESTONE_TEXT_CHARS`] characters.
+fn milestone_name(text: &str) -> String {
+    if let Some(id) = milestone_id(text) {
+        return id.to_owned();
+    }
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = folded.chars().take(MILESTONE_TEXT_CHARS).collect();
+    cut.trim_end().to_owned()
 }
 
 /// `M7.8.2 — text` → `M7.8.2`.
@@ -883,22 +1039,19 @@ mod tests {
         let (roadmap, warnings) = parse_roadmap("r.md", md, 0);
         assert_eq!(roadmap.current.as_deref(), Some("Phase-7"));
         assert_eq!(roadmap.status.as_deref(), Some("closed"));
-        assert_eq!(roadmap.open_milestones, vec!["M7.8.2", "M8.1.1"]);
+        assert_eq!(
+            roadmap.open_milestones,
+            vec!["M7.8.2", "not a milestone", "M8.1.1", "Mx — no id"]
+        );
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]
-    fn roadmap_without_status_warns_with_line() {
+    fn roadmap_phases_without_status_or_items_are_planned() {
         let (roadmap, warnings) = parse_roadmap("r.md", "## Phase-2\n\ntext\n\n## Phase-10\n", 0);
-        assert_eq!(roadmap.current.as_deref(), Some("Phase-10"));
-        assert_eq!(roadmap.status, None);
-        assert_eq!(
-            warnings
-                .iter()
-                .map(|w| (w.code, w.line))
-                .collect::<Vec<_>>(),
-            vec![(Code::RoadmapPhaseStatus, Some(5))]
-        );
+        assert_eq!(roadmap.current.as_deref(), Some("Phase-2"));
+        assert_eq!(roadmap.status.as_deref(), Some("planned"));
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]
