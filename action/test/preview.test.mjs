@@ -264,8 +264,8 @@ test('loading the examples renders the body, key, branch, upholds and changes', 
 
   // the key and branch are the native dry run's
   assert.equal(dryRun.outcome, 'dry_run');
-  assert.equal(await page.textContent('#short-key'), '009a7d89aa3d');
-  assert.equal(dryRun.idempotency_key.slice(0, 12), '009a7d89aa3d');
+  assert.equal(await page.textContent('#short-key'), '23ceca7e3c66');
+  assert.equal(dryRun.idempotency_key.slice(0, 12), '23ceca7e3c66');
   assert.equal(await page.textContent('#full-key'), dryRun.idempotency_key);
   assert.equal(await page.textContent('#branch-fact'), dryRun.branch);
   assert.equal(await page.textContent('#branch'), dryRun.branch);

@@ -111,8 +111,10 @@ codes! {
     DocFrontMatterTooLarge = "doc_front_matter_too_large",
     /// A file name in a documents folder is not UTF-8; the file is skipped.
     DocNameNotUtf8 = "doc_name_not_utf8",
-    /// A file in a dated folder is not named by the folder's date pattern.
+    /// A record's name is shaped like a date or time that does not exist, or holds a control character.
     DocBadName = "doc_bad_name",
+    /// A record's written date disagrees with the full date in its name (the name wins).
+    DocDateMismatch = "doc_date_mismatch",
     /// A finding's `Status:` is neither `open` nor `resolved`.
     DocBadStatus = "doc_bad_status",
     /// A configured document (meta-rules, roadmap) does not exist.

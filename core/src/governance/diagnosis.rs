@@ -9,7 +9,8 @@ use crate::encoding::date::Date;
 use crate::encoding::text::{runner_safe, shown};
 use crate::error::{Code, Diagnostic, Failure, Frontend, Knob};
 use crate::governance::docs::{self, LoadedConfig, MetaRule, ReadMarkdown, ScanLimits};
-use crate::governance::source::{Checkout, EntryKind};
+use crate::governance::records::{self, NameDate};
+use crate::governance::source::Checkout;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -93,36 +94,46 @@ pub struct Milestones {
     pub open: Vec<String>,
 }
 
-/// A decision dated in the window.
+/// A decision record: dated in the window (in `decisions`) or undated (in
+/// `undated_decisions`, then without `date`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
-    /// Repository-relative path.
+    /// Repository-relative path (a folder record's `index.md` or `README.md`).
     pub path: String,
-    /// The date from the file name.
-    pub date: String,
-    /// The first heading.
+    /// `YYYY-MM-DD`: from the file name, else the text; absent when undated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Front matter `title`, else the first heading.
     pub title: Option<String>,
     /// SHA-256 of the file.
     pub digest: String,
-    /// Front matter `status`, when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Lower-cased status (`accepted`, `superseded`, …), or `null`.
+    #[serde(default)]
     pub status: Option<String>,
+    /// The successor's path, from "Superseded by [x](path)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
     /// Front matter `supersedes`, when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
 }
 
-/// A finding timestamped in the window.
+/// A finding record: timestamped in the window (in `findings`) or undated
+/// (in `undated_findings`, then without `at`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Repository-relative path.
     pub path: String,
-    /// `YYYY-MM-DDTHH:MM` from the file name.
-    pub at: String,
-    /// The first heading.
+    /// `YYYY-MM-DDTHH:MM` from a `YYYYMMDD-HHMM-` name, else `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Front matter `title`, else the first heading.
     pub title: Option<String>,
     /// `open`, `resolved`, or unknown.
     pub status: Option<String>,
+    /// The successor's path, from "Superseded by [x](path)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
     /// SHA-256 of the file.
     pub digest: String,
 }
@@ -157,8 +168,14 @@ pub struct Diagnosis {
     pub milestones: Milestones,
     /// Decisions in the window, by date then path.
     pub decisions: Vec<Decision>,
+    /// Decisions no date places (in every window), by path.
+    #[serde(default)]
+    pub undated_decisions: Vec<Decision>,
     /// Findings in the window, by time then path.
     pub findings: Vec<Finding>,
+    /// Findings no date places (in every window), by path.
+    #[serde(default)]
+    pub undated_findings: Vec<Finding>,
     /// Every meta-rule defined, by number.
     pub meta_rules: Vec<MetaRule>,
     /// Rule ids of the guards, in `.petrova.yml` order.
@@ -219,11 +236,14 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     warnings.extend(problems);
     let limits = input.limits;
 
-    let decisions = scan_decisions(checkout, &config.decisions, input, &mut warnings);
-    let findings = scan_findings(checkout, &config.findings, input, &mut warnings);
+    let (decisions, undated_decisions) =
+        scan_decisions(checkout, &config.decisions, input, &mut warnings);
+    let (findings, undated_findings) =
+        scan_findings(checkout, &config.findings, input, &mut warnings);
     let (meta_rules, meta_digest) = read_document(
         checkout,
         &config.meta_rules,
+        config.expects.meta_rules,
         "meta-rules",
         limits,
         &mut warnings,
@@ -232,6 +252,7 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     let (roadmap, roadmap_digest) = read_document(
         checkout,
         &config.roadmap,
+        config.expects.roadmap,
         "roadmap",
         limits,
         &mut warnings,
@@ -265,7 +286,9 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
             open: roadmap.open_milestones,
         },
         decisions,
+        undated_decisions,
         findings,
+        undated_findings,
         meta_rules,
         guards: config.guards.iter().map(|g| g.rule.clone()).collect(),
         sources: Sources {
@@ -279,84 +302,154 @@ pub fn diagnose(checkout: &dyn Checkout, input: &ScanInput) -> Diagnosis {
     diagnosis
 }
 
-/// The decisions of `dir` dated in the window, in date order.
+/// A record read in a scan, with the date that places it.
+struct Scanned {
+    path: String,
+    date: Option<Date>,
+    /// A finding's `YYYY-MM-DDTHH:MM` from its name.
+    at: Option<String>,
+    facts: records::RecordFacts,
+}
+
+/// The records of `dir`: those dated in the window, and the undated ones.
+///
+/// A record whose name carries a full date outside the window is never read,
+/// so for dated names the cost follows the window; numbered, month-named and
+/// other records are read (their head only) on every run, since only their
+/// text can date them.
+///
+/// `findings`: a status other than `open` or `resolved` is a warning and no status.
+fn scan_records(
+    checkout: &dyn Checkout,
+    dir: &str,
+    input: &ScanInput,
+    findings: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Vec<Scanned>, Vec<Scanned>) {
+    let in_window = input.window.containment();
+    let (mut dated, mut undated) = (Vec::new(), Vec::new());
+    for entry in records::list(checkout, dir, warnings) {
+        let (name_date, at) = match &entry.name_date {
+            NameDate::Full { date, at } if !in_window(*date) => continue,
+            NameDate::Full { date, at } => (Some(*date), at.clone()),
+            NameDate::Malformed => {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocBadName,
+                    &entry.path,
+                    None,
+                    "the name is shaped like a date or time that does not exist; read as undated unless its text gives a date",
+                ));
+                (None, None)
+            }
+            _ => (None, None),
+        };
+        let bytes = match checkout.read(&entry.path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => continue,
+            Err(e) => {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocUnreadable,
+                    &entry.path,
+                    None,
+                    e.message(),
+                ));
+                continue;
+            }
+        };
+        let mut facts = records::read(&entry.path, &bytes, input.limits);
+        if matches!(entry.name_date, NameDate::Numbered { number: 0, .. }) && facts.template_title {
+            continue;
+        }
+        warnings.append(&mut facts.warnings);
+        if findings {
+            if let Some(other) = facts.status.take_if(|s| s != "open" && s != "resolved") {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocBadStatus,
+                    &entry.path,
+                    None,
+                    format!("status `{other}` is neither open nor resolved"),
+                ));
+            }
+        }
+        if let (Some(named), Some(written)) = (name_date, facts.written_date) {
+            if named != written {
+                warnings.push(Diagnostic::in_file(
+                    Code::DocDateMismatch,
+                    &entry.path,
+                    None,
+                    format!("the name says {named} and the text says {written}; the name wins"),
+                ));
+            }
+        }
+        let date = name_date.or(facts.written_date);
+        let scanned = Scanned {
+            path: entry.path,
+            date,
+            at,
+            facts,
+        };
+        match date {
+            Some(d) if in_window(d) => dated.push(scanned),
+            Some(_) => {}
+            None => undated.push(scanned),
+        }
+    }
+    (dated, undated)
+}
+
+/// The decisions of `dir` dated in the window (by date), and the undated ones (by path).
 fn scan_decisions(
     checkout: &dyn Checkout,
     dir: &str,
     input: &ScanInput,
     warnings: &mut Vec<Diagnostic>,
-) -> Vec<Decision> {
-    let mut decisions = Vec::new();
-    for (name, date) in dated_files(checkout, dir, warnings, docs::decision_date, &input.window) {
-        let path = join(dir, &name);
-        let Some(date) = date else {
-            bad_name(warnings, &name, &path, "YYYY-MM-DD-<slug>.md");
-            continue;
-        };
-        let Some(facts) = read_facts(checkout, &path, input.limits, false, warnings) else {
-            continue;
-        };
-        decisions.push(Decision {
-            path,
-            date: date.to_string(),
-            title: facts.title,
-            digest: facts.digest,
-            status: facts.status,
-            supersedes: facts.supersedes,
-        });
-    }
-    decisions.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
-    decisions
+) -> (Vec<Decision>, Vec<Decision>) {
+    let decision = |r: Scanned| Decision {
+        path: r.path,
+        date: r.date.map(|d| d.to_string()),
+        title: r.facts.title,
+        digest: r.facts.digest,
+        status: r.facts.status,
+        superseded_by: r.facts.superseded_by,
+        supersedes: r.facts.supersedes,
+    };
+    let (dated, undated) = scan_records(checkout, dir, input, false, warnings);
+    let mut dated: Vec<Decision> = dated.into_iter().map(decision).collect();
+    dated.sort_by(|a, b| (&a.date, &a.path).cmp(&(&b.date, &b.path)));
+    (dated, undated.into_iter().map(decision).collect())
 }
 
-/// The findings of `dir` dated in the window, in time order, with their status.
+/// The findings of `dir` timestamped in the window (by time), and the
+/// undated ones (by path), with their status (`open` or `resolved`).
 fn scan_findings(
     checkout: &dyn Checkout,
     dir: &str,
     input: &ScanInput,
     warnings: &mut Vec<Diagnostic>,
-) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (name, time) in dated_files(checkout, dir, warnings, docs::finding_time, &input.window) {
-        let path = join(dir, &name);
-        let Some((_, at)) = time else {
-            bad_name(warnings, &name, &path, "YYYYMMDD-HHMM-<slug>.md");
-            continue;
-        };
-        let Some(facts) = read_facts(checkout, &path, input.limits, true, warnings) else {
-            continue;
-        };
-        let status = match facts.status {
-            Some(s) if s == "open" || s == "resolved" => Some(s),
-            Some(other) => {
-                warnings.push(Diagnostic::in_file(
-                    Code::DocBadStatus,
-                    &path,
-                    None,
-                    format!("status `{other}` is neither open nor resolved"),
-                ));
-                None
-            }
-            None => None,
-        };
-        findings.push(Finding {
-            path,
-            at,
-            title: facts.title,
-            status,
-            digest: facts.digest,
-        });
-    }
-    findings.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
-    findings
+) -> (Vec<Finding>, Vec<Finding>) {
+    let (dated, undated) = scan_records(checkout, dir, input, true, warnings);
+    let finding = |r: Scanned| Finding {
+        at: r.at.or_else(|| r.date.map(|d| d.to_string())),
+        path: r.path,
+        title: r.facts.title,
+        status: r.facts.status,
+        superseded_by: r.facts.superseded_by,
+        digest: r.facts.digest,
+    };
+    let mut dated: Vec<Finding> = dated.into_iter().map(finding).collect();
+    dated.sort_by(|a, b| (&a.at, &a.path).cmp(&(&b.at, &b.path)));
+    let undated = undated.into_iter().map(finding).collect();
+    (dated, undated)
 }
 
 /// Reads and parses one configured document (the meta-rules, the roadmap):
 /// what `parse` makes of it (its default when the document is missing or
-/// unusable, with a warning) and its digest.
+/// unusable, with a warning — for a missing one, only when `expected`) and
+/// its digest.
 fn read_document<T: Default>(
     checkout: &dyn Checkout,
     path: &str,
+    expected: bool,
     what: &str,
     limits: ScanLimits,
     warnings: &mut Vec<Diagnostic>,
@@ -378,6 +471,7 @@ fn read_document<T: Default>(
             warnings.push(problem);
             (T::default(), digest)
         }
+        ReadMarkdown::Missing if !expected => (T::default(), None),
         ReadMarkdown::Missing => {
             warnings.push(Diagnostic::in_file(
                 Code::DocMissing,
@@ -400,7 +494,9 @@ pub fn diagnosis_id(diagnosis: &Diagnosis) -> String {
         phase: &'a Phase,
         milestones: &'a Milestones,
         decisions: &'a [Decision],
+        undated_decisions: &'a [Decision],
         findings: &'a [Finding],
+        undated_findings: &'a [Finding],
         meta_rules: &'a [MetaRule],
         guards: &'a [String],
         sources: &'a Sources,
@@ -412,7 +508,9 @@ pub fn diagnosis_id(diagnosis: &Diagnosis) -> String {
         phase: &d.phase,
         milestones: &d.milestones,
         decisions: &d.decisions,
+        undated_decisions: &d.undated_decisions,
         findings: &d.findings,
+        undated_findings: &d.undated_findings,
         meta_rules: &d.meta_rules,
         guards: &d.guards,
         sources: &d.sources,
@@ -437,122 +535,6 @@ pub fn is_diagnosis_id(s: &str) -> bool {
         && s[5..]
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The entries of a dated folder that matter: those dated inside the window,
-/// and those whose names do not parse (`None`, for a warning), sorted by name
-/// so that output does not depend on the filesystem's order. Only these few
-/// are sorted and turned into paths; the rest of the history is skipped.
-fn dated_files<T>(
-    checkout: &dyn Checkout,
-    dir: &str,
-    warnings: &mut Vec<Diagnostic>,
-    parse: impl Fn(&str) -> Option<T>,
-    window: &Window,
-) -> Vec<(String, Option<T>)>
-where
-    T: Dated,
-{
-    let entries = match checkout.list(dir) {
-        Ok(Some(entries)) => entries,
-        Ok(None) => return Vec::new(),
-        Err(e) => {
-            warnings.push(Diagnostic::in_file(
-                Code::DocUnreadable,
-                dir,
-                None,
-                e.message(),
-            ));
-            return Vec::new();
-        }
-    };
-    let in_window = window.containment();
-    let mut kept: Vec<(String, Option<T>)> = entries
-        .into_iter()
-        .filter(|e| {
-            if e.not_utf8 {
-                warnings.push(Diagnostic::in_file(
-                    Code::DocNameNotUtf8,
-                    dir,
-                    None,
-                    format!(
-                        "a file name is not UTF-8 (shown as `{}`); skipped",
-                        e.name.escape_debug()
-                    ),
-                ));
-                return false;
-            }
-            e.kind == EntryKind::File && e.name.ends_with(".md") && !docs::is_index_name(&e.name)
-        })
-        .filter_map(|e| match parse(&e.name) {
-            Some(t) if in_window(t.date()) => Some((e.name, Some(t))),
-            Some(_) => None,
-            None => Some((e.name, None)),
-        })
-        .collect();
-    kept.sort_by(|a, b| a.0.cmp(&b.0));
-    kept
-}
-
-/// Something dated by its file name.
-trait Dated {
-    fn date(&self) -> Date;
-}
-
-impl Dated for Date {
-    fn date(&self) -> Date {
-        *self
-    }
-}
-
-impl Dated for (Date, String) {
-    fn date(&self) -> Date {
-        self.0
-    }
-}
-
-/// `dir/name`, without the formatting machinery (once per document kept).
-fn join(dir: &str, name: &str) -> String {
-    let mut path = String::with_capacity(dir.len() + 1 + name.len());
-    path.push_str(dir);
-    path.push('/');
-    path.push_str(name);
-    path
-}
-
-fn bad_name(warnings: &mut Vec<Diagnostic>, name: &str, path: &str, pattern: &str) {
-    warnings.push(Diagnostic::in_file(
-        Code::DocBadName,
-        path,
-        None,
-        format!("`{name}` is not named {pattern}; not dated, skipped"),
-    ));
-}
-
-fn read_facts(
-    checkout: &dyn Checkout,
-    path: &str,
-    limits: ScanLimits,
-    want_status: bool,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<docs::DocFacts> {
-    match checkout.read(path) {
-        Ok(Some(bytes)) => {
-            let mut facts = docs::read_doc_facts(path, &bytes, limits, want_status);
-            warnings.append(&mut facts.warnings);
-            Some(facts)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            warnings.push(Diagnostic::in_file(
-                Code::DocUnreadable,
-                path,
-                None,
-                e.message(),
-            ));
-            None
-        }
-    }
 }
 
 /// The cache file's text (pretty JSON and a newline), the same from every front end.
@@ -591,26 +573,42 @@ fn summary_lines(output: &DiagnoseOutput, cached: Option<&str>) -> String {
         shown(&d.milestones.open.join(", ")).into_owned()
     };
     let _ = writeln!(s, "  open milestones: {open}");
-    let _ = writeln!(s, "  decisions in window: {}", d.decisions.len());
-    for dec in &d.decisions {
+    let decision_line = |s: &mut String, dec: &Decision| {
         let _ = writeln!(
             s,
             "    {}  {}  ({})",
-            dec.date,
+            dec.date.as_deref().unwrap_or("undated"),
             shown(dec.title.as_deref().unwrap_or("(untitled)")),
             shown(&dec.path)
         );
-    }
-    let _ = writeln!(s, "  findings in window: {}", d.findings.len());
-    for f in &d.findings {
+    };
+    let finding_line = |s: &mut String, f: &Finding| {
         let _ = writeln!(
             s,
             "    {}  [{}] {}  ({})",
-            f.at,
+            f.at.as_deref().unwrap_or("undated"),
             shown(f.status.as_deref().unwrap_or("?")),
             shown(f.title.as_deref().unwrap_or("(untitled)")),
             shown(&f.path)
         );
+    };
+    let _ = writeln!(s, "  decisions in window: {}", d.decisions.len());
+    d.decisions
+        .iter()
+        .for_each(|dec| decision_line(&mut s, dec));
+    if !d.undated_decisions.is_empty() {
+        let _ = writeln!(s, "  undated decisions: {}", d.undated_decisions.len());
+        d.undated_decisions
+            .iter()
+            .for_each(|dec| decision_line(&mut s, dec));
+    }
+    let _ = writeln!(s, "  findings in window: {}", d.findings.len());
+    d.findings.iter().for_each(|f| finding_line(&mut s, f));
+    if !d.undated_findings.is_empty() {
+        let _ = writeln!(s, "  undated findings: {}", d.undated_findings.len());
+        d.undated_findings
+            .iter()
+            .for_each(|f| finding_line(&mut s, f));
     }
     let guards = if d.guards.is_empty() {
         "(none)".to_owned()
@@ -806,8 +804,10 @@ mod tests {
         }
     }
 
+    /// A name that dates nothing makes an undated record, not a warning; the
+    /// folder's README is not a record.
     #[test]
-    fn bad_names_and_junk_are_warnings() {
+    fn junk_is_a_warning_and_other_names_are_undated_records() {
         let mut c = repo();
         c.insert_file("docs/decisions/notes.md", "# x\n");
         c.insert_file("docs/decisions/README.md", "# index\n");
@@ -829,7 +829,6 @@ mod tests {
             codes,
             vec![
                 (Code::DocBinary, Some("docs/decisions/2026-04-24-bin.md")),
-                (Code::DocBadName, Some("docs/decisions/notes.md")),
                 (Code::DocNoTitle, Some("docs/findings/20260425-1000-odd.md")),
                 (
                     Code::DocBadStatus,
@@ -837,6 +836,12 @@ mod tests {
                 ),
             ]
         );
+        let undated: Vec<&str> = d
+            .undated_decisions
+            .iter()
+            .map(|r| r.path.as_str())
+            .collect();
+        assert_eq!(undated, ["docs/decisions/notes.md"]);
     }
 
     /// The id hashes every field but `diagnosis_id`, `scanned_at` and `head`:

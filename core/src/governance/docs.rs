@@ -30,6 +30,20 @@ pub struct RepoConfig {
     pub roadmap: String,
     /// Machine-checked meta-rules.
     pub guards: Vec<Guard>,
+    /// Whether a missing meta-rules document or roadmap is worth a warning:
+    /// when `.petrova.yml` names it, or when there is no `.petrova.yml` at
+    /// all. A team that adopts petrova with `decisions: doc/adr` alone has no
+    /// such documents and is not told so on every run.
+    pub expects: ExpectedDocs,
+}
+
+/// Which optional documents a repository says it keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpectedDocs {
+    /// The meta-rules document.
+    pub meta_rules: bool,
+    /// The roadmap.
+    pub roadmap: bool,
 }
 
 impl Default for RepoConfig {
@@ -41,6 +55,10 @@ impl Default for RepoConfig {
             meta_rules: "docs/meta-rules.md".to_owned(),
             roadmap: "docs/roadmap.md".to_owned(),
             guards: Vec::new(),
+            expects: ExpectedDocs {
+                meta_rules: true,
+                roadmap: true,
+            },
         }
     }
 }
@@ -170,7 +188,12 @@ pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
         }
     };
     let base = RepoConfig::default();
+    let expects = ExpectedDocs {
+        meta_rules: raw.meta_rules.is_some(),
+        roadmap: raw.roadmap.is_some(),
+    };
     let config = RepoConfig {
+        expects,
         decisions: clean_dir(raw.decisions.as_deref().unwrap_or(&base.decisions)),
         findings: clean_dir(raw.findings.as_deref().unwrap_or(&base.findings)),
         specs: clean_dir(raw.specs.as_deref().unwrap_or(&base.specs)),
@@ -208,37 +231,13 @@ fn clean_dir(s: &str) -> String {
 
 // ----- dated file names -----
 
-/// The date of a decision file named `YYYY-MM-DD-<slug>.md`.
+/// The date of a decision file named `YYYY-MM-DD-<slug>.md`: the name the
+/// `append_only` guard asks of a new record in a dated folder.
 pub fn decision_date(name: &str) -> Option<Date> {
     let stem = name.strip_suffix(".md")?;
     let date = Date::parse(stem.get(..10)?)?;
     let slug = stem.get(10..)?.strip_prefix('-')?;
     is_name_slug(slug).then_some(date)
-}
-
-/// The timestamp (`YYYY-MM-DDTHH:MM`) and date of a finding file named `YYYYMMDD-HHMM-<slug>.md`.
-pub fn finding_time(name: &str) -> Option<(Date, String)> {
-    let stem = name.strip_suffix(".md")?;
-    let date = Date::parse_compact(stem.get(..8)?)?;
-    let rest = stem.get(8..)?.strip_prefix('-')?;
-    let hhmm = rest.get(..4)?;
-    let slug = rest.get(4..)?.strip_prefix('-')?;
-    let hours: u8 = hhmm.get(..2)?.parse().ok()?;
-    let minutes: u8 = hhmm.get(2..)?.parse().ok()?;
-    if !hhmm.bytes().all(|b| b.is_ascii_digit())
-        || hours > 23
-        || minutes > 59
-        || !is_name_slug(slug)
-    {
-        return None;
-    }
-    let mut at = String::with_capacity(16);
-    at.push_str(&date.to_string());
-    at.push('T');
-    at.push_str(&hhmm[..2]);
-    at.push(':');
-    at.push_str(&hhmm[2..]);
-    Some((date, at))
 }
 
 fn is_name_slug(s: &str) -> bool {
@@ -247,29 +246,7 @@ fn is_name_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
-/// Names that may sit in a dated folder without following its pattern.
-pub fn is_index_name(name: &str) -> bool {
-    ["readme.md", "index.md", "template.md", "_template.md"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
-}
-
 // ----- one document -----
-
-/// What petrova reads from one dated document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DocFacts {
-    /// The first heading.
-    pub title: Option<String>,
-    /// A `Status:` line's value, lower-cased, or front matter `status`.
-    pub status: Option<String>,
-    /// Front matter `supersedes`.
-    pub supersedes: Option<String>,
-    /// SHA-256 of the bytes.
-    pub digest: String,
-    /// Problems found while reading.
-    pub warnings: Vec<Diagnostic>,
-}
 
 /// Limits that keep a scan bounded on hostile repositories.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,58 +261,6 @@ impl Default for ScanLimits {
             max_doc_bytes: 2 * 1024 * 1024,
         }
     }
-}
-
-/// Reads a document's title, status and front matter from its bytes.
-/// `want_status`: look for a `Status:` line (findings); otherwise the status comes from front matter only.
-pub fn read_doc_facts(path: &str, bytes: &[u8], limits: ScanLimits, want_status: bool) -> DocFacts {
-    let mut facts = DocFacts {
-        digest: sha256_hex(bytes),
-        ..DocFacts::default()
-    };
-    if bytes.len() > limits.max_doc_bytes {
-        facts.warnings.push(Diagnostic::in_file(
-            Code::DocTooLarge,
-            path,
-            None,
-            format!(
-                "{} bytes is over the scan limit of {} bytes; not parsed",
-                bytes.len(),
-                limits.max_doc_bytes
-            ),
-        ));
-        return facts;
-    }
-    let decoded = match markdown::decode(path, bytes) {
-        Ok(d) => d,
-        Err(diag) => {
-            facts.warnings.push(diag);
-            return facts;
-        }
-    };
-    facts.warnings.extend(decoded.warning);
-    let split = markdown::split_front_matter(path, &decoded.text);
-    facts.warnings.extend(split.warning);
-    let mut front_status = None;
-    if let Some(fm) = split.front_matter {
-        let (values, warning) = markdown::front_matter_fields(path, fm, &["status", "supersedes"]);
-        facts.warnings.extend(warning);
-        let mut values = values.into_iter();
-        front_status = values.next().flatten();
-        facts.supersedes = values.next().flatten();
-    }
-    let (title, status) = title_and_status(split.body, want_status, FIRST_LOOK_BYTES);
-    facts.title = title;
-    if facts.title.is_none() {
-        facts.warnings.push(Diagnostic::in_file(
-            Code::DocNoTitle,
-            path,
-            Some(1),
-            "no heading to take the title from",
-        ));
-    }
-    facts.status = status.or(front_status.map(|s| s.trim().to_lowercase()));
-    facts
 }
 
 /// How many bytes of a document [`title_and_status`] parses first; each
@@ -787,6 +712,21 @@ fn milestone_id(text: &str) -> Option<&str> {
 
 // ----- documents read through a checkout -----
 
+/// The warning for a document over the scan limit, which is listed but not parsed.
+pub fn too_large(path: &str, len: usize, limits: ScanLimits) -> Option<Diagnostic> {
+    (len > limits.max_doc_bytes).then(|| {
+        Diagnostic::in_file(
+            Code::DocTooLarge,
+            path,
+            None,
+            format!(
+                "{len} bytes is over the scan limit of {} bytes; not parsed",
+                limits.max_doc_bytes
+            ),
+        )
+    })
+}
+
 /// Reads a whole markdown document for rule-level parsing: decoded text, body line offset and problems.
 pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) -> ReadMarkdown {
     let bytes = match checkout.read(path) {
@@ -800,19 +740,10 @@ pub fn read_markdown(checkout: &dyn Checkout, path: &str, limits: ScanLimits) ->
         }
     };
     let digest = sha256_hex(&bytes);
-    if bytes.len() > limits.max_doc_bytes {
+    if let Some(problem) = too_large(path, bytes.len(), limits) {
         return ReadMarkdown::Unusable {
             digest: Some(digest),
-            problem: Diagnostic::in_file(
-                Code::DocTooLarge,
-                path,
-                None,
-                format!(
-                    "{} bytes is over the scan limit of {} bytes; not parsed",
-                    bytes.len(),
-                    limits.max_doc_bytes
-                ),
-            ),
+            problem,
         };
     }
     match markdown::decode(path, &bytes) {
@@ -901,14 +832,6 @@ mod tests {
         assert_eq!(d("2026-04-28-.md"), None);
         assert_eq!(d("2026-02-30-x.md"), None);
         assert_eq!(d("2026-04-28-x.txt"), None);
-        let f = |n: &str| finding_time(n).map(|(_, at)| at);
-        assert_eq!(
-            f("20260428-1430-rls-tenant-drift.md").as_deref(),
-            Some("2026-04-28T14:30")
-        );
-        assert_eq!(f("20260428-2460-x.md"), None);
-        assert_eq!(f("20260428-14300-x.md"), None);
-        assert_eq!(f("2026042-1430-x.md"), None);
     }
 
     /// Lines that change the meaning of the lines before or after them.
@@ -1052,26 +975,6 @@ mod tests {
         assert_eq!(roadmap.current.as_deref(), Some("Phase-2"));
         assert_eq!(roadmap.status.as_deref(), Some("planned"));
         assert!(warnings.is_empty(), "{warnings:?}");
-    }
-
-    #[test]
-    fn doc_facts() {
-        let facts = read_doc_facts(
-            "f.md",
-            b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n",
-            ScanLimits::default(),
-            true,
-        );
-        assert_eq!(facts.title.as_deref(), Some("Title"));
-        assert_eq!(facts.status.as_deref(), Some("open"));
-        assert_eq!(facts.supersedes.as_deref(), Some("a.md"));
-        let empty = read_doc_facts("e.md", b"", ScanLimits::default(), true);
-        assert_eq!(
-            empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
-            vec![Code::DocNoTitle]
-        );
-        let big = read_doc_facts("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 }, true);
-        assert_eq!(big.warnings[0].code, Code::DocTooLarge);
     }
 
     #[test]

@@ -3,4 +3,5 @@
 pub mod diagnosis;
 pub mod docs;
 pub mod markdown;
+pub mod records;
 pub mod source;

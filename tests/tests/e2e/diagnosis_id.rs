@@ -337,9 +337,8 @@ fn creation_order_on_disk_does_not_matter() {
     assert_eq!(
         warnings,
         [
-            "doc_bad_name docs/decisions/notes.md",
             "doc_bad_status docs/findings/20260424-1200-z.md",
-            "doc_bad_name docs/findings/junk.md",
+            "doc_no_title docs/findings/junk.md",
         ]
     );
 }

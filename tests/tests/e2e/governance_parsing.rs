@@ -298,14 +298,14 @@ fn roadmap_over_awkward_inputs() {
 
 // ----- one dated document -----
 
-/// `docs::read_doc_facts` as a finding is read (a `Status:` line is looked for).
+/// `records::read`, the one reader of decision and finding records.
 /// The one place that knows the function's signature.
 fn read_doc_facts(
     path: &str,
     bytes: &[u8],
     limits: ScanLimits,
-) -> petrova_core::governance::docs::DocFacts {
-    petrova_core::governance::docs::read_doc_facts(path, bytes, limits, true)
+) -> petrova_core::governance::records::RecordFacts {
+    petrova_core::governance::records::read(path, bytes, limits)
 }
 
 struct Facts<'a> {
@@ -471,11 +471,11 @@ fn doc_facts_over_awkward_inputs() {
             },
         ),
         (
-            "status line beats front matter",
+            "front matter beats a status line (SPEC §10)",
             b"---\nstatus: resolved\n---\n# T\n\n**Status:** open\n",
             Facts {
                 title: Some("T"),
-                status: Some("open"),
+                status: Some("resolved"),
                 supersedes: None,
                 warnings: none,
             },
@@ -902,7 +902,7 @@ fn whole_scan_of_awkward_documents() {
         ]
     );
     assert_eq!(d.findings.len(), 1);
-    assert_eq!(d.findings[0].at, "2026-04-03T00:00");
+    assert_eq!(d.findings[0].at.as_deref(), Some("2026-04-03T00:00"));
     assert_eq!(d.findings[0].status.as_deref(), Some("resolved"));
     assert_eq!(
         located(&d.warnings),

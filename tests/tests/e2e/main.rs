@@ -3,6 +3,7 @@
 //! the fake GitHub, with golden files for everything rendered.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod adopt;
 mod apply;
 mod apply_concurrency;
 mod apply_faults;

@@ -1,0 +1,595 @@
+//! Decision and finding records as teams already keep them (adr-tools, MADR,
+//! log4brains, by hand), read where they are: which files of a records folder
+//! are records, and each record's date, title, status and successor.
+//!
+//! - A record is any markdown file of the folder or of a subfolder one level
+//!   down (`_superseded/`), or a subfolder holding `index.md`/`README.md` and
+//!   no record files (cited by that file). Not records, and no warning:
+//!   hidden files, files that are not markdown, templates, and the folder's
+//!   own `README.md`/`index.md`. A name holding a control character (a
+//!   newline) is skipped with a `doc_bad_name` warning.
+//! - Its name may date it (`YYYY-MM-DD-…`, `YYYYMMDD-…`, `YYYYMMDD-HHMM-…`),
+//!   give a month only (`YYYY-MM-…`), or number it (`NNNN-…`).
+//! - Date: a full date in the name; else front matter `date:`; else a
+//!   `Date:` line or list item; else none (undated). A written date that
+//!   disagrees with the name's is a `doc_date_mismatch` warning.
+//! - Title: front matter `title:`; else the first heading, as written.
+//! - Status: front matter `status:`; else the first word under a `Status`
+//!   heading; else a `Status:` line or list item; lower-cased.
+//!   "Superseded by [x](path)" in the text gives `superseded_by`.
+
+use crate::encoding::canonical::sha256_hex;
+use crate::encoding::date::Date;
+use crate::error::{Code, Diagnostic};
+use crate::governance::docs::{self, ScanLimits, FIRST_LOOK_BYTES};
+use crate::governance::markdown::{self, Block};
+use crate::governance::source::{Checkout, EntryKind};
+
+/// What a record's file (or folder) name says of its date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameDate {
+    /// A full date (`2026-04-28-x`, `20260428-x`), with the time a finding's
+    /// `YYYYMMDD-HHMM-` name gives (`2026-04-28T14:30`).
+    Full {
+        /// The date.
+        date: Date,
+        /// `YYYY-MM-DDTHH:MM`, when the name has a time.
+        at: Option<String>,
+    },
+    /// Year and month only (`2026-04-x`): no day.
+    Month,
+    /// A numbered record (`0007-x`): its number and the digits' width.
+    Numbered {
+        /// The number.
+        number: u64,
+        /// How many digits the name uses.
+        width: usize,
+    },
+    /// A name that dates nothing.
+    Plain,
+    /// A name shaped like a date that is not one (`2026-02-30-x`,
+    /// `20260425-2460-x`): read like [`NameDate::Plain`], with a warning.
+    Malformed,
+}
+
+/// The stem of a record file name (`x.md` → `x`), or `None` when the name
+/// is not a record's: hidden, not markdown, or a template.
+pub fn record_stem(name: &str) -> Option<&str> {
+    if name.starts_with('.') || name.to_ascii_lowercase().contains("template") {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let cut = if lower.ends_with(".md") {
+        3
+    } else if lower.ends_with(".markdown") {
+        9
+    } else {
+        return None;
+    };
+    Some(&name[..name.len() - cut]).filter(|s| !s.is_empty())
+}
+
+/// Whether a name is a folder's own index (`README.md`, `index.md`).
+pub fn is_index(name: &str) -> bool {
+    name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+/// What a name (a file's stem or a folder's name) says of the date.
+pub fn name_date(stem: &str) -> NameDate {
+    let b = stem.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let slug_after = |i: usize| b.get(i) == Some(&b'-') && b.len() > i + 1;
+    let iso_shaped = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10);
+    if iso_shaped && slug_after(10) {
+        return match Date::parse(&stem[..10]) {
+            Some(date) => NameDate::Full { date, at: None },
+            None => NameDate::Malformed,
+        };
+    }
+    if digits(0..8) && slug_after(8) {
+        let Some(date) = Date::parse_compact(&stem[..8]) else {
+            return NameDate::Malformed;
+        };
+        if digits(9..13) && slug_after(13) {
+            let (h, m) = (&stem[9..11], &stem[11..13]);
+            if h >= "24" || m >= "60" {
+                return NameDate::Malformed;
+            }
+            return NameDate::Full {
+                date,
+                at: Some(format!("{date}T{h}:{m}")),
+            };
+        }
+        return NameDate::Full { date, at: None };
+    }
+    if digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && slug_after(7) {
+        let month = &stem[5..7];
+        if ("01"..="12").contains(&month) {
+            return NameDate::Month;
+        }
+    }
+    let width = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=9).contains(&width) && slug_after(width) {
+        if let Ok(number) = stem[..width].parse() {
+            return NameDate::Numbered { number, width };
+        }
+    }
+    NameDate::Plain
+}
+
+/// One record found in a folder, before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordEntry {
+    /// The file to read (a folder record's `index.md` or `README.md`).
+    pub path: String,
+    /// What its name (the folder's name, for a folder record) says.
+    pub name_date: NameDate,
+}
+
+/// The records of a folder and its subfolders (one level), sorted by path.
+/// Problems listing a folder are warnings; a missing folder has no records.
+pub fn list(
+    checkout: &dyn Checkout,
+    dir: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<RecordEntry> {
+    let mut out = Vec::new();
+    let Some(entries) = list_dir(checkout, dir, warnings) else {
+        return out;
+    };
+    for entry in entries {
+        let path = join(dir, &entry.name);
+        match entry.kind {
+            EntryKind::File if !is_index(&entry.name) => {
+                if let Some(stem) = record_stem(&entry.name) {
+                    out.push(RecordEntry {
+                        name_date: name_date(stem),
+                        path,
+                    });
+                }
+            }
+            EntryKind::Dir if !entry.name.starts_with('.') => {
+                out.extend(subfolder(checkout, &path, &entry.name, warnings));
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// A subfolder's records: its record files, or the folder itself as one
+/// record when it holds only an index.
+fn subfolder(
+    checkout: &dyn Checkout,
+    path: &str,
+    name: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<RecordEntry> {
+    let Some(entries) = list_dir(checkout, path, warnings) else {
+        return Vec::new();
+    };
+    let files: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::File)
+        .map(|e| e.name.as_str())
+        .collect();
+    let records: Vec<RecordEntry> = files
+        .iter()
+        .filter(|n| !is_index(n))
+        .filter_map(|n| {
+            record_stem(n).map(|stem| RecordEntry {
+                path: join(path, n),
+                name_date: name_date(stem),
+            })
+        })
+        .collect();
+    if !records.is_empty() {
+        return records;
+    }
+    let index = ["index.md", "README.md", "readme.md"]
+        .into_iter()
+        .find_map(|want| files.iter().find(|n| n.eq_ignore_ascii_case(want)));
+    match index {
+        Some(index) if !name.to_ascii_lowercase().contains("template") => vec![RecordEntry {
+            path: join(path, index),
+            name_date: name_date(name),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn list_dir(
+    checkout: &dyn Checkout,
+    dir: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Vec<crate::governance::source::DirEntry>> {
+    match checkout.list(dir) {
+        Ok(Some(entries)) => Some(
+            entries
+                .into_iter()
+                .filter(|e| {
+                    if !e.not_utf8 && e.name.chars().any(char::is_control) {
+                        warnings.push(Diagnostic::in_file(
+                            Code::DocBadName,
+                            join(dir, &e.name),
+                            None,
+                            "the name holds a control character; not read",
+                        ));
+                        return false;
+                    }
+                    if e.not_utf8 {
+                        warnings.push(Diagnostic::in_file(
+                            Code::DocNameNotUtf8,
+                            dir,
+                            None,
+                            format!(
+                                "a file name is not UTF-8 (shown as `{}`); skipped",
+                                e.name.escape_debug()
+                            ),
+                        ));
+                    }
+                    !e.not_utf8
+                })
+                .collect(),
+        ),
+        Ok(None) => None,
+        Err(e) => {
+            warnings.push(Diagnostic::in_file(
+                Code::DocUnreadable,
+                dir,
+                None,
+                e.message(),
+            ));
+            None
+        }
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    let mut path = String::with_capacity(dir.len() + 1 + name.len());
+    path.push_str(dir);
+    path.push('/');
+    path.push_str(name);
+    path
+}
+
+/// What petrova reads from one record.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    /// Front matter `title:`, else the first heading.
+    pub title: Option<String>,
+    /// Lower-cased status, from front matter, a `Status` section or a `Status:` line.
+    pub status: Option<String>,
+    /// The successor's path in the repository, from "Superseded by [x](path)".
+    pub superseded_by: Option<String>,
+    /// Front matter `supersedes`.
+    pub supersedes: Option<String>,
+    /// A date the text states (front matter `date:`, else a `Date:` line).
+    pub written_date: Option<Date>,
+    /// Whether the text calls itself a template (a `0000-` record's title).
+    pub template_title: bool,
+    /// SHA-256 of the bytes.
+    pub digest: String,
+    /// Problems found while reading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How many bytes of a record are searched for its date, status and
+/// successor: they sit in its head, and a record read on every run (numbered
+/// or undated) must not cost a whole parse.
+pub const HEAD_BYTES: usize = 16 * 1024;
+
+/// Reads one record's facts from its bytes.
+pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
+    let mut facts = RecordFacts {
+        digest: sha256_hex(bytes),
+        ..RecordFacts::default()
+    };
+    if let Some(problem) = docs::too_large(path, bytes.len(), limits) {
+        facts.warnings.push(problem);
+        return facts;
+    }
+    let decoded = match markdown::decode(path, bytes) {
+        Ok(d) => d,
+        Err(diag) => {
+            facts.warnings.push(diag);
+            return facts;
+        }
+    };
+    facts.warnings.extend(decoded.warning);
+    let split = markdown::split_front_matter(path, &decoded.text);
+    facts.warnings.extend(split.warning);
+    let mut front = vec![None; 4];
+    if let Some(fm) = split.front_matter {
+        let (values, warning) =
+            markdown::front_matter_fields(path, fm, &["title", "status", "date", "supersedes"]);
+        facts.warnings.extend(warning);
+        front = values;
+    }
+    let mut front = front.into_iter();
+    let (front_title, front_status, front_date) = (
+        front.next().flatten(),
+        front.next().flatten(),
+        front.next().flatten(),
+    );
+    facts.supersedes = front.next().flatten();
+
+    let body = split.body;
+    let head = head_of(body, HEAD_BYTES);
+    let blocks = markdown::blocks(head, split.body_line_offset);
+    facts.title = front_title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .or_else(|| docs::title_and_status(body, false, FIRST_LOOK_BYTES).0);
+    if facts.title.is_none() {
+        facts.warnings.push(Diagnostic::in_file(
+            Code::DocNoTitle,
+            path,
+            Some(1),
+            "no heading to take the title from",
+        ));
+    }
+    facts.template_title = facts
+        .title
+        .as_deref()
+        .is_some_and(|t| t.to_lowercase().contains("template"));
+    facts.status = front_status
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .or_else(|| section_status(&blocks))
+        .or_else(|| labelled(&blocks, "status").map(|v| v.to_lowercase()))
+        .map(|s| {
+            // "superseded by ADR-0123" is a status and a pointer: the status is the word.
+            if s.starts_with("superseded") {
+                "superseded".to_owned()
+            } else {
+                s
+            }
+        });
+    facts.written_date = front_date
+        .as_deref()
+        .and_then(parse_written_date)
+        .or_else(|| {
+            labelled(&blocks, "date")
+                .as_deref()
+                .and_then(parse_written_date)
+        });
+    facts.superseded_by = superseded_link(head).and_then(|target| resolve(path, &target));
+    facts
+}
+
+/// The start of `text`, at most about `max` bytes, cut after a line break.
+fn head_of(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    match text[..max].rfind('\n') {
+        Some(i) => &text[..=i],
+        None => text,
+    }
+}
+
+/// The first word of the block under a `Status` heading.
+fn section_status(blocks: &[Block]) -> Option<String> {
+    let at = blocks.iter().position(|b| {
+        matches!(b, Block::Heading { text, .. } if text.trim().trim_end_matches(':').eq_ignore_ascii_case("status"))
+    })?;
+    match blocks.get(at + 1)? {
+        Block::Paragraph { text, .. } | Block::Item { text, .. } => first_word(text),
+        Block::Heading { .. } => None,
+    }
+}
+
+fn first_word(text: &str) -> Option<String> {
+    let word: String = text
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    (!word.is_empty()).then_some(word)
+}
+
+/// The value of the first `Label: value` line of a paragraph or list item
+/// (`Status: accepted`, `- Date: 2016-02-12`, `* **Status:** approved`).
+fn labelled(blocks: &[Block], label: &str) -> Option<String> {
+    blocks.iter().find_map(|b| match b {
+        Block::Paragraph { text, .. }
+        | Block::Item {
+            text, task: None, ..
+        } => text.lines().find_map(|line| {
+            let line = line.trim();
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(label)
+                .then(|| value.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        }),
+        _ => None,
+    })
+}
+
+/// A written date: `2016-02-12` (a time may follow), `2016/02/12`, or the
+/// `21/02/2017` adr-tools wrote before it moved to ISO 8601.
+pub fn parse_written_date(value: &str) -> Option<Date> {
+    let value = value
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '*' || c == '_');
+    let head = value.get(..10)?;
+    if let Some(date) = Date::parse(head) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = head.split('/').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => Date::parse(&format!("{y}-{m}-{d}")),
+        [d, m, y] if y.len() == 4 && d.len() == 2 => Date::parse(&format!("{y}-{m}-{d}")),
+        _ => None,
+    }
+}
+
+/// The destination of the link after "Superseded by" in the text.
+fn superseded_link(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    for (at, _) in lower.match_indices("superseded by") {
+        let rest = &text[at + "superseded by".len()..];
+        let rest = rest.trim_start_matches([' ', ':', '*', '_', '\t']);
+        let Some(rest) = rest.strip_prefix('[') else {
+            continue;
+        };
+        let Some(close) = rest.find("](") else {
+            continue;
+        };
+        let dest = &rest[close + 2..];
+        let end = dest.find([')', ' ', '\n'])?;
+        let dest = dest[..end].trim_matches(['<', '>']);
+        if !dest.is_empty() {
+            return Some(dest.to_owned());
+        }
+    }
+    None
+}
+
+/// A link destination written in `record` as a path in the repository:
+/// relative to the record's folder (`./`, `../` resolved), or from the
+/// repository root when it starts with `/`; `None` for a URL.
+pub fn resolve(record: &str, dest: &str) -> Option<String> {
+    let dest = dest.split(['#', '?']).next()?;
+    if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
+        return None;
+    }
+    let mut parts: Vec<&str> = if dest.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = record.split('/').collect();
+        p.pop();
+        p
+    };
+    for segment in dest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_say_what_they_date() {
+        let full = |s: &str| NameDate::Full {
+            date: Date::parse(s).expect("date"),
+            at: None,
+        };
+        assert_eq!(name_date("2026-04-28-phase-7-close"), full("2026-04-28"));
+        assert_eq!(name_date("20200925-use-lunr"), full("2020-09-25"));
+        assert_eq!(
+            name_date("20260428-1430-rls-drift"),
+            NameDate::Full {
+                date: Date::parse("2026-04-28").expect("date"),
+                at: Some("2026-04-28T14:30".into())
+            }
+        );
+        assert_eq!(name_date("2021-07-adopt-kafka"), NameDate::Month);
+        assert_eq!(
+            name_date("0007-use-iso-dates"),
+            NameDate::Numbered {
+                number: 7,
+                width: 4
+            }
+        );
+        assert_eq!(
+            name_date("12-c++-and-c#.v2"),
+            NameDate::Numbered {
+                number: 12,
+                width: 2
+            }
+        );
+        assert_eq!(name_date("use-postgres"), NameDate::Plain);
+        assert_eq!(name_date("2026-13-40-not-a-date"), NameDate::Malformed);
+        assert_eq!(name_date("2026-02-30-x"), NameDate::Malformed);
+        assert_eq!(name_date("20260425-2460-x"), NameDate::Malformed);
+        assert_eq!(name_date("20261340-x"), NameDate::Malformed);
+        assert_eq!(name_date("0007"), NameDate::Plain);
+    }
+
+    #[test]
+    fn record_stems_skip_templates_hidden_and_other_files() {
+        assert_eq!(record_stem("0001-x.md"), Some("0001-x"));
+        assert_eq!(record_stem("notes.markdown"), Some("notes"));
+        for name in [
+            "template.md",
+            "adr-template-minimal.md",
+            ".draft.md",
+            "diagram.png",
+            ".md",
+        ] {
+            assert_eq!(record_stem(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn written_dates_in_their_usual_spellings() {
+        let check = |v: &str, want: Option<&str>| {
+            assert_eq!(
+                parse_written_date(v).map(|d| d.to_string()).as_deref(),
+                want,
+                "{v}"
+            );
+        };
+        check("2016-02-12", Some("2016-02-12"));
+        check("2016-02-12T10:00:00Z", Some("2016-02-12"));
+        check("'2016-02-12'", Some("2016-02-12"));
+        check("2016/02/12", Some("2016-02-12"));
+        check("21/02/2017", Some("2017-02-21"));
+        check("February 2017", None);
+        check("2016-02-30", None);
+    }
+
+    #[test]
+    fn front_matter_comes_first_and_bounds_hold() {
+        let facts = read(
+            "f.md",
+            b"---\nstatus: resolved\nsupersedes: a.md\n---\n# Title\n\n**Status:** Open\n",
+            ScanLimits::default(),
+        );
+        assert_eq!(facts.title.as_deref(), Some("Title"));
+        assert_eq!(facts.status.as_deref(), Some("resolved"));
+        assert_eq!(facts.supersedes.as_deref(), Some("a.md"));
+        let empty = read("e.md", b"", ScanLimits::default());
+        assert_eq!(
+            empty.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+            vec![Code::DocNoTitle]
+        );
+        let big = read("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 });
+        assert_eq!(big.warnings[0].code, Code::DocTooLarge);
+    }
+
+    #[test]
+    fn successors_resolve_in_the_repository() {
+        assert_eq!(
+            resolve("doc/adr/0004-x.md", "0005-y.md").as_deref(),
+            Some("doc/adr/0005-y.md")
+        );
+        assert_eq!(
+            resolve("doc/adr/_old/0004-x.md", "../0005-y.md#top").as_deref(),
+            Some("doc/adr/0005-y.md")
+        );
+        assert_eq!(
+            resolve("a/b.md", "/docs/z.md").as_deref(),
+            Some("docs/z.md")
+        );
+        assert_eq!(resolve("a/b.md", "https://e.example/x.md"), None);
+        assert_eq!(resolve("b.md", "../../x.md"), None);
+    }
+}
