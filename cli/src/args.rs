@@ -51,6 +51,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find a repository's decision records and roadmap where they already are, and suggest its .petrova.yml.
+    #[command(
+        after_help = "Examples:\n  petrova init kahn-hq\n  petrova init --path ../service --write"
+    )]
+    Init(InitArgs),
     /// Print the JSON Schema of fix plans.
     #[command(after_help = "Example:\n  petrova schema > plan.schema.json")]
     Schema {
@@ -164,4 +169,24 @@ pub enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `petrova init`.
+#[derive(Args)]
+pub struct InitArgs {
+    /// Registry slug of the repository (or give --path).
+    #[arg(required_unless_present = "path")]
+    pub slug: Option<String>,
+    /// A checkout not (yet) in the registry.
+    #[arg(long, value_name = "DIR", conflicts_with = "slug")]
+    pub path: Option<PathBuf>,
+    /// Write the suggested .petrova.yml into the checkout.
+    #[arg(long)]
+    pub write: bool,
+    /// With --write, replace an existing .petrova.yml.
+    #[arg(long, requires = "write")]
+    pub force: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::ProposeFix(args) => commands::propose::run(&ws, args, args.body_only),
         Command::Render(args) => commands::propose::run(&ws, args, true),
         Command::Doctor { slug, json } => commands::doctor::run(&ws, slug, *json),
+        Command::Init(args) => commands::init::run(&ws, args),
         Command::Schema { generate, json: _ } => {
             print!("{}", commands::schema(*generate));
             Ok(())

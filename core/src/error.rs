@@ -85,6 +85,10 @@ codes! {
     GithubFailed = "github_failed",
     /// The diagnosis cache could not be written.
     CacheUnwritable = "cache_unwritable",
+    /// `petrova init --write` met an existing `.petrova.yml` (without `--force`).
+    ConfigExists = "config_exists",
+    /// `petrova init --write` could not write `.petrova.yml`.
+    ConfigUnwritable = "config_unwritable",
     /// A refused plan was asked to be applied.
     PlanRefused = "plan_refused",
     /// Something failed that petrova did not expect (a bug, or a broken runner).
@@ -163,6 +167,11 @@ codes! {
     GroundingMissingFinding = "grounding_missing_finding",
     /// A `decision` grounding names a file that does not exist.
     GroundingMissingDecision = "grounding_missing_decision",
+    /// A `decision` grounding names a file that is not a decision record
+    /// (the folder's README, a template, a file outside the decisions folder).
+    GroundingNotARecord = "grounding_not_a_record",
+    /// A `decision` grounding names a superseded decision.
+    GroundingSuperseded = "grounding_superseded",
     /// A `spec` grounding names a file that does not exist.
     GroundingMissingSpec = "grounding_missing_spec",
     /// A `spec` grounding's `#anchor` is not a heading of the spec.
@@ -382,9 +391,11 @@ impl Exit {
     pub fn of(code: Code) -> Exit {
         use Code as C;
         match code {
-            C::SettingInvalid | C::WindowInvalid | C::PlanUnreadable | C::InputInvalid => {
-                Exit::Usage
-            }
+            C::SettingInvalid
+            | C::WindowInvalid
+            | C::PlanUnreadable
+            | C::InputInvalid
+            | C::ConfigExists => Exit::Usage,
             C::GithubFailed => Exit::Github,
             C::RegistrySyntax
             | C::RegistryForm
@@ -404,6 +415,7 @@ impl Exit {
             | C::ApiUrlInvalid
             | C::GithubAccess
             | C::CacheUnwritable
+            | C::ConfigUnwritable
             | C::Internal
             | C::FleetFailed => Exit::Config,
             _ => Exit::Refused,

@@ -558,6 +558,26 @@ pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> S
     s
 }
 
+/// `petrova init`: what the checkout keeps where, and the `.petrova.yml`
+/// suggested for it. With `write`, an existing `.petrova.yml` is refused
+/// unless `force` (nothing is written then).
+pub fn init(
+    checkout: &dyn Checkout,
+    vars: &Vars,
+    write: bool,
+    force: bool,
+) -> Result<crate::governance::adopt::InitReport, Failure> {
+    let settings = Settings::from_vars(vars)?;
+    let report = crate::governance::adopt::suggest(checkout, settings.limits.scan);
+    if write && report.config_exists && !force {
+        return Err(Failure::new(
+            Code::ConfigExists,
+            "`.petrova.yml` exists already; nothing written (`--force` replaces it)",
+        ));
+    }
+    Ok(report)
+}
+
 /// Raw markdown printed to standard output (`render`, `--body-only`), where
 /// plan text keeps its own lines: wrapped in `::stop-commands::TOKEN` …
 /// `::TOKEN::` so that GitHub's runner obeys no line of it. The token is

@@ -431,6 +431,8 @@ pub struct Roadmap {
     /// Unchecked milestones in document order: an `M<n>(.<n>)*` id, or the
     /// item's text (at most [`MILESTONE_TEXT_CHARS`] characters).
     pub open_milestones: Vec<String>,
+    /// Every phase, in document order, with its status (`petrova init` shows them).
+    pub phases: Vec<(String, String)>,
 }
 
 /// The longest milestone name taken from an item's text.
@@ -553,6 +555,10 @@ pub fn parse_roadmap(path: &str, text: &str, line_offset: usize) -> (Roadmap, Ve
     }
     let mut roadmap = Roadmap {
         open_milestones: open,
+        phases: phases
+            .iter()
+            .map(|p| (p.name.clone(), p.status().to_owned()))
+            .collect(),
         ..Roadmap::default()
     };
     let current = phases

@@ -127,6 +127,8 @@ pub fn name_date(stem: &str) -> NameDate {
 pub struct RecordEntry {
     /// The file to read (a folder record's `index.md` or `README.md`).
     pub path: String,
+    /// Whether the record is a folder (`<slug>/index.md`).
+    pub folder: bool,
     /// What its name (the folder's name, for a folder record) says.
     pub name_date: NameDate,
 }
@@ -150,6 +152,7 @@ pub fn list(
                     out.push(RecordEntry {
                         name_date: name_date(stem),
                         path,
+                        folder: false,
                     });
                 }
             }
@@ -186,6 +189,7 @@ fn subfolder(
             record_stem(n).map(|stem| RecordEntry {
                 path: join(path, n),
                 name_date: name_date(stem),
+                folder: false,
             })
         })
         .collect();
@@ -199,8 +203,69 @@ fn subfolder(
         Some(index) if !name.to_ascii_lowercase().contains("template") => vec![RecordEntry {
             path: join(path, index),
             name_date: name_date(name),
+            folder: true,
         }],
         _ => Vec::new(),
+    }
+}
+
+/// How a folder numbers its records: most of them are `NNNN-<slug>.md`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Numbering {
+    /// The digits most of its numbered names use.
+    pub width: usize,
+    /// Every number taken, with the record that took it.
+    pub used: std::collections::BTreeMap<u64, String>,
+}
+
+impl Numbering {
+    /// The number a new record takes: one past the highest.
+    pub fn next(&self) -> u64 {
+        self.used.keys().next_back().map_or(1, |n| n + 1)
+    }
+}
+
+/// The numbering of the records of `dir` (subfolders included), when most
+/// of them are numbered; `None` for a dated or a hand-named folder.
+pub fn numbering(checkout: &dyn Checkout, dir: &str) -> Option<Numbering> {
+    let mut ignored = Vec::new();
+    let entries = list(checkout, dir, &mut ignored);
+    let mut used = std::collections::BTreeMap::new();
+    let mut widths: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for entry in &entries {
+        if let NameDate::Numbered { number, width } = entry.name_date {
+            used.entry(number).or_insert_with(|| entry.path.clone());
+            *widths.entry(width).or_default() += 1;
+        }
+    }
+    let numbered: usize = widths.values().sum();
+    if numbered * 2 <= entries.len() {
+        return None;
+    }
+    let width = widths
+        .iter()
+        .max_by_key(|(width, count)| (**count, std::cmp::Reverse(**width)))
+        .map(|(width, _)| *width)?;
+    Some(Numbering { width, used })
+}
+
+/// Whether `path` names a record of the folder `dir` (one found by [`list`]),
+/// as a `decision` grounding must: not the folder's README, a template, a
+/// file outside the folder, or a file deeper than one subfolder.
+pub fn is_record(checkout: &dyn Checkout, dir: &str, path: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    let Some(rel) = path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) else {
+        return false;
+    };
+    let mut ignored = Vec::new();
+    match rel.split_once('/') {
+        None => !is_index(rel) && record_stem(rel).is_some(),
+        Some((sub, name)) if !name.contains('/') && !sub.starts_with('.') => {
+            subfolder(checkout, &join(dir, sub), sub, &mut ignored)
+                .iter()
+                .any(|r| r.path == path)
+        }
+        Some(_) => false,
     }
 }
 
@@ -573,6 +638,28 @@ mod tests {
         );
         let big = read("b.md", &[b'a'; 100], ScanLimits { max_doc_bytes: 10 });
         assert_eq!(big.warnings[0].code, Code::DocTooLarge);
+    }
+
+    #[test]
+    fn a_folder_is_numbered_when_most_records_are() {
+        use crate::governance::source::MemoryCheckout;
+        let c = MemoryCheckout::new()
+            .with_file("adr/0001-a.md", "# a")
+            .with_file("adr/0002-b.md", "# b")
+            .with_file("adr/_old/0007-c.md", "# c")
+            .with_file("adr/notes.md", "# n")
+            .with_file("adr/README.md", "# index")
+            .with_file("adr/template.md", "# t");
+        let n = numbering(&c, "adr").expect("numbered");
+        assert_eq!((n.width, n.next()), (4, 8));
+        assert_eq!(
+            n.used.get(&7).map(String::as_str),
+            Some("adr/_old/0007-c.md")
+        );
+        let dated = MemoryCheckout::new()
+            .with_file("d/2026-01-01-a.md", "# a")
+            .with_file("d/0001-b.md", "# b");
+        assert_eq!(numbering(&dated, "d"), None);
     }
 
     #[test]

@@ -2,16 +2,39 @@
 
 use crate::error::{Code, Diagnostic};
 use crate::governance::docs::{decision_date, Guard, GuardKind, MetaRule};
+use crate::governance::records::{self, NameDate};
 use crate::governance::source::EntryKind;
 use crate::plan::{Change, Operation};
 
-/// Checks one change against every guard; `existing` is what the checkout has at the path.
+/// What a numbered folder asks of a new record: the number it must take
+/// (one past the highest, counting the plan's earlier new records there)
+/// and the width of the folder's names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextNumber {
+    /// The next free number.
+    pub next: u64,
+    /// Digits in the folder's names (`0025` → 4).
+    pub width: usize,
+    /// Every number taken, with its record's path.
+    pub used: std::collections::BTreeMap<u64, String>,
+}
+
+impl NextNumber {
+    /// `0025-<slug>.md`.
+    fn name(&self) -> String {
+        format!("{:0width$}-<slug>.md", self.next, width = self.width)
+    }
+}
+
+/// Checks one change against every guard; `existing` is what the checkout
+/// has at the path, `numbered` what its folder asks when it numbers its records.
 pub fn check_change(
     guards: &[Guard],
     rules: &[MetaRule],
     index: usize,
     change: &Change,
     existing: Option<EntryKind>,
+    numbered: Option<&NextNumber>,
     out: &mut Vec<Diagnostic>,
 ) {
     let pointer = format!("/proposed_changes/{index}/path");
@@ -42,7 +65,15 @@ pub fn check_change(
                 )),
                 Operation::Create => {
                     let name = path.rsplit('/').next().unwrap_or(path);
-                    if decision_date(name).is_none() {
+                    if let Some(folder) = numbered {
+                        if let Some(problem) = numbered_name(name, folder) {
+                            out.push(Diagnostic::at_pointer(
+                                Code::GuardAppendOnly,
+                                pointer.clone(),
+                                format!("{rule}: new file `{path}` {problem}"),
+                            ));
+                        }
+                    } else if decision_date(name).is_none() {
                         out.push(Diagnostic::at_pointer(
                             Code::GuardAppendOnly,
                             pointer.clone(),
@@ -58,6 +89,32 @@ pub fn check_change(
                 }
             },
         }
+    }
+}
+
+/// What is wrong with a new record's name in a numbered folder, if anything.
+fn numbered_name(name: &str, folder: &NextNumber) -> Option<String> {
+    let numbered = records::record_stem(name).map(records::name_date);
+    match numbered {
+        Some(NameDate::Numbered { number, width }) if width == folder.width => {
+            if let Some(other) = folder.used.get(&number) {
+                Some(format!(
+                    "takes number {number}, already used by `{other}`; the next free number is `{}`",
+                    folder.name()
+                ))
+            } else if number != folder.next {
+                Some(format!(
+                    "must take the next free number: `{}`",
+                    folder.name()
+                ))
+            } else {
+                None
+            }
+        }
+        _ => Some(format!(
+            "must be named like the folder's numbered records: `{}`",
+            folder.name()
+        )),
     }
 }
 
@@ -105,7 +162,7 @@ mod tests {
             edit_rationale: None,
         };
         let mut out = Vec::new();
-        check_change(&guards, &rules, 0, &change, existing, &mut out);
+        check_change(&guards, &rules, 0, &change, existing, None, &mut out);
         out.iter().map(|d| d.code).collect()
     }
 
@@ -132,5 +189,23 @@ mod tests {
         assert_eq!(check(Modify, "CLAUDE.md", file), vec![Code::GuardReadOnly]);
         assert_eq!(check(Create, "docs/CLAUDE.md", None), vec![]);
         assert_eq!(check(Modify, "src/lib.rs", file), vec![]);
+    }
+
+    #[test]
+    fn numbered_folders_ask_for_the_next_number() {
+        let folder = NextNumber {
+            next: 25,
+            width: 4,
+            used: [(24, "adr/0024-x.md".to_owned())].into_iter().collect(),
+        };
+        assert_eq!(numbered_name("0025-next.md", &folder), None);
+        let taken = numbered_name("0024-again.md", &folder).expect("refused");
+        assert!(
+            taken.contains("`adr/0024-x.md`") && taken.contains("`0025-<slug>.md`"),
+            "{taken}"
+        );
+        assert!(numbered_name("0026-gap.md", &folder).is_some());
+        assert!(numbered_name("25-short.md", &folder).is_some());
+        assert!(numbered_name("2026-05-01-dated.md", &folder).is_some());
     }
 }

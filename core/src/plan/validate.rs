@@ -5,6 +5,7 @@ use crate::encoding::text::shown;
 use crate::error::{Code, Diagnostic};
 use crate::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput};
 use crate::governance::docs::{self, MetaRule, ScanLimits};
+use crate::governance::records;
 use crate::governance::source::{Checkout, EntryKind};
 use crate::operator::registry::{Actor, Profile, RepoEntry};
 use crate::plan::guard;
@@ -227,7 +228,14 @@ pub fn validate(
             .map_or(&no_milestones, |d| &d.milestones.open),
     };
     check_changes(&ctx, &plan, checkout, &loaded.config, &mut problems);
-    check_grounding(&plan, &ctx, checkout, input.limits.scan, &mut problems);
+    check_grounding(
+        &plan,
+        &ctx,
+        checkout,
+        &loaded.config.decisions,
+        input.limits.scan,
+        &mut problems,
+    );
 
     match cached {
         Some(diagnosis) if problems.is_empty() => {
@@ -625,6 +633,9 @@ fn check_changes(
 ) {
     check_file_count(plan, ctx, problems);
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    // Numbered folders under an append-only guard, by folder: what the next
+    // new record there must take (earlier new records of the plan counted).
+    let mut numbered: BTreeMap<String, Option<guard::NextNumber>> = BTreeMap::new();
     for (i, change) in plan.proposed_changes.iter().enumerate() {
         if !check_change_offline(i, change, ctx, &mut seen, problems) {
             continue;
@@ -699,8 +710,52 @@ fn check_changes(
             }
             _ => {}
         }
-        guard::check_change(&config.guards, ctx.rules, i, change, existing, problems);
+        let folder = next_number(checkout, config, change, &mut numbered);
+        guard::check_change(
+            &config.guards,
+            ctx.rules,
+            i,
+            change,
+            existing,
+            folder.as_ref(),
+            problems,
+        );
+        if let (Some(folder), Operation::Create) = (folder, change.operation) {
+            if let Some((dir, _)) = change.path.rsplit_once('/') {
+                if let Some(Some(state)) = numbered.get_mut(dir) {
+                    state.next = folder.next + 1;
+                }
+            }
+        }
     }
+}
+
+/// What the numbered folder of a new file under an `append_only` guard asks
+/// of it, computed once per folder; `None` for dated folders and other changes.
+fn next_number(
+    checkout: &dyn Checkout,
+    config: &docs::RepoConfig,
+    change: &Change,
+    cache: &mut BTreeMap<String, Option<guard::NextNumber>>,
+) -> Option<guard::NextNumber> {
+    let guarded = config
+        .guards
+        .iter()
+        .any(|g| g.kind == docs::GuardKind::AppendOnly && g.covers(&change.path));
+    if change.operation != Operation::Create || !guarded {
+        return None;
+    }
+    let (dir, _) = change.path.rsplit_once('/')?;
+    cache
+        .entry(dir.to_owned())
+        .or_insert_with(|| {
+            records::numbering(checkout, dir).map(|n| guard::NextNumber {
+                next: n.next(),
+                width: n.width,
+                used: n.used,
+            })
+        })
+        .clone()
 }
 
 /// The existing path that `path` names on a case-insensitive filesystem, if
@@ -790,10 +845,20 @@ fn check_grounding_offline(
     }
 }
 
+/// `Some(successor)` when the record at `path` says it is superseded (its
+/// status, or a "Superseded by" link), with the successor's path when given.
+fn superseded(checkout: &dyn Checkout, path: &str, limits: ScanLimits) -> Option<Option<String>> {
+    let bytes = checkout.read(path).ok()??;
+    let facts = records::read(path, &bytes, limits);
+    (facts.status.as_deref() == Some("superseded") || facts.superseded_by.is_some())
+        .then_some(facts.superseded_by)
+}
+
 fn check_grounding(
     plan: &Plan,
     ctx: &Offline<'_>,
     checkout: &dyn Checkout,
+    decisions_dir: &str,
     limits: ScanLimits,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -832,6 +897,27 @@ fn check_grounding(
                         format!(
                             "decision `{}` does not exist in the checkout",
                             r.escape_debug()
+                        ),
+                    ));
+                } else if !records::is_record(checkout, decisions_dir, r) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingNotARecord,
+                        at,
+                        format!(
+                            "`{}` is not a decision record of `{decisions_dir}` (a README, a template or a file outside the folder is not a decision)",
+                            r.escape_debug()
+                        ),
+                    ));
+                } else if let Some(successor) = superseded(checkout, r, limits) {
+                    problems.push(Diagnostic::at_pointer(
+                        Code::GroundingSuperseded,
+                        at,
+                        format!(
+                            "decision `{}` is superseded{}; cite what replaced it",
+                            r.escape_debug(),
+                            successor
+                                .map(|s| format!(" by `{}`", s.escape_debug()))
+                                .unwrap_or_default()
                         ),
                     ));
                 }

@@ -20,28 +20,28 @@ fn fixture_dir(name: &str) -> std::path::PathBuf {
 
 /// The fixture's files (but its `expected.json`) as an in-memory checkout.
 fn checkout(name: &str) -> MemoryCheckout {
-    fn walk(root: &Path, dir: &Path, c: &mut MemoryCheckout) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("fixture folder")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        entries.sort();
-        for path in entries {
+    memory_of(&fixture_dir(name))
+}
+
+/// A folder's files as an in-memory checkout, without `expected.json`.
+fn memory_of(root: &Path) -> MemoryCheckout {
+    let mut c = MemoryCheckout::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
             let rel = path
                 .strip_prefix(root)
                 .expect("inside")
                 .to_string_lossy()
                 .replace('\\', "/");
             if path.is_dir() {
-                walk(root, &path, c);
+                stack.push(path);
             } else if rel != "expected.json" {
-                c.insert_file(&rel, std::fs::read(&path).expect("fixture file"));
+                c.insert_file(&rel, std::fs::read(&path).expect("read"));
             }
         }
     }
-    let root = fixture_dir(name);
-    let mut c = MemoryCheckout::new();
-    walk(&root, &root, &mut c);
     c
 }
 
@@ -192,4 +192,131 @@ fn the_id_follows_the_records_in_view() {
             if changes { "must" } else { "must not" }
         );
     }
+}
+
+/// Copies a fixture, without its `.petrova.yml` and `expected.json`, as a
+/// repository that has never heard of petrova.
+fn fresh_copy(name: &str, to: &Path) {
+    petrova_tests::copy_dir(&fixture_dir(name), to);
+    for generated in [".petrova.yml", "expected.json"] {
+        let _ = std::fs::remove_file(to.join(generated));
+    }
+}
+
+/// `petrova init --path DIR` on each shape: what it finds (formats, dates,
+/// undated records, statuses, files skipped, the roadmap's phases) and the
+/// `.petrova.yml` it suggests; `--write` writes exactly that, after which a
+/// diagnosis reads the records as the fixture's `expected.json` says —
+/// adoption in one command. A second `--write` is refused without `--force`.
+#[test]
+fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
+    let bin = petrova_tests::petrova_bin();
+    for name in FIXTURES {
+        let expected: Value = serde_json::from_slice(
+            &std::fs::read(fixture_dir(name).join("expected.json")).expect("expected.json"),
+        )
+        .expect("json");
+        let want = &expected["init"];
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let repo = tmp.path().join("repo");
+        fresh_copy(name, &repo);
+        let dir = repo.display().to_string();
+        let run = petrova_tests::run(
+            std::process::Command::new(&bin).args(["init", "--path", &dir, "--json"]),
+        );
+        run.expect_code(0);
+        let report = run.json();
+        let config_lines: Vec<&str> = report["config"]
+            .as_str()
+            .expect("config")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect();
+        assert_eq!(
+            Value::from(config_lines),
+            want["config"],
+            "{name}: suggested config"
+        );
+        let decisions = &report["decisions"];
+        for key in [
+            "records", "formats", "dates", "undated", "statuses", "skipped",
+        ] {
+            assert_eq!(decisions[key], want[key], "{name}: decisions.{key}");
+        }
+        match want["roadmap"].as_object() {
+            None => assert_eq!(report["roadmap"], Value::Null, "{name}: roadmap"),
+            Some(r) => {
+                for (key, value) in r {
+                    assert_eq!(&report["roadmap"][key], value, "{name}: roadmap.{key}");
+                }
+            }
+        }
+        assert!(
+            !repo.join(".petrova.yml").exists(),
+            "{name}: nothing written without --write"
+        );
+
+        let write = petrova_tests::run(
+            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write"]),
+        );
+        write.expect_code(0);
+        let written = std::fs::read_to_string(repo.join(".petrova.yml")).expect("written");
+        assert_eq!(
+            written,
+            report["config"].as_str().expect("config"),
+            "{name}"
+        );
+        let d = scan(&memory_of(&repo), "2000-01-01");
+        let rows: Vec<Value> = d.decisions.iter().map(|x| row(x, true)).collect();
+        assert_eq!(
+            Value::Array(rows),
+            expected["decisions"],
+            "{name}: diagnosed after init"
+        );
+
+        let again = petrova_tests::run(
+            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write"]),
+        );
+        again.expect_code(2);
+        assert!(again.stderr.contains("config_exists"), "{}", again.stderr);
+        let forced = petrova_tests::run(
+            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write", "--force"]),
+        );
+        forced.expect_code(0);
+    }
+}
+
+/// `petrova init <slug>` reads the registry's checkout: the worked example
+/// keeps every document where petrova's defaults say, and already has a
+/// `.petrova.yml`.
+#[test]
+fn init_by_slug_on_the_worked_example() {
+    let ws = petrova_tests::example_workspace();
+    let run = petrova_tests::run(
+        std::process::Command::new(petrova_tests::petrova_bin())
+            .arg("--workspace")
+            .arg(&ws)
+            .args(["init", petrova_tests::SLUG, "--json"]),
+    );
+    run.expect_code(0);
+    let report = run.json();
+    let lines: Vec<&str> = report["config"]
+        .as_str()
+        .expect("config")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "decisions: docs/decisions",
+            "findings: docs/findings",
+            "specs: docs/spec",
+            "meta_rules: docs/meta-rules.md",
+            "roadmap: docs/roadmap.md"
+        ]
+    );
+    assert_eq!(report["config_exists"], true);
+    assert_eq!(report["decisions"]["records"], 11);
+    assert_eq!(report["roadmap"]["current"], "Phase-7");
 }

@@ -140,6 +140,20 @@ fn append_to(sb: &Sandbox, rel: &str, text: &str) {
     fs::write(path, s).expect("write");
 }
 
+/// The example's guards plus an append-only guard on a numbered folder
+/// `adr/` holding 0001 and 0002 (and 0003 in `adr/_superseded/`).
+fn numbered_adr_folder(sb: &Sandbox) {
+    append_to(
+        sb,
+        ".petrova.yml",
+        "  - rule: MR-7\n    kind: append_only\n    paths: [adr/]\n",
+    );
+    fs::create_dir_all(sb.file("adr/_superseded")).expect("mkdir");
+    fs::write(sb.file("adr/0001-first.md"), "# 1. First\n").expect("write");
+    fs::write(sb.file("adr/0002-second.md"), "# 2. Second\n").expect("write");
+    fs::write(sb.file("adr/_superseded/0003-third.md"), "# 3. Third\n").expect("write");
+}
+
 const TIGHT_REGISTRY: &str = "repos:
   - slug: kahn-hq
     url: https://github.com/kahn-hq/kahn
@@ -336,6 +350,37 @@ fn cases() -> Vec<Case> {
         case("grounding_missing_decision", &[("grounding_missing_decision", "/mr_grounding/3/ref")]).edit(|p, _| {
             push(p, "/mr_grounding", json!({"kind":"decision","ref":"docs/decisions/2026-04-30-nope.md","claim":"c"}))
         }),
+        case("grounding_not_a_record: a file outside the decisions folder", &[("grounding_not_a_record", "/mr_grounding/3/ref")])
+            .edit(|p, _| push(p, "/mr_grounding", json!({"kind":"decision","ref":"README.md","claim":"c"}))),
+        case("grounding_not_a_record: the folder's own README", &[("grounding_not_a_record", "/mr_grounding/3/ref")])
+            .setup(|sb| std::fs::write(sb.file("docs/decisions/README.md"), "# Decisions\n").expect("write"))
+            .edit(|p, _| push(p, "/mr_grounding", json!({"kind":"decision","ref":"docs/decisions/README.md","claim":"c"}))),
+        case("grounding_superseded: names its successor", &[("grounding_superseded", "/mr_grounding/3/ref")])
+            .setup(|sb| {
+                std::fs::write(
+                    sb.file("docs/decisions/2025-10-01-tenant-column-filters.md"),
+                    "# Tenant column filters\n\n## Status\n\nSuperseded by [RLS](2025-11-04-adopt-postgres-rls.md)\n",
+                )
+                .expect("write");
+            })
+            .edit(|p, _| push(p, "/mr_grounding", json!({"kind":"decision","ref":"docs/decisions/2025-10-01-tenant-column-filters.md","claim":"c"}))),
+        case("guard_append_only: a numbered folder's number already taken", &[("guard_append_only", "/proposed_changes/0/path")])
+            .setup(numbered_adr_folder)
+            .edit(|p, _| only_change(p, "create", "adr/0003-again.md", Some("x"))),
+        case("guard_append_only: a numbered folder asks for the next number", &[("guard_append_only", "/proposed_changes/0/path")])
+            .setup(numbered_adr_folder)
+            .edit(|p, _| only_change(p, "create", "adr/0009-skips-ahead.md", Some("x"))),
+        case("guard_append_only: a dated name in a numbered folder", &[("guard_append_only", "/proposed_changes/0/path")])
+            .setup(numbered_adr_folder)
+            .edit(|p, _| only_change(p, "create", "adr/2026-05-01-dated.md", Some("x"))),
+        case("guard_append_only: two new records cannot take the same next number", &[("guard_append_only", "/proposed_changes/1/path")])
+            .setup(numbered_adr_folder)
+            .edit(|p, _| {
+                p["proposed_changes"] = json!([
+                    {"path": "adr/0004-fourth.md", "operation": "create", "contents": "x"},
+                    {"path": "adr/0004-also-fourth.md", "operation": "create", "contents": "x"}
+                ]);
+            }),
         case("grounding_missing_spec", &[("grounding_missing_spec", "/mr_grounding/2/ref")])
             .edit(|p, _| set(p, "/mr_grounding/2/ref", json!("docs/spec/nope.md#tenant-scoping"))),
         case("grounding_missing_anchor", &[("grounding_missing_anchor", "/mr_grounding/2/ref")])
