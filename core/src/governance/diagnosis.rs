@@ -328,9 +328,9 @@ fn scan_records(
 ) -> (Vec<Scanned>, Vec<Scanned>) {
     let in_window = input.window.containment();
     let (mut dated, mut undated) = (Vec::new(), Vec::new());
-    for entry in records::list(checkout, dir, warnings) {
+    let outside = |d: &NameDate| matches!(d, NameDate::Full { date, .. } if !in_window(*date));
+    for entry in records::list_where(checkout, dir, warnings, |d| !outside(d)) {
         let (name_date, at) = match &entry.name_date {
-            NameDate::Full { date, at } if !in_window(*date) => continue,
             NameDate::Full { date, at } => (Some(*date), at.clone()),
             NameDate::Malformed => {
                 warnings.push(Diagnostic::in_file(

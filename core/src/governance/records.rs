@@ -16,12 +16,14 @@
 //! - Title: front matter `title:`; else the first heading, as written.
 //! - Status: front matter `status:`; else the first word under a `Status`
 //!   heading; else a `Status:` line or list item; lower-cased.
-//!   "Superseded by [x](path)" in the text gives `superseded_by`.
+//!   "Superseded by [x](path)" in the header (or the front matter status)
+//!   gives `superseded_by`. The header is what comes before the first
+//!   heading after the title that is not a Status or Date heading.
 
 use crate::encoding::canonical::sha256_hex;
 use crate::encoding::date::Date;
 use crate::error::{Code, Diagnostic};
-use crate::governance::docs::{self, ScanLimits, FIRST_LOOK_BYTES};
+use crate::governance::docs::{self, ScanLimits};
 use crate::governance::markdown::{self, Block};
 use crate::governance::source::{Checkout, EntryKind};
 
@@ -55,10 +57,10 @@ pub enum NameDate {
 /// The stem of a record file name (`x.md` → `x`), or `None` when the name
 /// is not a record's: hidden, not markdown, or a template.
 pub fn record_stem(name: &str) -> Option<&str> {
-    if name.starts_with('.') || name.to_ascii_lowercase().contains("template") {
+    let lower = name.to_ascii_lowercase();
+    if name.starts_with('.') || lower.contains("template") {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
     let cut = if lower.ends_with(".md") {
         3
     } else if lower.ends_with(".markdown") {
@@ -140,24 +142,44 @@ pub fn list(
     dir: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<RecordEntry> {
+    list_where(checkout, dir, warnings, |_| true)
+}
+
+/// [`list`], keeping only the records whose name date `keep` accepts: a
+/// scan drops the dated names outside its window before any path is built
+/// or sorted, so its cost follows the window.
+pub fn list_where(
+    checkout: &dyn Checkout,
+    dir: &str,
+    warnings: &mut Vec<Diagnostic>,
+    keep: impl Fn(&NameDate) -> bool,
+) -> Vec<RecordEntry> {
     let mut out = Vec::new();
     let Some(entries) = list_dir(checkout, dir, warnings) else {
         return out;
     };
     for entry in entries {
-        let path = join(dir, &entry.name);
         match entry.kind {
             EntryKind::File if !is_index(&entry.name) => {
-                if let Some(stem) = record_stem(&entry.name) {
+                let Some(stem) = record_stem(&entry.name) else {
+                    continue;
+                };
+                let name_date = name_date(stem);
+                if keep(&name_date) {
                     out.push(RecordEntry {
-                        name_date: name_date(stem),
-                        path,
+                        name_date,
+                        path: join(dir, &entry.name),
                         folder: false,
                     });
                 }
             }
             EntryKind::Dir if !entry.name.starts_with('.') => {
-                out.extend(subfolder(checkout, &path, &entry.name, warnings));
+                let path = join(dir, &entry.name);
+                out.extend(
+                    subfolder(checkout, &path, &entry.name, warnings)
+                        .into_iter()
+                        .filter(|r| keep(&r.name_date)),
+                );
             }
             _ => {}
         }
@@ -345,10 +367,9 @@ pub struct RecordFacts {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// How many bytes of a record are searched for its date, status and
-/// successor: they sit in its head, and a record read on every run (numbered
-/// or undated) must not cost a whole parse.
-pub const HEAD_BYTES: usize = 16 * 1024;
+/// How many bytes of a record are parsed first when looking for its
+/// header; each further look parses four times as many.
+const HEADER_FIRST_LOOK: usize = 512;
 
 /// Reads one record's facts from its bytes.
 pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
@@ -386,12 +407,15 @@ pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
     facts.supersedes = front.next().flatten();
 
     let body = split.body;
-    let head = head_of(body, HEAD_BYTES);
-    let blocks = markdown::blocks(head, split.body_line_offset);
+    let (blocks, header_end) = header(body, split.body_line_offset);
+    let first_heading = blocks.iter().find_map(|b| match b {
+        Block::Heading { text, .. } if !text.is_empty() => Some(text.clone()),
+        _ => None,
+    });
     facts.title = front_title
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
-        .or_else(|| docs::title_and_status(body, false, FIRST_LOOK_BYTES).0);
+        .or(first_heading);
     if facts.title.is_none() {
         facts.warnings.push(Diagnostic::in_file(
             Code::DocNoTitle,
@@ -404,11 +428,20 @@ pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
         .title
         .as_deref()
         .is_some_and(|t| t.to_lowercase().contains("template"));
+    let front_status_text = front_status.clone();
     facts.status = front_status
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
-        .or_else(|| section_status(&blocks))
-        .or_else(|| labelled(&blocks, "status").map(|v| v.to_lowercase()))
+        .or_else(|| status_in(&blocks))
+        .or_else(|| {
+            // Some templates put the Status section deep in the text (under a
+            // Summary): parse the rest only when a line there names a status.
+            let rest = &body[header_end..];
+            states_status(rest)
+                .then(|| status_in(&markdown::blocks(body, split.body_line_offset)))
+                .flatten()
+        })
+        .filter(|s| !is_placeholder(s))
         .map(|s| {
             // "superseded by ADR-0123" is a status and a pointer: the status is the word.
             if s.starts_with("superseded") {
@@ -421,23 +454,99 @@ pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
         .as_deref()
         .and_then(parse_written_date)
         .or_else(|| {
-            labelled(&blocks, "date")
+            labelled(&blocks, |l| l == "date" || l.ends_with(" date"))
                 .as_deref()
                 .and_then(parse_written_date)
         });
-    facts.superseded_by = superseded_link(head).and_then(|target| resolve(path, &target));
+    facts.superseded_by = superseded_link(&body[..header_end])
+        .or_else(|| front_status_text.as_deref().and_then(superseded_link))
+        .and_then(|target| resolve(path, &target));
     facts
 }
 
-/// The start of `text`, at most about `max` bytes, cut after a line break.
-fn head_of(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
+/// The record's header and where it ends: its blocks up to the first
+/// heading after the title that is not a `Status` or `Date` heading — where
+/// adr-tools, MADR, log4brains and hand-written records put the title, status
+/// and date. Only a prefix is parsed (512 bytes, then four times as many),
+/// and visiting stops at that heading, so the text after it is never parsed
+/// inline. A heading found in a prefix cut after a line break is settled (an
+/// ATX heading is one line; a setext heading's underline was read), and so
+/// is every block before it; but a `[` before it sends the whole text through
+/// the parser, since a link reference definition further down could change
+/// the header's text. A record read on every run (numbered, undated) thus
+/// costs its header, not a whole parse.
+fn header(body: &str, line_offset: usize) -> (Vec<Block>, usize) {
+    let mut look = HEADER_FIRST_LOOK;
+    loop {
+        let cut = match body.get(look..).and_then(|rest| rest.find('\n')) {
+            Some(i) => look + i + 1,
+            None => body.len(),
+        };
+        let whole = cut == body.len();
+        let mut spans: Vec<(std::ops::Range<usize>, Block)> = Vec::new();
+        let mut title_seen = false;
+        let mut end: Option<usize> = None;
+        markdown::visit_blocks(&body[..cut], line_offset, |span, block| {
+            if let Block::Heading { text, .. } = &block {
+                if !title_seen {
+                    // The first heading with text is the title; an empty one is no title.
+                    title_seen = !text.is_empty();
+                } else {
+                    let name = text.trim().trim_end_matches(':').to_ascii_lowercase();
+                    if !matches!(name.as_str(), "status" | "date") {
+                        end = Some(span.start);
+                        return false;
+                    }
+                }
+            }
+            spans.push((span, block));
+            true
+        });
+        let blocks = |mut spans: Vec<(std::ops::Range<usize>, Block)>| {
+            // Items are visited after their nested items: restore document order.
+            spans.sort_by_key(|(span, _)| span.start);
+            spans.into_iter().map(|(_, b)| b).collect::<Vec<Block>>()
+        };
+        match end {
+            Some(at) if whole || !body[..at].contains('[') => return (blocks(spans), at),
+            Some(_) => look = body.len(),
+            None if whole => return (blocks(spans), body.len()),
+            None => look = look.saturating_mul(4),
+        }
     }
-    match text[..max].rfind('\n') {
-        Some(i) => &text[..=i],
-        None => text,
+}
+
+/// The status blocks state: the first word under a `Status` heading, else a
+/// `Status:` line or list item.
+fn status_in(blocks: &[Block]) -> Option<String> {
+    section_status(blocks).or_else(|| labelled(blocks, |l| l == "status").map(|v| v.to_lowercase()))
+}
+
+/// Whether a line of `text` could state a status (`## Status`, `Status:`,
+/// `* **Status:**`): a cheap look before parsing a long record whole.
+fn states_status(text: &str) -> bool {
+    // Most records never say "status" past their header: one substring
+    // search answers for them.
+    if !text.contains("tatus") && !text.contains("TATUS") {
+        return false;
     }
+    text.lines().any(|line| {
+        let rest = line.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '#' | '*' | '-' | '_' | '>')
+        });
+        rest.get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("status"))
+            && rest[6..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ':' || c == '*' || c == '_' || c.is_whitespace())
+    })
+}
+
+/// A value a template left unfilled: `[proposed, accepted]`, `{status}`.
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    (v.starts_with('[') && v.ends_with(']')) || (v.starts_with('{') && v.ends_with('}'))
 }
 
 /// The first word of the block under a `Status` heading.
@@ -461,8 +570,9 @@ fn first_word(text: &str) -> Option<String> {
 }
 
 /// The value of the first `Label: value` line of a paragraph or list item
-/// (`Status: accepted`, `- Date: 2016-02-12`, `* **Status:** approved`).
-fn labelled(blocks: &[Block], label: &str) -> Option<String> {
+/// (`Status: accepted`, `- Date: 2016-02-12`, `* **Status:** approved`)
+/// whose lower-cased label `matches`.
+fn labelled(blocks: &[Block], matches: impl Fn(&str) -> bool) -> Option<String> {
     blocks.iter().find_map(|b| match b {
         Block::Paragraph { text, .. }
         | Block::Item {
@@ -470,8 +580,7 @@ fn labelled(blocks: &[Block], label: &str) -> Option<String> {
         } => text.lines().find_map(|line| {
             let line = line.trim();
             let (key, value) = line.split_once(':')?;
-            key.trim()
-                .eq_ignore_ascii_case(label)
+            matches(&key.trim().to_ascii_lowercase())
                 .then(|| value.trim().to_owned())
                 .filter(|v| !v.is_empty())
         }),
@@ -485,6 +594,9 @@ pub fn parse_written_date(value: &str) -> Option<Date> {
     let value = value
         .trim()
         .trim_matches(|c| c == '"' || c == '\'' || c == '*' || c == '_');
+    if let Some(date) = month_name_date(value) {
+        return Some(date);
+    }
     let head = value.get(..10)?;
     if let Some(date) = Date::parse(head) {
         return Some(date);
@@ -495,6 +607,42 @@ pub fn parse_written_date(value: &str) -> Option<Date> {
         [d, m, y] if y.len() == 4 && d.len() == 2 => Date::parse(&format!("{y}-{m}-{d}")),
         _ => None,
     }
+}
+
+/// `December 1, 2021`, `1 December 2021`, `Sept. 9 2020`.
+fn month_name_date(value: &str) -> Option<Date> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let words: Vec<String> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(|w| w.trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    let [a, b, c] = words.as_slice() else {
+        return None;
+    };
+    let month_of = |w: &str| {
+        (w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            .then(|| MONTHS.iter().position(|m| w.starts_with(m)))
+            .flatten()
+            .map(|i| i + 1)
+    };
+    let day_of = |w: &str| {
+        w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .parse::<u32>()
+            .ok()
+    };
+    let (month, day) = match (month_of(a), month_of(b)) {
+        (Some(m), _) => (m, day_of(b)?),
+        (None, Some(m)) => (m, day_of(a)?),
+        _ => return None,
+    };
+    if c.len() != 4 {
+        return None;
+    }
+    Date::parse(&format!("{c}-{month:02}-{day:02}"))
 }
 
 /// The destination of the link after "Superseded by" in the text.
@@ -618,6 +766,10 @@ mod tests {
         check("2016/02/12", Some("2016-02-12"));
         check("21/02/2017", Some("2017-02-21"));
         check("February 2017", None);
+        check("December 1, 2021", Some("2021-12-01"));
+        check("1st July 2021", Some("2021-07-01"));
+        check("Sept. 9 2020", Some("2020-09-09"));
+        check("[Date of decision]", None);
         check("2016-02-30", None);
     }
 
