@@ -1,6 +1,6 @@
 //! Arbitrary bytes as governance documents.
 //!
-//! The whole input goes through each reader (`docs::read_doc_facts`,
+//! The whole input goes through each reader (`records::read`,
 //! `parse_meta_rules`, `parse_roadmap`, `parse_config`, `markdown::blocks` and
 //! `anchors`). Then the input, cut at each `\n%%\n`, becomes the files of a
 //! repository — `.petrova.yml`, the meta-rules, the roadmap, a decision, a
@@ -8,7 +8,7 @@
 //! diagnosed.
 //!
 //! Checks: warnings are located (`path`, 1-based line within the text); anchors
-//! are unique; the title and status read from a prefix equal those of the whole
+//! are unique; a record's facts read from a prefix equal those of the whole
 //! parse; a diagnosis is deterministic, has a well-formed id, and its cache
 //! form (`diagnose --json`) reads back equal.
 #![no_main]
@@ -17,6 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput};
 use petrova_core::governance::docs::{self, ScanLimits};
 use petrova_core::governance::markdown::{self, Block};
+use petrova_core::governance::records;
 use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::plan::validate::MemoryStore;
 use petrova_core::Diagnostic;
@@ -48,11 +49,9 @@ fn check_lines(warnings: &[Diagnostic], text: &str, offset: usize) {
 }
 
 fn readers(data: &[u8]) {
-    for want_status in [false, true] {
-        let facts = docs::read_doc_facts("d.md", data, ScanLimits::default(), want_status);
-        check_lines(&facts.warnings, &String::from_utf8_lossy(data), 0);
-    }
-    let small = docs::read_doc_facts("d.md", data, ScanLimits { max_doc_bytes: 64 }, true);
+    let facts = records::read("d.md", data, ScanLimits::default());
+    check_lines(&facts.warnings, &String::from_utf8_lossy(data), 0);
+    let small = records::read("d.md", data, ScanLimits { max_doc_bytes: 64 });
     assert_eq!(
         small
             .warnings
@@ -84,16 +83,15 @@ fn readers(data: &[u8]) {
         roadmap.open_milestones.len(),
         "milestones are unique"
     );
-    // The title and status read from a growing prefix equal those of the whole parse.
-    for want_status in [false, true] {
-        let whole = docs::title_and_status(split.body, want_status, usize::MAX);
-        for first_look in [1, 16, 200] {
-            assert_eq!(
-                docs::title_and_status(split.body, want_status, first_look),
-                whole,
-                "first look {first_look}"
-            );
-        }
+    // A record's facts read from a growing prefix equal those of the whole parse.
+    let whole = records::read_looking("d.md", data, ScanLimits::default(), usize::MAX);
+    for first_look in [1, 16, 200] {
+        let prefix = records::read_looking("d.md", data, ScanLimits::default(), first_look);
+        assert_eq!(
+            (&prefix.title, &prefix.status, &prefix.written_date, &prefix.superseded_by),
+            (&whole.title, &whole.status, &whole.written_date, &whole.superseded_by),
+            "first look {first_look}"
+        );
     }
     let blocks = markdown::blocks(split.body, split.body_line_offset);
     let lines = line_count(&text);

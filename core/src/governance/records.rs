@@ -373,6 +373,18 @@ const HEADER_FIRST_LOOK: usize = 512;
 
 /// Reads one record's facts from its bytes.
 pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
+    read_looking(path, bytes, limits, HEADER_FIRST_LOOK)
+}
+
+/// [`read`], parsing first a prefix of about `first_look` bytes of the text
+/// (`usize::MAX`: the whole text at once). Every first look gives the same
+/// facts; the tests and the `governance_docs` fuzz target hold it so.
+pub fn read_looking(
+    path: &str,
+    bytes: &[u8],
+    limits: ScanLimits,
+    first_look: usize,
+) -> RecordFacts {
     let mut facts = RecordFacts {
         digest: sha256_hex(bytes),
         ..RecordFacts::default()
@@ -407,7 +419,7 @@ pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
     facts.supersedes = front.next().flatten();
 
     let body = split.body;
-    let (blocks, header_end) = header(body, split.body_line_offset);
+    let (blocks, header_end) = header(body, split.body_line_offset, first_look);
     let first_heading = blocks.iter().find_map(|b| match b {
         Block::Heading { text, .. } if !text.is_empty() => Some(text.clone()),
         _ => None,
@@ -475,8 +487,8 @@ pub fn read(path: &str, bytes: &[u8], limits: ScanLimits) -> RecordFacts {
 /// the parser, since a link reference definition further down could change
 /// the header's text. A record read on every run (numbered, undated) thus
 /// costs its header, not a whole parse.
-fn header(body: &str, line_offset: usize) -> (Vec<Block>, usize) {
-    let mut look = HEADER_FIRST_LOOK;
+fn header(body: &str, line_offset: usize, first_look: usize) -> (Vec<Block>, usize) {
+    let mut look = first_look.max(1);
     loop {
         let cut = match body.get(look..).and_then(|rest| rest.find('\n')) {
             Some(i) => look + i + 1,
@@ -830,5 +842,86 @@ mod tests {
         );
         assert_eq!(resolve("a/b.md", "https://e.example/x.md"), None);
         assert_eq!(resolve("b.md", "../../x.md"), None);
+    }
+
+    /// Lines that change the meaning of the lines before or after them.
+    const TRICKY_LINES: &[&str] = &[
+        "",
+        "# Title",
+        "## Second [link][x]",
+        "#",
+        "Title line",
+        "===",
+        "---",
+        "Status: open",
+        "status: **Resolved**",
+        "## Status",
+        "Accepted",
+        "## Context",
+        "Date: 2020-01-02",
+        "* **Date:** 3 March 2021",
+        "Superseded by [next](0002-next.md)",
+        "Status: [open][x]",
+        "[x]: /url",
+        "[open][x]",
+        "| a | b |",
+        "|---|---|",
+        "```",
+        "~~~",
+        "> quote",
+        "> # Quoted title",
+        "- item",
+        "  - nested",
+        "1. one",
+        "    indented code",
+        "<div>",
+        "</div>",
+        "<!--",
+        "-->",
+        "text with `code` and *emphasis*",
+        "[^1]: a footnote",
+        "Status:\r",
+        "lone\rcarriage",
+        "# Titled \\",
+    ];
+
+    fn check_prefix_answer(doc: &str) {
+        let facts = |look: usize| {
+            let f = read_looking("adr/0001-x.md", doc.as_bytes(), ScanLimits::default(), look);
+            (f.title, f.status, f.written_date, f.superseded_by)
+        };
+        let whole = facts(usize::MAX);
+        for look in [1, 2, 3, 5, 8, 13, 21, 40, 100, 512] {
+            assert_eq!(facts(look), whole, "first look {look}, doc {doc:?}");
+        }
+    }
+
+    #[test]
+    fn facts_from_a_prefix_equal_the_whole_parse() {
+        // A fixed xorshift sequence, so a failure reproduces.
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..6000 {
+            let lines = 1 + next(14);
+            let mut doc = String::new();
+            for _ in 0..lines {
+                doc.push_str(TRICKY_LINES[next(TRICKY_LINES.len())]);
+                doc.push_str(if next(8) == 0 { "\r\n" } else { "\n" });
+            }
+            check_prefix_answer(&doc);
+        }
+        for doc in [
+            "Status: open\nfoo\n===\nbar\n",
+            "# T\n\n[open]\n\n[open]: /x\n",
+            "Status: open\n| a |\n|---|\n",
+            "# [T][r]\n\ntext\n\n[r]: /u\n",
+        ] {
+            check_prefix_answer(doc);
+        }
     }
 }
