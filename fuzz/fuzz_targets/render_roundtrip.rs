@@ -16,7 +16,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use petrova_core::proposal::body::{self, BodyInput, Metadata, TriggeredBy, GITHUB_BODY_LIMIT};
+use petrova_core::proposal::body::{
+    self, BodyInput, GroundingRef, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
+};
 use petrova_core::governance::docs::MetaRule;
 use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
 
@@ -49,6 +51,9 @@ struct ArbMetadata {
     kind: String,
     reference: String,
     applied_at: String,
+    diagnosis_id: Option<String>,
+    grounding: Option<Vec<(String, String)>>,
+    changes: Option<Vec<String>>,
 }
 
 fn cap(s: String) -> String {
@@ -107,6 +112,21 @@ impl ArbMetadata {
                 reference: cap(self.reference),
             },
             applied_at: cap(self.applied_at),
+            diagnosis_id: self.diagnosis_id.map(cap),
+            // Real lists are bounded by the builder (16 KiB each); twenty
+            // capped entries stay within that.
+            grounding: self.grounding.map(|g| {
+                g.into_iter()
+                    .take(20)
+                    .map(|(kind, reference)| GroundingRef {
+                        kind: cap(kind),
+                        reference: cap(reference),
+                    })
+                    .collect()
+            }),
+            changes: self
+                .changes
+                .map(|c| c.into_iter().take(20).map(cap).collect()),
         }
     }
 }

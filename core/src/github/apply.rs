@@ -923,6 +923,9 @@ mod tests {
                 reference: "r".into(),
             },
             applied_at: "2026-04-29T14:32:18Z".into(),
+            diagnosis_id: None,
+            grounding: None,
+            changes: None,
         };
         let body = format!("## Petrova action: `propose_fix`\n\n<!-- petrova:metadata -->\n```yaml\npetrova:\n  verb: propose_fix\n  target_repo: kahn-hq\n  idempotency_key: {KEY}\n  schema_version: 1\n  schema_fingerprint: '000000000000'\n  actor: fleet:f\n  triggered_by:\n    kind: k\n    ref: r\n  applied_at: 2026-04-29T14:32:18Z\n```\n");
         Proposal {

@@ -37,7 +37,36 @@ pub struct Metadata {
     pub triggered_by: TriggeredBy,
     /// When the proposal was made (RFC 3339, UTC).
     pub applied_at: String,
+    /// The diagnosis the plan cites (absent in bodies written before it was carried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis_id: Option<String>,
+    /// What the plan cites, kind and reference (absent in older bodies, or
+    /// when too long to carry: see [`METADATA_LIST_BYTES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grounding: Option<Vec<GroundingRef>>,
+    /// The paths the proposal changes (absent in older bodies, past
+    /// [`METADATA_MAX_CHANGES`] paths or [`METADATA_LIST_BYTES`]: then the
+    /// pull request's files say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<String>>,
 }
+
+/// One grounding as the metadata block carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroundingRef {
+    /// `meta_rule`, `finding`, `spec`, `decision` or `milestone`.
+    pub kind: String,
+    /// What is cited.
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+/// The most paths the metadata block lists.
+pub const METADATA_MAX_CHANGES: usize = 100;
+
+/// The most bytes of paths (or of grounding references) the metadata block
+/// lists, so that it always fits a body whatever the plan.
+pub const METADATA_LIST_BYTES: usize = 16 * 1024;
 
 /// What made the fleet act.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -206,6 +206,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
     let metadata = propose::metadata(
         &diagnosis.target_repo,
         &key,
+        &plan,
         &req.actor,
         &req.triggered_by_kind,
         &req.triggered_by_ref,

@@ -85,6 +85,7 @@ pub fn prepare(
     let metadata = metadata(
         &entry.slug,
         &key,
+        &validated.plan,
         input.validation.actor,
         input.triggered_by_kind,
         input.triggered_by_ref,
@@ -117,12 +118,39 @@ pub fn prepare(
 pub fn metadata(
     target_repo: &str,
     key: &ProposalKey,
+    plan: &Plan,
     actor: &str,
     triggered_by_kind: &str,
     triggered_by_ref: &str,
     now: &str,
 ) -> Metadata {
+    use crate::proposal::body::{GroundingRef, METADATA_LIST_BYTES, METADATA_MAX_CHANGES};
+    let within = |items: &[&str], max: usize| {
+        items.len() <= max && items.iter().map(|s| s.len()).sum::<usize>() <= METADATA_LIST_BYTES
+    };
+    let paths: Vec<&str> = plan
+        .proposed_changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect();
+    let refs: Vec<&str> = plan
+        .mr_grounding
+        .iter()
+        .map(|g| g.reference.as_str())
+        .collect();
     Metadata {
+        diagnosis_id: Some(plan.diagnosis_id.clone()),
+        grounding: within(&refs, usize::MAX).then(|| {
+            plan.mr_grounding
+                .iter()
+                .map(|g| GroundingRef {
+                    kind: g.kind.as_str().to_owned(),
+                    reference: g.reference.clone(),
+                })
+                .collect()
+        }),
+        changes: within(&paths, METADATA_MAX_CHANGES)
+            .then(|| paths.iter().map(|p| (*p).to_owned()).collect()),
         verb: "propose_fix".to_owned(),
         target_repo: target_repo.to_owned(),
         idempotency_key: key.idempotency_key.clone(),

@@ -24,6 +24,13 @@ pub(crate) fn metadata() -> Metadata {
             reference: "ci-run-12345".into(),
         },
         applied_at: "2026-04-29T14:32:18Z".into(),
+        // The golden bodies keep the shape of bodies written before the
+        // metadata carried the plan's diagnosis, grounding and paths: those
+        // still read back (`render_command_prints_the_core_body` renders
+        // the current shape).
+        diagnosis_id: None,
+        grounding: None,
+        changes: None,
     }
 }
 
@@ -136,12 +143,20 @@ fn render_command_prints_the_core_body() {
     let diagnosis: Diagnosis = serde_json::from_value(cached["result"].clone()).expect("diagnosis");
     let plan = plan_from(&plan_json);
     let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
-    let metadata = Metadata {
-        idempotency_key: key.idempotency_key,
-        schema_fingerprint: plan::schema_fingerprint(),
-        applied_at: sb.now,
-        ..metadata()
-    };
+    let metadata = petrova_core::proposal::propose::metadata(
+        SLUG,
+        &key,
+        &plan,
+        "fleet:kahn-implementer",
+        "audit_fail",
+        "ci-run-12345",
+        &sb.now,
+    );
+    assert_eq!(metadata.diagnosis_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        metadata.changes.as_deref(),
+        Some(&["backend/migrations/0046_kahn_internal_rls.sql".to_owned()][..])
+    );
     let upholds = upholds();
     let expected = body::render(&BodyInput {
         plan: &plan,
@@ -703,4 +718,76 @@ fn plan_text_cannot_forge_sections_hide_text_or_plant_images() {
         body.contains("(https://evil.example/p.png?pr=1)"),
         "the link survives:\n{body}"
     );
+}
+
+/// The metadata carries the plan's diagnosis, grounding and paths — at most
+/// 100 paths and 16 KiB of them, so that it always fits a body; past that the
+/// pull request's files say which paths it changes.
+#[test]
+fn metadata_carries_diagnosis_grounding_and_paths_within_bounds() {
+    use petrova_core::proposal::propose;
+    let mut value = example_plan();
+    let plan = plan_from(&value);
+    let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
+    let meta = propose::metadata(
+        SLUG,
+        &key,
+        &plan,
+        "fleet:f",
+        "k",
+        "r",
+        "2026-04-29T14:32:18Z",
+    );
+    assert_eq!(
+        meta.diagnosis_id.as_deref(),
+        Some(plan.diagnosis_id.as_str())
+    );
+    let grounding: Vec<(&str, &str)> = meta
+        .grounding
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|g| (g.kind.as_str(), g.reference.as_str()))
+        .collect();
+    assert_eq!(
+        grounding,
+        [
+            ("meta_rule", "MR-2"),
+            ("finding", "docs/findings/20260428-1430-rls-tenant-drift.md"),
+            ("spec", "docs/spec/rls.md#tenant-scoping")
+        ]
+    );
+    let body = render(&plan, &meta, None);
+    assert_eq!(parse_metadata(&body.text), Ok(meta));
+
+    let changes: Vec<Value> = (0..101)
+        .map(|i| json!({"path": format!("docs/notes/{i}.md"), "operation": "create", "contents": "x"}))
+        .collect();
+    value["proposed_changes"] = json!(changes);
+    let many = plan_from(&value);
+    let meta = propose::metadata(
+        SLUG,
+        &key,
+        &many,
+        "fleet:f",
+        "k",
+        "r",
+        "2026-04-29T14:32:18Z",
+    );
+    assert_eq!(
+        meta.changes, None,
+        "101 paths: the pull request's files say"
+    );
+    value["proposed_changes"] = json!(changes[..100]);
+    let hundred = plan_from(&value);
+    let meta = propose::metadata(
+        SLUG,
+        &key,
+        &hundred,
+        "fleet:f",
+        "k",
+        "r",
+        "2026-04-29T14:32:18Z",
+    );
+    assert_eq!(meta.changes.map(|c| c.len()), Some(100));
 }

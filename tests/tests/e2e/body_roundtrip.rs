@@ -190,6 +190,20 @@ fn random_metadata(rng: &mut XorShift) -> Metadata {
             reference: random_text(rng, 6),
         },
         applied_at: random_text(rng, 4),
+        diagnosis_id: rng.one_in(2).then(|| random_text(rng, 3)),
+        grounding: rng.one_in(2).then(|| {
+            (0..rng.next_u64() % 4)
+                .map(|_| petrova_core::proposal::body::GroundingRef {
+                    kind: random_text(rng, 2),
+                    reference: random_text(rng, 4),
+                })
+                .collect()
+        }),
+        changes: rng.one_in(2).then(|| {
+            (0..rng.next_u64() % 4)
+                .map(|_| random_text(rng, 4))
+                .collect()
+        }),
     }
 }
 
