@@ -429,6 +429,38 @@ describe('petrova ↔ fake-github, checked against GitHub\'s OpenAPI description
       assert.match(JSON.stringify(rejected[0].response), /A pull request already exists/);
     }));
 
+  test('a profile that labels the pull request and asks reviewers: two more calls, both valid', () =>
+    step('shaping', async () => {
+      await control('POST', '/_fake/reset');
+      const shaped = path.join(workspace, 'registry-shaped.yaml');
+      writeFileSync(shaped, [
+        'repos:',
+        '  - slug: kahn-hq',
+        '    url: https://github.com/kahn-hq/kahn',
+        '    default_branch: main',
+        '    role: production',
+        '    profile: shaped',
+        '    fleets_allowed: [kahn-implementer]',
+        '    added: "2026-04-29"',
+        'profiles:',
+        '  shaped:',
+        '    labels: [petrova]',
+        '    reviewers: [alice]',
+        '    team_reviewers: [platform]',
+        '',
+      ].join('\n'));
+      const r = await proposeFix(['--registry', shaped]);
+      assert.equal(r.code, 0, describeRun(r));
+      assert.equal(r.json?.outcome, 'applied', describeRun(r));
+      assert.deepEqual(r.json?.warnings ?? [], [], describeRun(r));
+      const log = await fakeLog();
+      const tail = log.slice(-2).map((e) => `${e.method} ${e.path} ${e.status}`);
+      assert.deepEqual(tail, [
+        `POST ${REPO}/issues/1234/labels 200`,
+        `POST ${REPO}/pulls/1234/requested_reviewers 201`,
+      ]);
+    }));
+
   test('doctor on a missing default branch and a missing repository (404s)', () =>
     step('doctor 404', async () => {
       const registry = readFileSync(path.join(workspace, 'registry.yaml'), 'utf8');

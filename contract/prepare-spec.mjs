@@ -21,6 +21,8 @@ export const KEPT = {
   "/repos/{owner}/{repo}": ["get", "patch"],
   "/repos/{owner}/{repo}/pulls": ["get", "post"],
   "/repos/{owner}/{repo}/pulls/{pull_number}": ["get", "patch"],
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers": ["post"],
+  "/repos/{owner}/{repo}/issues/{issue_number}/labels": ["post"],
   "/repos/{owner}/{repo}/git/ref/{ref}": ["get"],
   "/repos/{owner}/{repo}/git/refs": ["post"],
   "/repos/{owner}/{repo}/git/commits": ["post"],

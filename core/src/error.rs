@@ -89,6 +89,9 @@ codes! {
     ConfigExists = "config_exists",
     /// `petrova init --write` could not write `.petrova.yml`.
     ConfigUnwritable = "config_unwritable",
+    /// The pull request was opened, but a label or review request the
+    /// profile asks for failed (a warning: the run applied).
+    PrFollowupFailed = "pr_followup_failed",
     /// A refused plan was asked to be applied.
     PlanRefused = "plan_refused",
     /// Something failed that petrova did not expect (a bug, or a broken runner).

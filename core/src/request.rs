@@ -312,8 +312,13 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Fronten
             pr,
             detail,
             existing_body,
+            warnings,
         } => {
             let mut output = ProposeOutput::from_proposal(proposal, *outcome, pr.clone());
+            output.warnings = warnings
+                .iter()
+                .map(|w| Diagnostic::at_pointer(Code::PrFollowupFailed, "", w.clone()))
+                .collect();
             // A skipped run reports the body GitHub shows, not one rendered for this run.
             if let Some(body) = existing_body {
                 output.body = Some(body.clone());

@@ -29,6 +29,9 @@ const DOC_CREATE_BLOB: &str = "https://docs.github.com/rest/git/blobs#create-a-b
 const DOC_LIST_PULLS: &str = "https://docs.github.com/rest/pulls/pulls#list-pull-requests";
 const DOC_CREATE_PULL: &str = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
 const DOC_UPDATE_PULL: &str = "https://docs.github.com/rest/pulls/pulls#update-a-pull-request";
+const DOC_ADD_LABELS: &str = "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue";
+const DOC_REQUEST_REVIEWERS: &str =
+    "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request";
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -68,6 +71,14 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route(
             "/repos/{owner}/{repo}/pulls/{number}",
             get(get_pull).patch(update_pull),
+        )
+        .route(
+            "/repos/{owner}/{repo}/issues/{number}/labels",
+            axum::routing::post(add_labels),
+        )
+        .route(
+            "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers",
+            axum::routing::post(request_reviewers),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -905,6 +916,9 @@ async fn create_pull(
             updated_at: t,
             merge_commit_sha: None,
             html_url: format!("{}/pull/{number}", shared.ctx.repo_html()),
+            labels: Vec::new(),
+            requested_reviewers: Vec::new(),
+            requested_teams: Vec::new(),
         };
         let v = shared.ctx.pull(&inner.repo, &pull, true);
         inner.repo.pulls.push(pull);
@@ -1016,6 +1030,113 @@ async fn update_pull(
         p.updated_at = now();
         let p = inner.repo.pulls[i].clone();
         Ok(reply(StatusCode::OK, &shared.ctx.pull(&inner.repo, &p, true)))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A list of strings at `field`, if given.
+fn opt_strings(o: &serde_json::Map<String, Value>, field: &str, doc: &str) -> Res<Vec<String>> {
+    match o.get(field) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_owned).ok_or_else(|| {
+                    invalid(
+                        json!([{"resource": "Issue", "field": field, "code": "invalid"}]),
+                        doc,
+                    )
+                })
+            })
+            .collect(),
+        Some(_) => Err(invalid(
+            json!([{"resource": "Issue", "field": field, "code": "invalid"}]),
+            doc,
+        )),
+    }
+}
+
+/// `POST /repos/{owner}/{repo}/issues/{number}/labels`: adds labels (creating
+/// the ones the repository lacks, as GitHub does) and answers every label of
+/// the issue.
+async fn add_labels(
+    State(shared): S,
+    Path((owner, repo, number)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    (|| -> Res<Response> {
+        check_repo(&shared, &owner, &repo)?;
+        let Ok(number) = number.parse::<u64>() else {
+            return Err(not_found_now());
+        };
+        let o = json_object(&body)?;
+        let labels = opt_strings(&o, "labels", DOC_ADD_LABELS)?;
+        if labels.is_empty() {
+            return Err(unprocessable(
+                "Invalid request: no labels given",
+                DOC_ADD_LABELS,
+            ));
+        }
+        let mut inner = shared.lock();
+        let Some(p) = inner.repo.pulls.iter_mut().find(|p| p.number == number) else {
+            return Err(not_found_now());
+        };
+        for label in labels {
+            if !p.labels.contains(&label) {
+                p.labels.push(label);
+            }
+        }
+        Ok(reply(StatusCode::OK, &shared.ctx.labels(&p.labels)))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers`: records the
+/// review requests and answers the pull request.
+async fn request_reviewers(
+    State(shared): S,
+    Path((owner, repo, number)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    (|| -> Res<Response> {
+        check_repo(&shared, &owner, &repo)?;
+        let Ok(number) = number.parse::<u64>() else {
+            return Err(not_found_now());
+        };
+        let o = json_object(&body)?;
+        let d = DOC_REQUEST_REVIEWERS;
+        let reviewers = opt_strings(&o, "reviewers", d)?;
+        let teams = opt_strings(&o, "team_reviewers", d)?;
+        let mut inner = shared.lock();
+        let Some(i) = inner.repo.pulls.iter().position(|p| p.number == number) else {
+            return Err(not_found_now());
+        };
+        if reviewers
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&shared.config.login))
+        {
+            return Err(unprocessable(
+                "Review cannot be requested from pull request author.",
+                d,
+            ));
+        }
+        let p = &mut inner.repo.pulls[i];
+        for r in reviewers {
+            if !p.requested_reviewers.contains(&r) {
+                p.requested_reviewers.push(r);
+            }
+        }
+        for t in teams {
+            if !p.requested_teams.contains(&t) {
+                p.requested_teams.push(t);
+            }
+        }
+        let p = p.clone();
+        let v = shared.ctx.pull(&inner.repo, &p, true);
+        Ok(created(
+            &v,
+            &format!("{}/pulls/{number}", shared.ctx.repo_api()),
+        ))
     })()
     .unwrap_or_else(IntoResponse::into_response)
 }

@@ -84,6 +84,15 @@ pub struct PullState {
     pub merge_commit_sha: Option<String>,
     /// `https://github.com/{owner}/{repo}/pull/{number}`.
     pub html_url: String,
+    /// Labels added (`POST /issues/{number}/labels`).
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Users asked to review (`POST /pulls/{number}/requested_reviewers`).
+    #[serde(default)]
+    pub requested_reviewers: Vec<String>,
+    /// Teams (slugs) asked to review.
+    #[serde(default)]
+    pub requested_teams: Vec<String>,
 }
 
 /// A stored blob.

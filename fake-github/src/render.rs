@@ -136,6 +136,53 @@ impl Ctx {
         u
     }
 
+    /// A team of the owner, shaped as the recorded pull request's requested team.
+    pub fn team(&self, slug: &str, id: u64) -> Value {
+        let mut t = PULL_REQUEST
+            .pointer("/requested_teams/0")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        if let Value::Object(o) = &mut t {
+            let api = &self.api;
+            o.insert("id".into(), json!(id));
+            o.insert("parent".into(), Value::Null);
+            o.insert("type".into(), json!("organization"));
+            o.insert("slug".into(), json!(slug));
+            o.insert("name".into(), json!(slug));
+            o.insert("url".into(), json!(format!("{api}/teams/{id}")));
+            o.insert(
+                "html_url".into(),
+                json!(format!(
+                    "https://github.com/orgs/{}/teams/{slug}",
+                    self.owner
+                )),
+            );
+            o.insert(
+                "members_url".into(),
+                json!(format!("{api}/teams/{id}/members{{/member}}")),
+            );
+            o.insert(
+                "repositories_url".into(),
+                json!(format!("{api}/teams/{id}/repos")),
+            );
+        }
+        t
+    }
+
+    /// Labels as GitHub answers them (an issue's, or a pull request's).
+    pub fn labels(&self, names: &[String]) -> Value {
+        let api = self.repo_api();
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                json!({"id": 208_045_946 + i as u64, "node_id": format!("MDU6TGFiZWwyMDgwNDU5N{i}"),
+                       "url": format!("{api}/labels/{name}"), "name": name, "description": "",
+                       "color": "f29513", "default": false})
+            })
+            .collect()
+    }
+
     /// The repository owner.
     pub fn owner_object(&self) -> Value {
         self.user(
@@ -470,7 +517,7 @@ impl Ctx {
         set(o, "title", json!(p.title));
         set(o, "user", self.login_object());
         set(o, "body", json!(p.body));
-        set(o, "labels", json!([]));
+        set(o, "labels", self.labels(&p.labels));
         set(o, "milestone", Value::Null);
         set(o, "active_lock_reason", Value::Null);
         set(o, "created_at", json!(p.created_at));
@@ -480,8 +527,20 @@ impl Ctx {
         set(o, "merge_commit_sha", json!(p.merge_commit_sha));
         set(o, "assignee", Value::Null);
         set(o, "assignees", json!([]));
-        set(o, "requested_reviewers", json!([]));
-        set(o, "requested_teams", json!([]));
+        let reviewers: Vec<Value> = p
+            .requested_reviewers
+            .iter()
+            .enumerate()
+            .map(|(i, login)| self.user(login, 583_231 + i as u64, "User"))
+            .collect();
+        set(o, "requested_reviewers", Value::Array(reviewers));
+        let teams: Vec<Value> = p
+            .requested_teams
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| self.team(slug, 1 + i as u64))
+            .collect();
+        set(o, "requested_teams", Value::Array(teams));
         set(
             o,
             "_links",

@@ -160,6 +160,10 @@ pub enum ApplyResult {
         /// GitHub shows (this run's trigger and time are not in it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         existing_body: Option<String>,
+        /// What went wrong after this run opened the pull request (a label or
+        /// review request GitHub refused): the run still applied.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<String>,
     },
     /// The token or repository is wrong (exit 3).
     Configuration {
@@ -265,6 +269,10 @@ enum State {
         parent_tree: String,
     },
     CreatePull,
+    /// The profile's labels, once the pull request is open.
+    AddLabels,
+    /// The profile's review requests, once the pull request is open.
+    RequestReviewers,
     Done,
 }
 
@@ -286,6 +294,11 @@ pub struct ApplyMachine {
     title: String,
     body: String,
     draft: bool,
+    shaping: crate::proposal::propose::Shaping,
+    /// The pull request this run opened, while its labels and reviewers are added.
+    opened: Option<PrRef>,
+    /// What went wrong after the pull request was opened.
+    followup_warnings: Vec<String>,
     changes: Vec<Value>,
     policy: RetryPolicy,
     state: State,
@@ -322,6 +335,9 @@ impl ApplyMachine {
             title: proposal.title.clone(),
             body: proposal.body.text.clone(),
             draft: proposal.draft,
+            shaping: proposal.shaping.clone(),
+            opened: None,
+            followup_warnings: Vec::new(),
             changes,
             policy,
             state: State::ListPulls {
@@ -358,6 +374,9 @@ impl ApplyMachine {
             return self.finish(ApplyResult::GithubFailed {
                 message: "the apply protocol had already finished".to_owned(),
             });
+        }
+        if matches!(self.state, State::AddLabels | State::RequestReviewers) {
+            return self.on_followup(reply, now_epoch_s);
         }
         let creating_pull = self.state == State::CreatePull;
         let (status, headers, body) = match reply {
@@ -525,12 +544,10 @@ impl ApplyMachine {
     fn on_pull_created(&mut self, json: &Value) -> Step {
         let number = json.get("number").and_then(Value::as_u64);
         match (number, str_at(json, "/html_url")) {
-            (Some(number), Some(url)) => self.finish(ApplyResult::Finished {
-                outcome: Outcome::Applied,
-                pr: Some(PrRef { number, url }),
-                detail: None,
-                existing_body: None,
-            }),
+            (Some(number), Some(url)) => {
+                self.opened = Some(PrRef { number, url });
+                self.followup(&State::CreatePull)
+            }
             _ => self.unexpected("the new pull request", 201, json),
         }
     }
@@ -582,12 +599,17 @@ impl ApplyMachine {
                     number: *number,
                     url: url.clone(),
                 });
-                let existing_body = (outcome != Outcome::Applied).then(|| body.clone());
+                if outcome == Outcome::Applied {
+                    // This run's own POST opened it: the profile's labels and reviewers follow.
+                    self.opened = pr;
+                    return self.followup(&State::CreatePull);
+                }
                 return self.finish(ApplyResult::Finished {
                     outcome,
                     pr,
                     detail: None,
-                    existing_body,
+                    existing_body: Some(body.clone()),
+                    warnings: Vec::new(),
                 });
             }
         }
@@ -696,6 +718,29 @@ impl ApplyMachine {
                 format!("{repo}/pulls"),
                 json!({"title": self.title, "head": self.branch, "base": self.base_branch, "body": self.body, "draft": self.draft}),
             ),
+            State::AddLabels => post(
+                format!("{repo}/issues/{}/labels", self.opened.as_ref()?.number),
+                json!({"labels": self.shaping.labels}),
+            ),
+            State::RequestReviewers => {
+                let mut asked = serde_json::Map::new();
+                if !self.shaping.reviewers.is_empty() {
+                    asked.insert("reviewers".to_owned(), json!(self.shaping.reviewers));
+                }
+                if !self.shaping.team_reviewers.is_empty() {
+                    asked.insert(
+                        "team_reviewers".to_owned(),
+                        json!(self.shaping.team_reviewers),
+                    );
+                }
+                post(
+                    format!(
+                        "{repo}/pulls/{}/requested_reviewers",
+                        self.opened.as_ref()?.number
+                    ),
+                    Value::Object(asked),
+                )
+            }
             State::Done => return None,
         })
     }
@@ -761,7 +806,84 @@ impl ApplyMachine {
             pr,
             detail: Some(detail),
             existing_body: None,
+            warnings: Vec::new(),
         })
+    }
+
+    /// After this run opened its pull request (`from` = `CreatePull`) or
+    /// finished one follow-up call: the next of the profile's calls (labels,
+    /// then review requests), or the end, `applied` with any warnings.
+    fn followup(&mut self, from: &State) -> Step {
+        let reviewers =
+            !self.shaping.reviewers.is_empty() || !self.shaping.team_reviewers.is_empty();
+        let next = match from {
+            State::CreatePull if !self.shaping.labels.is_empty() => Some(State::AddLabels),
+            State::CreatePull | State::AddLabels if reviewers => Some(State::RequestReviewers),
+            _ => None,
+        };
+        match next {
+            Some(state) => self.goto(state, 0),
+            None => {
+                let warnings = std::mem::take(&mut self.followup_warnings);
+                self.finish(ApplyResult::Finished {
+                    outcome: Outcome::Applied,
+                    pr: self.opened.clone(),
+                    detail: None,
+                    existing_body: None,
+                    warnings,
+                })
+            }
+        }
+    }
+
+    /// A reply to a label or review request. The pull request exists: a
+    /// refusal becomes a warning and the run still applies; a transient
+    /// failure is retried, and after the last attempt becomes a warning too.
+    fn on_followup(&mut self, reply: &Reply, now_epoch_s: u64) -> Step {
+        let (status, headers, body) = match reply {
+            Reply::Transport { message } => {
+                return self.retry_followup(&format!("no response ({message})"), None)
+            }
+            Reply::Response {
+                status,
+                headers,
+                body,
+            } => (*status, headers, body.as_str()),
+        };
+        let json: Value = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
+        if status >= 500 {
+            return self.retry_followup(&format!("HTTP {status}{}", github_message(&json)), None);
+        }
+        if status == 429 || (status == 403 && is_rate_limited(headers)) {
+            let delay = rate_limit_delay(headers, now_epoch_s);
+            return self.retry_followup(&format!("rate limited (HTTP {status})"), delay);
+        }
+        if !(200..300).contains(&status) {
+            let what = self.describe_state();
+            self.followup_warnings.push(format!(
+                "GitHub refused {what} (HTTP {status}{}); the pull request is open without them",
+                github_message(&json)
+            ));
+        }
+        let from = std::mem::replace(&mut self.state, State::Done);
+        self.followup(&from)
+    }
+
+    fn retry_followup(&mut self, why: &str, delay_ms: Option<u64>) -> Step {
+        self.attempt += 1;
+        if self.attempt >= self.policy.max_attempts {
+            let what = self.describe_state();
+            self.followup_warnings.push(format!(
+                "GitHub failed {what} after {} attempts: {why}; the pull request is open without them",
+                self.attempt
+            ));
+            let from = std::mem::replace(&mut self.state, State::Done);
+            return self.followup(&from);
+        }
+        let delay = delay_ms
+            .unwrap_or_else(|| self.backoff(self.attempt))
+            .min(self.policy.max_delay_ms);
+        self.send(delay)
     }
 
     fn unexpected(&mut self, what: &str, status: u16, json: &Value) -> Step {
@@ -791,6 +913,8 @@ impl ApplyMachine {
                 "reading the branch's commits"
             }
             State::CreatePull => "opening the pull request",
+            State::AddLabels => "adding the profile's labels",
+            State::RequestReviewers => "requesting the profile's reviewers",
             State::Done => "after finishing",
         }
         .to_owned()
@@ -951,6 +1075,7 @@ mod tests {
                     claim: "c".into(),
                 }],
             },
+            shaping: Default::default(),
             title: "t".into(),
             body: Body {
                 text: body,
@@ -980,8 +1105,12 @@ mod tests {
 
     /// Drives the machine through scripted replies; returns (requests as "METHOD path", result).
     fn drive(replies: Vec<Reply>) -> (Vec<String>, ApplyResult) {
+        drive_proposal(&proposal(), replies)
+    }
+
+    fn drive_proposal(proposal: &Proposal, replies: Vec<Reply>) -> (Vec<String>, ApplyResult) {
         let mut m = ApplyMachine::new(
-            &proposal(),
+            proposal,
             &entry(),
             RetryPolicy {
                 max_attempts: 3,
@@ -1032,6 +1161,94 @@ mod tests {
                 json!({"number": 1234, "html_url": "https://github.com/kahn-hq/kahn/pull/1234"}),
             ),
         ]
+    }
+
+    /// The profile's labels and review requests follow the pull request, one
+    /// call each; GitHub refusing one, or failing it past the retries, leaves
+    /// the run applied with a warning naming it.
+    #[test]
+    fn labels_and_reviewers_follow_the_pull_request() {
+        let mut shaped = proposal();
+        shaped.shaping = crate::proposal::propose::Shaping {
+            labels: vec!["petrova".into(), "fleet".into()],
+            reviewers: vec!["alice".into()],
+            team_reviewers: vec!["platform".into()],
+        };
+        let server_error = || ok(502, json!({"message": "Bad Gateway"}));
+        let cases: Vec<(&str, Vec<Reply>, usize)> = vec![
+            (
+                "both accepted",
+                vec![ok(200, json!([])), ok(201, json!({}))],
+                0,
+            ),
+            (
+                "labels refused",
+                vec![
+                    ok(422, json!({"message": "Validation Failed"})),
+                    ok(201, json!({})),
+                ],
+                1,
+            ),
+            (
+                "reviewers refused (not a collaborator)",
+                vec![
+                    ok(200, json!([])),
+                    ok(
+                        422,
+                        json!({"message": "Reviews may only be requested from collaborators."}),
+                    ),
+                ],
+                1,
+            ),
+            (
+                "labels fail past the retries",
+                vec![
+                    server_error(),
+                    server_error(),
+                    server_error(),
+                    ok(201, json!({})),
+                ],
+                1,
+            ),
+            (
+                "a transient failure is retried",
+                vec![server_error(), ok(200, json!([])), ok(201, json!({}))],
+                0,
+            ),
+        ];
+        for (name, followups, warned) in cases {
+            let mut replies = fresh_replies();
+            replies.extend(followups);
+            let (log, result) = drive_proposal(&shaped, replies);
+            assert_eq!(
+                outcome(&result),
+                Some((Outcome::Applied, Some(1234))),
+                "{name}"
+            );
+            assert!(
+                log.contains(&"POST /repos/kahn-hq/kahn/issues/1234/labels".to_owned()),
+                "{name}: {log:?}"
+            );
+            assert_eq!(
+                log.last().map(String::as_str),
+                Some("POST /repos/kahn-hq/kahn/pulls/1234/requested_reviewers"),
+                "{name}"
+            );
+            let ApplyResult::Finished { warnings, .. } = &result else {
+                panic!("{name}: {result:?}");
+            };
+            assert_eq!(warnings.len(), warned, "{name}: {warnings:?}");
+        }
+        let (log, _) = drive_proposal(&shaped, {
+            let mut r = fresh_replies();
+            r.extend([ok(200, json!([])), ok(201, json!({}))]);
+            r
+        });
+        assert_eq!(
+            log.len(),
+            9,
+            "a fresh apply with labels and reviewers: 7 + 2 requests"
+        );
     }
 
     #[test]

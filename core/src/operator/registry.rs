@@ -86,6 +86,14 @@ pub struct Profile {
     pub unprotect: Vec<String>,
     /// Pull requests are opened as drafts.
     pub draft: bool,
+    /// Labels added to every pull request (one call after it is opened).
+    pub labels: Vec<String>,
+    /// Users asked to review every pull request (one call with `team_reviewers`).
+    pub reviewers: Vec<String>,
+    /// Teams (their slugs) asked to review every pull request.
+    pub team_reviewers: Vec<String>,
+    /// Put before every pull request's title (`[bot] `).
+    pub title_prefix: String,
 }
 
 impl Default for Profile {
@@ -107,6 +115,10 @@ impl Profile {
             max_file_bytes: 1024 * 1024,
             unprotect: Vec::new(),
             draft: false,
+            labels: Vec::new(),
+            reviewers: Vec::new(),
+            team_reviewers: Vec::new(),
+            title_prefix: String::new(),
         }
     }
 }
@@ -230,6 +242,99 @@ struct RawProfile {
     max_file_bytes: Option<u64>,
     unprotect: Option<Vec<Liftable>>,
     draft: Option<bool>,
+    labels: Option<Vec<Checked<LabelRule>>>,
+    reviewers: Option<Vec<Checked<LoginRule>>>,
+    team_reviewers: Option<Vec<Checked<TeamRule>>>,
+    title_prefix: Option<Checked<TitlePrefixRule>>,
+}
+
+/// A value checked while deserializing, so that the error carries its line.
+struct Checked<R>(String, std::marker::PhantomData<R>);
+
+/// What a profile's PR-shaping value must be.
+trait Rule {
+    /// Why `value` is not acceptable, if it is not.
+    fn problem(value: &str) -> Option<String>;
+}
+
+impl<'de, R: Rule> Deserialize<'de> for Checked<R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match R::problem(&s) {
+            None => Ok(Checked(s, std::marker::PhantomData)),
+            Some(why) => Err(de::Error::custom(why)),
+        }
+    }
+}
+
+/// A label: 1–50 characters, no control character.
+struct LabelRule;
+impl Rule for LabelRule {
+    fn problem(v: &str) -> Option<String> {
+        (v.trim().is_empty() || v.chars().count() > 50 || v.chars().any(char::is_control)).then(
+            || {
+                format!(
+                    "label `{}` must be 1–50 characters without control characters",
+                    v.escape_debug()
+                )
+            },
+        )
+    }
+}
+
+/// A GitHub login: 1–39 letters, digits and single inner hyphens.
+struct LoginRule;
+impl Rule for LoginRule {
+    fn problem(v: &str) -> Option<String> {
+        let ok = (1..=39).contains(&v.len())
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !v.starts_with('-')
+            && !v.ends_with('-')
+            && !v.contains("--");
+        (!ok).then(|| {
+            format!(
+                "reviewer `{}` is not a GitHub login (1–39 letters, digits and single hyphens)",
+                v.escape_debug()
+            )
+        })
+    }
+}
+
+/// A team's slug: lower-case letters, digits, `-` and `_` (no organisation).
+struct TeamRule;
+impl Rule for TeamRule {
+    fn problem(v: &str) -> Option<String> {
+        let ok = (1..=100).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        (!ok).then(|| {
+            format!(
+                "team reviewer `{}` is not a team slug (lower-case letters, digits, `-`, `_`; no organisation)",
+                v.escape_debug()
+            )
+        })
+    }
+}
+
+/// A title prefix: at most 60 characters, no control character.
+struct TitlePrefixRule;
+impl Rule for TitlePrefixRule {
+    fn problem(v: &str) -> Option<String> {
+        (v.chars().count() > 60 || v.chars().any(char::is_control)).then(|| {
+            format!(
+                "title_prefix `{}` must be at most 60 characters without control characters",
+                v.escape_debug()
+            )
+        })
+    }
+}
+
+fn checked<R>(values: Option<Vec<Checked<R>>>) -> Vec<String> {
+    values
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.0)
+        .collect()
 }
 
 /// An entry of `unprotect:`, checked against the liftable list while
@@ -399,6 +504,10 @@ pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
                 .map(|l| l.0)
                 .collect(),
             draft: raw.draft.unwrap_or(base.draft),
+            labels: checked(raw.labels),
+            reviewers: checked(raw.reviewers),
+            team_reviewers: checked(raw.team_reviewers),
+            title_prefix: raw.title_prefix.map(|t| t.0).unwrap_or_default(),
         };
         profiles.insert(name, profile);
     }

@@ -223,7 +223,11 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
         limits.max_body_chars,
     );
     out.changes = propose::change_summaries(&plan);
-    out.title = Some(propose::pr_title(&plan.title));
+    let prefix = req
+        .profile
+        .as_ref()
+        .map_or("", |p| p.profile.title_prefix.as_str());
+    out.title = Some(propose::pr_title(&format!("{prefix}{}", plan.title)));
     out.body_html = Some(body::to_html(&rendered.text));
     out.body = Some(rendered.text);
     out.body_shortened = rendered.shortened;

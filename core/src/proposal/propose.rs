@@ -42,6 +42,8 @@ pub struct Proposal {
     pub upholds: Vec<MetaRule>,
     /// Whether the profile asks for draft pull requests.
     pub draft: bool,
+    /// Labels the profile adds, reviewers and teams it asks (after the PR is opened).
+    pub shaping: Shaping,
     /// The current diagnosis id when the cited one was stale.
     pub stale_against: Option<String>,
 }
@@ -102,15 +104,50 @@ pub fn prepare(
         input.validation.limits.max_body_chars,
     );
     Ok(Proposal {
-        title: pr_title(&validated.plan.title),
+        title: pr_title(&format!(
+            "{}{}",
+            input.validation.profile.title_prefix, validated.plan.title
+        )),
         key,
         plan: validated.plan,
         body,
         metadata,
         upholds: validated.upholds,
         draft: input.validation.profile.draft,
+        shaping: Shaping::of(input.validation.profile),
         stale_against: validated.stale_against,
     })
+}
+
+/// What the operator's profile adds to every pull request once it is open:
+/// labels (one call) and review requests (one call). A plan never sets them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shaping {
+    /// Labels to add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// Users to ask for a review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewers: Vec<String>,
+    /// Teams (slugs) to ask for a review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub team_reviewers: Vec<String>,
+}
+
+impl Shaping {
+    /// The profile's shaping.
+    pub fn of(profile: &crate::operator::registry::Profile) -> Shaping {
+        Shaping {
+            labels: profile.labels.clone(),
+            reviewers: profile.reviewers.clone(),
+            team_reviewers: profile.team_reviewers.clone(),
+        }
+    }
+
+    /// Whether nothing is to be done.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.reviewers.is_empty() && self.team_reviewers.is_empty()
+    }
 }
 
 /// The metadata block of a proposal: the one builder the CLI, the Action and
@@ -299,6 +336,13 @@ pub struct ProposeOutput {
     /// Why an apply run failed (outcome `failed`), with its exit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::error::Failure>,
+    /// What the profile adds once the pull request is open.
+    #[serde(default, skip_serializing_if = "Shaping::is_empty")]
+    pub shaping: Shaping,
+    /// What went wrong after the pull request was opened (a label or review
+    /// request GitHub refused): the run still applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl ProposeOutput {
@@ -326,6 +370,8 @@ impl ProposeOutput {
             body_shortened: proposal.body.shortened.clone(),
             stale_against: proposal.stale_against.clone(),
             error: None,
+            shaping: proposal.shaping.clone(),
+            warnings: Vec::new(),
         }
     }
 
@@ -345,6 +391,8 @@ impl ProposeOutput {
             body_shortened: None,
             stale_against: None,
             error: None,
+            shaping: Shaping::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -418,6 +466,7 @@ impl ProposeOutput {
                         }
                     }
                 }
+                self.shaping_lines(&mut s);
             }
             (Outcome::Applied, Some(pr)) => {
                 let _ = writeln!(s, "  PR #{} {branch}", pr.number);
@@ -434,6 +483,27 @@ impl ProposeOutput {
         for p in &self.problems {
             let _ = writeln!(s, "  {p}");
         }
+        for w in &self.warnings {
+            let _ = writeln!(s, "  warning: {w}");
+        }
         s
+    }
+
+    /// What a dry run says the profile will add once the PR is open.
+    fn shaping_lines(&self, s: &mut String) {
+        let list = |items: &[String]| shown(&items.join(", ")).into_owned();
+        if !self.shaping.labels.is_empty() {
+            let _ = writeln!(s, "  labels: {}", list(&self.shaping.labels));
+        }
+        let mut asked = self.shaping.reviewers.clone();
+        asked.extend(
+            self.shaping
+                .team_reviewers
+                .iter()
+                .map(|t| format!("team {t}")),
+        );
+        if !asked.is_empty() {
+            let _ = writeln!(s, "  review requested from: {}", list(&asked));
+        }
     }
 }

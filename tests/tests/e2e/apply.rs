@@ -676,3 +676,104 @@ fn the_token_never_goes_to_a_plain_http_api_url_of_another_host() {
     assert!(run.stderr.contains("plain http://"), "{}", run.stderr);
     assert!(w.fake.log().is_empty(), "no request sent anywhere");
 }
+
+/// A registry whose kahn-hq profile shapes its pull requests.
+fn shaping_registry(reviewers: &str) -> String {
+    format!(
+        "repos:
+  - slug: kahn-hq
+    url: https://github.com/kahn-hq/kahn
+    default_branch: main
+    role: production
+    profile: shaped
+    fleets_allowed: [kahn-implementer]
+    added: \"2026-04-29\"
+profiles:
+  shaped:
+    labels: [petrova, needs-review]
+    reviewers: [{reviewers}]
+    team_reviewers: [platform]
+    title_prefix: \"[fleet] \"
+"
+    )
+}
+
+/// The operator's profile labels the pull request, asks its reviewers and
+/// prefixes its title: two calls after the seven of a fresh apply; a re-run
+/// still takes one request and changes nothing. The dry run says so first.
+#[test]
+fn the_profile_labels_asks_reviewers_and_prefixes_the_title() {
+    let w = world();
+    std::fs::write(
+        w.sb.ws.join("registry.yaml"),
+        shaping_registry("alice, bob"),
+    )
+    .expect("registry");
+    let dry = w.run(&[], &[]);
+    dry.expect_code(0);
+    assert!(
+        dry.stdout.contains("  labels: petrova, needs-review\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("  review requested from: alice, bob, team platform\n"),
+        "{}",
+        dry.stdout
+    );
+    let run = w.apply();
+    run.expect_code(0);
+    let log = w.fake.log();
+    let tail: Vec<String> = calls(&log).into_iter().skip(7).collect();
+    assert_eq!(
+        tail,
+        [
+            format!("POST {REPO}/issues/1234/labels"),
+            format!("POST {REPO}/pulls/1234/requested_reviewers"),
+        ],
+        "{}",
+        describe(&log)
+    );
+    let pr = w.assert_one_pull();
+    assert_eq!(pr.labels, ["petrova", "needs-review"]);
+    assert_eq!(pr.requested_reviewers, ["alice", "bob"]);
+    assert_eq!(pr.requested_teams, ["platform"]);
+    assert_eq!(
+        pr.title,
+        format!(
+            "[fleet] {}",
+            petrova_tests::example_plan()["title"]
+                .as_str()
+                .expect("title")
+        )
+    );
+    let before = w.fake.log().len();
+    let again = w.run(&["--apply", "--json"], &[]);
+    again.expect_code(0);
+    assert_eq!(w.log_since(before).len(), 1, "a re-run asks one question");
+    assert_eq!(again.json()["outcome"], "skipped_idempotent");
+}
+
+/// GitHub refusing a review request (here: the PR's own author) leaves the
+/// run applied, exit 0, with a warning naming the call; the labels stay.
+#[test]
+fn a_refused_review_request_is_a_warning_not_a_failure() {
+    let w = world();
+    let author = petrova_fake_github::FakeConfig::default().login;
+    std::fs::write(w.sb.ws.join("registry.yaml"), shaping_registry(&author)).expect("registry");
+    let run = w.run(&["--apply", "--json"], &[]);
+    run.expect_code(0);
+    let out = run.json();
+    assert_eq!(out["outcome"], "applied");
+    assert_eq!(out["warnings"][0]["code"], "pr_followup_failed", "{out}");
+    assert!(
+        out["warnings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("requesting the profile's reviewers") && m.contains("422")),
+        "{out}"
+    );
+    let pr = w.assert_one_pull();
+    assert_eq!(pr.labels, ["petrova", "needs-review"]);
+    assert!(pr.requested_reviewers.is_empty());
+}
