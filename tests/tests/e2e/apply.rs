@@ -678,7 +678,7 @@ fn the_token_never_goes_to_a_plain_http_api_url_of_another_host() {
 }
 
 /// A registry whose kahn-hq profile shapes its pull requests.
-fn shaping_registry(reviewers: &str) -> String {
+pub(crate) fn shaping_registry(reviewers: &str) -> String {
     format!(
         "repos:
   - slug: kahn-hq

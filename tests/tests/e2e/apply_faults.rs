@@ -475,3 +475,86 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
         );
     }
 }
+
+/// The profile's follow-up calls (labels at position 8, reviewers at 9) under
+/// every quick fault, with and without retries: the first run always ends
+/// `applied` (exit 0) — with retries the labels and reviewers all land, without
+/// them a failed call is a warning — and a re-run takes one request and
+/// finds the one open pull request.
+#[test]
+fn fault_matrix_label_and_review_positions() {
+    let w = world();
+    std::fs::write(
+        w.sb.ws.join("registry.yaml"),
+        super::apply::shaping_registry("alice"),
+    )
+    .expect("registry");
+    w.fake.reset();
+    let clean = w.apply_with_retries(4, "10");
+    clean.expect_code(0);
+    assert_eq!(
+        w.fake.log().len() as u64,
+        FRESH_REQUESTS + 2,
+        "{}",
+        describe(&w.fake.log())
+    );
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for attempts in [4, 1] {
+        for kind in Kind::QUICK {
+            for n in [FRESH_REQUESTS, FRESH_REQUESTS + 1] {
+                cells += 1;
+                w.fake.reset();
+                w.fake.push_faults(vec![kind.fault(n)]);
+                let first = w.apply_with_retries(attempts, kind.retry_base_ms());
+                let first_len = w.fake.log().len();
+                let second = w.apply_with_retries(attempts, "10");
+                w.wait_quiet();
+                let (code1, out1) = ended(&first);
+                let (code2, out2) = ended(&second);
+                let mut problems = w.end_state_problems();
+                if (code1, out1.as_str()) != (0, "applied") {
+                    problems.push(format!(
+                        "the first run ended {code1} {out1}: {}",
+                        first.stderr
+                    ));
+                }
+                if (code2, out2.as_str()) != (0, "skipped_idempotent")
+                    || w.fake.log().len() - first_len != 1
+                {
+                    problems.push(format!("the re-run ended {code2} {out2}"));
+                }
+                let warned = serde_json::from_str::<serde_json::Value>(&first.stdout)
+                    .ok()
+                    .and_then(|v| v["warnings"].as_array().map(Vec::len))
+                    .unwrap_or(0);
+                let pr = w.fake.pulls().into_iter().next();
+                let complete = pr.as_ref().is_some_and(|p| {
+                    p.labels == ["petrova", "needs-review"]
+                        && p.requested_reviewers == ["alice"]
+                        && p.requested_teams == ["platform"]
+                });
+                if attempts > 1 && (!complete || warned != 0) {
+                    problems.push(format!(
+                        "with retries: labels and reviewers incomplete or warned ({warned})"
+                    ));
+                }
+                if attempts == 1 && !complete && warned != 1 {
+                    problems.push(format!(
+                        "a missing follow-up without exactly one warning ({warned})"
+                    ));
+                }
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{} n={n} attempts={attempts}: {}\n{}",
+                        kind.name(),
+                        problems.join("; "),
+                        describe(&w.fake.log())
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 28);
+    check(cells, &failures);
+}
