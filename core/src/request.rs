@@ -590,7 +590,9 @@ pub fn init(
 /// hold it, so a plan that predicts it still cannot resume commands early.
 pub fn raw_stdout(text: &str, key: &str) -> String {
     let mut token = format!("petrova-{}", &key[..key.len().min(16)]);
-    while text.contains(&token) {
+    // The runner compares the resume token without case.
+    let lower = text.to_ascii_lowercase();
+    while lower.contains(&token.to_ascii_lowercase()) {
         token.push('0');
     }
     let mut out = format!("::stop-commands::{token}\n{text}");

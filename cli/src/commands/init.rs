@@ -37,6 +37,19 @@ pub fn run(ws: &Workspace, args: &InitArgs) -> Result<(), Failure> {
     )?;
     if args.write {
         let path = dir.join(".petrova.yml");
+        // A link would make the write land wherever it points, even outside the checkout.
+        if path
+            .symlink_metadata()
+            .is_ok_and(|m| !m.file_type().is_file())
+        {
+            return Err(Failure::new(
+                Code::ConfigUnwritable,
+                format!(
+                    "`{}` is not a regular file; nothing written",
+                    path.display()
+                ),
+            ));
+        }
         std::fs::write(&path, &report.config).map_err(|e| {
             Failure::new(
                 Code::ConfigUnwritable,

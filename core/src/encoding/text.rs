@@ -101,7 +101,27 @@ pub fn path_fold(path: &str) -> String {
     if path.is_ascii() {
         return path.to_ascii_lowercase();
     }
-    path.nfc().collect::<String>().to_lowercase()
+    // Lower case, then the simple case foldings `to_lowercase` leaves out,
+    // so that `AGENTſ.md` is `agents.md` as case-insensitive filesystems see it.
+    path.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ſ' => 's',
+            'ς' => 'σ',
+            'ϐ' => 'β',
+            'ϑ' => 'θ',
+            'ϕ' => 'φ',
+            'ϖ' => 'π',
+            'ϰ' => 'κ',
+            'ϱ' => 'ρ',
+            'ϵ' => 'ε',
+            'ẛ' => 'ṡ',
+            'ι' => 'ι',
+            c => c,
+        })
+        .collect()
 }
 
 /// The words GitHub reads, before an issue reference, as "close it on merge".
@@ -128,9 +148,11 @@ pub fn inert_references(text: &str) -> Cow<'_, str> {
     while i < chars.len() {
         let c = chars[i];
         let at_word_start = i == 0 || !word(chars[i - 1]);
+        // GitHub's mention pattern looks back for an ASCII letter or digit
+        // only: `_x_@alice`, `é@alice` and `日本@alice` all mention.
         if c == '@'
             && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric())
-            && (i == 0 || !word(chars[i - 1]))
+            && (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
         {
             out.push('@');
             out.push(JOINER);
@@ -190,9 +212,11 @@ fn references_issue(rest: &[char]) -> bool {
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return lower.contains("/issues/") || lower.contains("/pull/");
     }
+    // `\#1` renders as `#1`.
     let token: String = after
         .chars()
         .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';')
+        .filter(|c| *c != '\\')
         .collect();
     match token.split_once('#') {
         Some((repo, number)) => {
@@ -228,6 +252,8 @@ mod tests {
     fn paths_fold_to_one_spelling() {
         assert_eq!(path_fold("Docs/CLAUDE.md"), "docs/claude.md");
         assert_eq!(path_fold("Cafe\u{301}.md"), path_fold("CAFÉ.md"));
+        assert_eq!(path_fold("AGENTſ.md"), "agents.md");
+        assert_eq!(path_fold("ΑΣ"), path_fold("ας"));
         assert_eq!(
             path_fold("\u{212b}ngstr\u{f6}m"),
             path_fold("\u{c5}NGSTRÖM")
@@ -256,6 +282,11 @@ mod tests {
         };
         check("ping @org/everyone now", "ping @|org/everyone now");
         check("@alice", "@|alice");
+        check(
+            "_x_@alice é@bob 日本@carol",
+            "_x_@|alice é@|bob 日本@|carol",
+        );
+        check("Fixes \\#1", "F|ixes \\#1");
         check("mail me at a@b.example", "mail me at a@b.example");
         check("Fixes #1", "F|ixes #1");
         check("**Fixes** #7", "**F|ixes** #7");

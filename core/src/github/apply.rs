@@ -600,6 +600,13 @@ impl ApplyMachine {
                     url: url.clone(),
                 });
                 if outcome == Outcome::Applied {
+                    if *number == 0 {
+                        return self.unexpected(
+                            "the pull-request list (a pull request without a number)",
+                            200,
+                            json,
+                        );
+                    }
                     // This run's own POST opened it: the profile's labels and reviewers follow.
                     self.opened = pr;
                     return self.followup(&State::CreatePull);

@@ -226,6 +226,11 @@ pub fn parse_config(bytes: &[u8]) -> (RepoConfig, Vec<Diagnostic>) {
 }
 
 fn clean_dir(s: &str) -> String {
+    // `./doc/adr` names `doc/adr`: paths are compared as written elsewhere.
+    let mut s = s;
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
     s.trim_end_matches('/').to_owned()
 }
 

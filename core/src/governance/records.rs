@@ -82,18 +82,21 @@ pub fn name_date(stem: &str) -> NameDate {
     let digits =
         |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let slug_after = |i: usize| b.get(i) == Some(&b'-') && b.len() > i + 1;
+    // A date may end the name, or be followed by `-` or `_` and a slug.
+    let date_end =
+        |i: usize| b.len() == i || (matches!(b.get(i), Some(b'-' | b'_')) && b.len() > i + 1);
     let iso_shaped = digits(0..4)
         && b.get(4) == Some(&b'-')
         && digits(5..7)
         && b.get(7) == Some(&b'-')
         && digits(8..10);
-    if iso_shaped && slug_after(10) {
+    if iso_shaped && date_end(10) {
         return match Date::parse(&stem[..10]) {
             Some(date) => NameDate::Full { date, at: None },
             None => NameDate::Malformed,
         };
     }
-    if digits(0..8) && slug_after(8) {
+    if digits(0..8) && date_end(8) {
         let Some(date) = Date::parse_compact(&stem[..8]) else {
             return NameDate::Malformed;
         };
@@ -117,7 +120,11 @@ pub fn name_date(stem: &str) -> NameDate {
     }
     let width = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if (1..=9).contains(&width) && slug_after(width) {
-        if let Ok(number) = stem[..width].parse() {
+        if let Ok(number) = stem[..width].parse::<u64>() {
+            // `2023-retrospective` names a year, not record 2023.
+            if width == 4 && (1900..=2100).contains(&number) {
+                return NameDate::Plain;
+            }
             return NameDate::Numbered { number, width };
         }
     }
@@ -466,9 +473,19 @@ pub fn read_looking(
         .as_deref()
         .and_then(parse_written_date)
         .or_else(|| {
-            labelled(&blocks, |l| l == "date" || l.ends_with(" date"))
-                .as_deref()
-                .and_then(parse_written_date)
+            labelled(&blocks, |l| {
+                matches!(
+                    l,
+                    "date"
+                        | "decision date"
+                        | "date of decision"
+                        | "decided"
+                        | "decided on"
+                        | "created"
+                )
+            })
+            .as_deref()
+            .and_then(parse_written_date)
         });
     facts.superseded_by = superseded_link(&body[..header_end])
         .or_else(|| front_status_text.as_deref().and_then(superseded_link))
@@ -490,7 +507,12 @@ pub fn read_looking(
 fn header(body: &str, line_offset: usize, first_look: usize) -> (Vec<Block>, usize) {
     let mut look = first_look.max(1);
     loop {
-        let cut = match body.get(look..).and_then(|rest| rest.find('\n')) {
+        // Found on bytes: `look` need not fall on a character boundary.
+        let cut = match body
+            .as_bytes()
+            .get(look..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        {
             Some(i) => look + i + 1,
             None => body.len(),
         };
@@ -659,7 +681,9 @@ fn month_name_date(value: &str) -> Option<Date> {
 
 /// The destination of the link after "Superseded by" in the text.
 fn superseded_link(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    // ASCII lower-casing keeps every byte where it is, so an index found in
+    // `lower` is one in `text` (`İ` lower-cases to three bytes from two).
+    let lower = text.to_ascii_lowercase();
     for (at, _) in lower.match_indices("superseded by") {
         let rest = &text[at + "superseded by".len()..];
         let rest = rest.trim_start_matches([' ', ':', '*', '_', '\t']);
@@ -669,8 +693,15 @@ fn superseded_link(text: &str) -> Option<String> {
         let Some(close) = rest.find("](") else {
             continue;
         };
+        // Inside a template's unfilled `[proposed | … | superseded by [x](y)]`.
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..at].matches('[').count() > text[line_start..at].matches(']').count() {
+            continue;
+        }
         let dest = &rest[close + 2..];
-        let end = dest.find([')', ' ', '\n'])?;
+        let Some(end) = dest.find([')', ' ', '\n']) else {
+            continue;
+        };
         let dest = dest[..end].trim_matches(['<', '>']);
         if !dest.is_empty() {
             return Some(dest.to_owned());
@@ -746,6 +777,10 @@ mod tests {
         assert_eq!(name_date("20260425-2460-x"), NameDate::Malformed);
         assert_eq!(name_date("20261340-x"), NameDate::Malformed);
         assert_eq!(name_date("0007"), NameDate::Plain);
+        assert_eq!(name_date("2023-retrospective"), NameDate::Plain);
+        assert_eq!(name_date("2026-04-28"), full("2026-04-28"));
+        assert_eq!(name_date("2026-04-28_x"), full("2026-04-28"));
+        assert_eq!(name_date("20260428"), full("2026-04-28"));
     }
 
     #[test]
@@ -824,6 +859,17 @@ mod tests {
             .with_file("d/2026-01-01-a.md", "# a")
             .with_file("d/0001-b.md", "# b");
         assert_eq!(numbering(&dated, "d"), None);
+    }
+
+    #[test]
+    fn a_successor_after_text_that_lower_cases_longer_is_found() {
+        let facts = read(
+            "adr/0001-x.md",
+            "# İİİ\n\nStatus: Superseded by [next](0002-next.md)\n".as_bytes(),
+            ScanLimits::default(),
+        );
+        assert_eq!(facts.superseded_by.as_deref(), Some("adr/0002-next.md"));
+        assert_eq!(facts.status.as_deref(), Some("superseded"));
     }
 
     #[test]

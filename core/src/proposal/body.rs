@@ -529,7 +529,7 @@ pub fn inline(text: &str, max_chars: Option<usize>) -> String {
         }
         _ => folded,
     };
-    let line = images_as_links(&folded).replace('<', "&lt;");
+    let line = outside_code(&images_as_links(&folded, false));
     if opens_block(&line) {
         format!("\\{line}")
     } else if let Some(marker) = ordered_marker(&line) {
@@ -619,6 +619,10 @@ fn sentinel_for(text: &str) -> String {
 pub fn safe_block(markdown: &str) -> String {
     let markdown = crate::encoding::text::inert_references(markdown);
     let text = markdown.replace("\r\n", "\n").replace('\r', "\n");
+    // Tabs, vertical tabs and form feeds are where parsers disagree (cmark-gfm
+    // closes a fence followed by a tab and reads a table delimiter row holding
+    // one; pulldown-cmark does neither): spaces read the same everywhere.
+    let text = text.replace('\t', "    ").replace(['\u{b}', '\u{c}'], " ");
     let text = neutralize_blocks(&text);
     let escaped = escape_angle_brackets(&text);
     if stays_plain(&escaped) {
@@ -684,7 +688,7 @@ fn neutralize_blocks(text: &str) -> String {
         if atx || setext || refdef {
             out.push('\\');
         }
-        out.push_str(&images_as_links(body));
+        out.push_str(&images_as_links(body, true));
         previous_is_text = !content.is_empty();
     }
     out
@@ -726,16 +730,21 @@ fn container_prefix(line: &str) -> usize {
 /// `![alt](url)` outside code spans becomes `\![alt](url)`: the `!` shown
 /// as text, then a link a reader may follow, not a request GitHub's image
 /// proxy makes for every viewer. A `!` already escaped (after an odd number of
-/// backslashes) is left alone.
-fn images_as_links(line: &str) -> Cow<'_, str> {
+/// backslashes) is left alone. With `respect_code`, code spans (as a simple
+/// backtick pairing finds them) are left alone too; one-line items pass
+/// `false`, since nothing re-parses them to catch a wrong guess.
+fn images_as_links(line: &str, respect_code: bool) -> Cow<'_, str> {
     if !line.contains("![") {
         return Cow::Borrowed(line);
     }
+    // On a line with a `|`, what looks like a code span may be split into
+    // two table cells by another parser: nothing there is treated as code.
+    let respect_code = respect_code && !line.contains('|');
     let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len() + 4);
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'`' {
+        if respect_code && bytes[i] == b'`' {
             // A code span runs to the next backtick run of the same length.
             let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
             let ticks = &line[i..i + run];
@@ -773,7 +782,7 @@ fn images_as_links(line: &str) -> Cow<'_, str> {
 /// Every `<` outside code spans and code blocks written as `&lt;`: shown the
 /// same, but never the start of a tag, a comment or an autolink.
 fn escape_angle_brackets(text: &str) -> String {
-    if !text.contains('<') {
+    if !text.contains('<') && !text.contains('&') {
         return text.to_owned();
     }
     let mut code: Vec<std::ops::Range<usize>> = Vec::new();
@@ -786,11 +795,14 @@ fn escape_angle_brackets(text: &str) -> String {
             // span into a URL (`https://x.example``<b>` ``), which then is no
             // span at all: a span keeps a raw `<` only when nothing but
             // whitespace or the start of a line comes before it.
+            // A span on a line holding a `|` may be a table cell's half to
+            // another parser: it is not trusted either.
             Event::Code(_)
                 if text[..range.start]
                     .chars()
                     .next_back()
-                    .is_none_or(char::is_whitespace) =>
+                    .is_none_or(char::is_whitespace)
+                    && !line_around(text, range.clone()).contains('|') =>
             {
                 code.push(range);
             }
@@ -803,12 +815,27 @@ fn escape_angle_brackets(text: &str) -> String {
         if range.start < last {
             continue;
         }
-        out.push_str(&text[last..range.start].replace('<', "&lt;"));
+        out.push_str(&outside_code(&text[last..range.start]));
         out.push_str(&text[range.clone()]);
         last = range.end;
     }
-    out.push_str(&text[last..].replace('<', "&lt;"));
+    out.push_str(&outside_code(&text[last..]));
     out
+}
+
+/// Text outside code as shown, never as markup: `<` cannot open a tag, and
+/// `&` cannot make an entity (`&#64;alice` would render a live mention).
+fn outside_code(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
+/// The lines `range` spans in `text`.
+fn line_around(text: &str, range: std::ops::Range<usize>) -> &str {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    &text[start..end]
 }
 
 /// Whether `text`, followed by a section of petrova's, renders as plain

@@ -203,7 +203,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
     }
     out.upholds = validate::upholds(d.guards.iter().map(String::as_str), &d.meta_rules);
     let key = proposal_key(&diagnosis.target_repo, &plan);
-    let metadata = propose::metadata(
+    let mut metadata = propose::metadata(
         &diagnosis.target_repo,
         &key,
         &plan,
@@ -212,6 +212,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
         &req.triggered_by_ref,
         &req.now,
     );
+    propose::fit_metadata(&mut metadata, limits.max_body_chars);
     let rendered = body::render_with_limit(
         &BodyInput {
             plan: &plan,

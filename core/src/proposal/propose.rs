@@ -84,7 +84,7 @@ pub fn prepare(
     };
     let entry = input.validation.entry;
     let key = proposal_key(&entry.slug, &validated.plan);
-    let metadata = metadata(
+    let mut metadata = metadata(
         &entry.slug,
         &key,
         &validated.plan,
@@ -93,6 +93,7 @@ pub fn prepare(
         input.triggered_by_ref,
         input.now,
     );
+    fit_metadata(&mut metadata, input.validation.limits.max_body_chars);
     let body = body::render_with_limit(
         &BodyInput {
             plan: &validated.plan,
@@ -199,6 +200,32 @@ pub fn metadata(
             reference: triggered_by_ref.to_owned(),
         },
         applied_at: now.to_owned(),
+    }
+}
+
+/// Drops the metadata's lists (paths first, then grounding) while they would
+/// take more than a quarter of the body's character limit, so that the
+/// metadata block always fits whole, however low the operator set the limit;
+/// readers then take the paths from the pull request's files.
+pub fn fit_metadata(metadata: &mut Metadata, max_body_chars: usize) {
+    let budget = max_body_chars / 4;
+    let size = |m: &Metadata| {
+        m.changes
+            .iter()
+            .flatten()
+            .map(|p| p.chars().count() + 8)
+            .sum::<usize>()
+            + m.grounding
+                .iter()
+                .flatten()
+                .map(|g| g.reference.chars().count() + g.kind.len() + 16)
+                .sum::<usize>()
+    };
+    if size(metadata) > budget {
+        metadata.changes = None;
+    }
+    if size(metadata) > budget {
+        metadata.grounding = None;
     }
 }
 

@@ -320,3 +320,27 @@ fn init_by_slug_on_the_worked_example() {
     assert_eq!(report["decisions"]["records"], 11);
     assert_eq!(report["roadmap"]["current"], "Phase-7");
 }
+
+/// `--write --force` never follows a `.petrova.yml` that is a link: the
+/// write would land wherever it points, even outside the checkout.
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_link() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = tmp.path().join("repo");
+    fresh_copy("adr-tools", &repo);
+    let outside = tmp.path().join("outside.yml");
+    std::os::unix::fs::symlink(&outside, repo.join(".petrova.yml")).expect("symlink");
+    let run = petrova_tests::run(
+        std::process::Command::new(petrova_tests::petrova_bin()).args([
+            "init",
+            "--path",
+            &repo.display().to_string(),
+            "--write",
+            "--force",
+        ]),
+    );
+    run.expect_code(3);
+    assert!(run.stderr.contains("config_unwritable"), "{}", run.stderr);
+    assert!(!outside.exists(), "nothing written through the link");
+}

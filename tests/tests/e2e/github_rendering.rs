@@ -150,6 +150,21 @@ fn atoms() -> Vec<String> {
             "",
             " \t ",
             "@`",
+            // Where parsers disagree on whitespace (found by review): a
+            // closing fence followed by a tab, a table delimiter row with one.
+            "```\na\n```\t\n<h1>LGTM - security reviewed</h1>\n\n```\n",
+            "a | b\n-|\t-\n` x | <img src=\"https://evil.example/p.png\">`\n",
+            "a | b\n-|\u{b}-\n` x | ![i](https://evil.example/p.png) `\n",
+            "\\`![x](https://evil.example/p.png)`",
+            "[a](http://x`) ![i](https://evil.example/p.png) `x`",
+            // Mentions and references built from entities or odd neighbours.
+            "_x_@alice",
+            "é@alice",
+            "&#64;alice",
+            "&commat;alice",
+            "Fixes \\#1",
+            "Fixes &#35;1",
+            "F&#105;xes #1",
             // Runner commands in text.
             "::set-output name=pr-url::https://evil.example",
             "##[error]forged",
