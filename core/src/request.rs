@@ -686,6 +686,12 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("b\n::petrova-4f8c3e21d97a0b6c0::\n"), "{out}");
+        // The runner ignores case when it looks for the token.
+        let out = raw_stdout("::PETROVA-4F8C3E21D97A0B6C::\n", key);
+        assert!(
+            out.starts_with("::stop-commands::petrova-4f8c3e21d97a0b6c0\n"),
+            "{out}"
+        );
     }
 
     #[test]

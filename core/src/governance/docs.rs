@@ -840,6 +840,13 @@ mod tests {
     }
 
     #[test]
+    fn dot_slash_folders_name_the_same_folder() {
+        let (config, problems) = parse_config(b"decisions: ./doc/adr/\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.decisions, "doc/adr");
+    }
+
+    #[test]
     fn config_defaults_and_errors() {
         let (config, problems) = parse_config(
             b"decisions: adr/\nguards:\n  - rule: MR-7\n    kind: append_only\n    paths: [adr/]\n",

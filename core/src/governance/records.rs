@@ -873,6 +873,26 @@ mod tests {
     }
 
     #[test]
+    fn review_dates_and_template_placeholders_say_nothing() {
+        let facts = read(
+            "adr/0003-x.md",
+            "# X\n\n* Status: [proposed | accepted | superseded by [ADR-0005](0005-example.md)]\n* Next review date: 2027-01-01\n"
+                .as_bytes(),
+            ScanLimits::default(),
+        );
+        assert_eq!(facts.status, None);
+        assert_eq!(facts.superseded_by, None);
+        assert_eq!(facts.written_date, None);
+        // A broken link does not end the search for a later one.
+        let facts = read(
+            "adr/0003-x.md",
+            "# X\n\nSuperseded by [a](\n\nStatus: Superseded by [b](0004-b.md)\n".as_bytes(),
+            ScanLimits::default(),
+        );
+        assert_eq!(facts.superseded_by.as_deref(), Some("adr/0004-b.md"));
+    }
+
+    #[test]
     fn successors_resolve_in_the_repository() {
         assert_eq!(
             resolve("doc/adr/0004-x.md", "0005-y.md").as_deref(),

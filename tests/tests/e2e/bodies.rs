@@ -791,3 +791,47 @@ fn metadata_carries_diagnosis_grounding_and_paths_within_bounds() {
     );
     assert_eq!(meta.changes.map(|c| c.len()), Some(100));
 }
+
+/// However low the operator sets the body limit, the metadata block fits
+/// whole: its lists give way first, and it still reads back.
+#[test]
+fn metadata_lists_give_way_to_a_low_body_limit() {
+    use petrova_core::proposal::propose;
+    let mut value = example_plan();
+    let changes: Vec<Value> = (0..60)
+        .map(|i| json!({"path": format!("docs/notes/a-rather-long-folder-name/and-a-long-file-name-{i:03}.md"), "operation": "create", "contents": "x"}))
+        .collect();
+    value["proposed_changes"] = json!(changes);
+    let plan = plan_from(&value);
+    let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
+    let mut meta = propose::metadata(
+        SLUG,
+        &key,
+        &plan,
+        "fleet:f",
+        "k",
+        "r",
+        "2026-04-29T14:32:18Z",
+    );
+    assert!(meta.changes.is_some());
+    propose::fit_metadata(&mut meta, 4096);
+    assert_eq!(
+        meta.changes, None,
+        "60 long paths do not fit a quarter of 4,096"
+    );
+    assert!(meta.grounding.is_some(), "the grounding still does");
+    let diagnosis = diagnosis();
+    let upholds = upholds();
+    let body = body::render_with_limit(
+        &BodyInput {
+            plan: &plan,
+            diagnosis: &diagnosis,
+            metadata: &meta,
+            upholds: &upholds,
+            stale_against: None,
+        },
+        4096,
+    );
+    assert!(body.text.chars().count() <= 4096);
+    assert_eq!(parse_metadata(&body.text), Ok(meta));
+}
