@@ -934,8 +934,9 @@ async fn get_pull(
     if let Err(r) = check_repo(&shared, &owner, &repo) {
         return r.into_response();
     }
-    let Ok(number) = number.parse::<u64>() else {
-        return not_found_now().into_response();
+    let number = match pull_number(&number) {
+        Ok(n) => n,
+        Err(e) => return e.into_response(),
     };
     let inner = shared.lock();
     match inner.repo.pulls.iter().find(|p| p.number == number) {
@@ -951,9 +952,7 @@ async fn update_pull(
 ) -> Response {
     (|| -> Res<Response> {
         check_repo(&shared, &owner, &repo)?;
-        let Ok(number) = number.parse::<u64>() else {
-            return Err(not_found_now());
-        };
+        let number = pull_number(&number)?;
         let o = json_object(&body)?;
         let d = DOC_UPDATE_PULL;
         let title = opt_str(&o, "title", d)?;
@@ -1034,6 +1033,11 @@ async fn update_pull(
     .unwrap_or_else(IntoResponse::into_response)
 }
 
+/// The `{number}` of a path: GitHub answers 404 to anything but a number.
+fn pull_number(segment: &str) -> Res<u64> {
+    segment.parse().map_err(|_| not_found_now())
+}
+
 /// A list of strings at `field`, if given.
 fn opt_strings(o: &serde_json::Map<String, Value>, field: &str, doc: &str) -> Res<Vec<String>> {
     match o.get(field) {
@@ -1066,9 +1070,7 @@ async fn add_labels(
 ) -> Response {
     (|| -> Res<Response> {
         check_repo(&shared, &owner, &repo)?;
-        let Ok(number) = number.parse::<u64>() else {
-            return Err(not_found_now());
-        };
+        let number = pull_number(&number)?;
         let o = json_object(&body)?;
         let labels = opt_strings(&o, "labels", DOC_ADD_LABELS)?;
         if labels.is_empty() {
@@ -1100,9 +1102,7 @@ async fn request_reviewers(
 ) -> Response {
     (|| -> Res<Response> {
         check_repo(&shared, &owner, &repo)?;
-        let Ok(number) = number.parse::<u64>() else {
-            return Err(not_found_now());
-        };
+        let number = pull_number(&number)?;
         let o = json_object(&body)?;
         let d = DOC_REQUEST_REVIEWERS;
         let reviewers = opt_strings(&o, "reviewers", d)?;

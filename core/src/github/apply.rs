@@ -375,9 +375,6 @@ impl ApplyMachine {
                 message: "the apply protocol had already finished".to_owned(),
             });
         }
-        if matches!(self.state, State::AddLabels | State::RequestReviewers) {
-            return self.on_followup(reply, now_epoch_s);
-        }
         let creating_pull = self.state == State::CreatePull;
         let (status, headers, body) = match reply {
             Reply::Transport { message } => {
@@ -402,6 +399,9 @@ impl ApplyMachine {
         if status == 429 || (status == 403 && is_rate_limited(headers)) {
             let delay = rate_limit_delay(headers, now_epoch_s);
             return self.retry(&format!("rate limited (HTTP {status})"), delay);
+        }
+        if self.is_followup() {
+            return self.on_followup(status, &json);
         }
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
@@ -774,6 +774,15 @@ impl ApplyMachine {
         self.attempt += 1;
         if self.attempt >= self.policy.max_attempts {
             let what = self.describe_state();
+            if self.is_followup() {
+                // The pull request exists: a call that keeps failing is a warning.
+                self.followup_warnings.push(format!(
+                    "GitHub failed {what} after {} attempts: {why}; the pull request is open without them",
+                    self.attempt
+                ));
+                let from = std::mem::replace(&mut self.state, State::Done);
+                return self.followup(&from);
+            }
             return self.finish(ApplyResult::GithubFailed {
                 message: format!("GitHub failed {what} after {} attempts: {why}; nothing half-done is lost, run again to resume", self.attempt),
             });
@@ -843,54 +852,25 @@ impl ApplyMachine {
         }
     }
 
-    /// A reply to a label or review request. The pull request exists: a
-    /// refusal becomes a warning and the run still applies; a transient
-    /// failure is retried, and after the last attempt becomes a warning too.
-    fn on_followup(&mut self, reply: &Reply, now_epoch_s: u64) -> Step {
-        let (status, headers, body) = match reply {
-            Reply::Transport { message } => {
-                return self.retry_followup(&format!("no response ({message})"), None)
-            }
-            Reply::Response {
-                status,
-                headers,
-                body,
-            } => (*status, headers, body.as_str()),
-        };
-        let json: Value = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
-        if status >= 500 {
-            return self.retry_followup(&format!("HTTP {status}{}", github_message(&json)), None);
-        }
-        if status == 429 || (status == 403 && is_rate_limited(headers)) {
-            let delay = rate_limit_delay(headers, now_epoch_s);
-            return self.retry_followup(&format!("rate limited (HTTP {status})"), delay);
-        }
+    /// Whether the run is adding the profile's labels or review requests.
+    fn is_followup(&self) -> bool {
+        matches!(self.state, State::AddLabels | State::RequestReviewers)
+    }
+
+    /// GitHub's answer to a label or review request (transient failures were
+    /// retried by [`Self::retry`], which turns the last one into a warning).
+    /// The pull request exists: a refusal becomes a warning and the run
+    /// still applies.
+    fn on_followup(&mut self, status: u16, json: &Value) -> Step {
         if !(200..300).contains(&status) {
             let what = self.describe_state();
             self.followup_warnings.push(format!(
                 "GitHub refused {what} (HTTP {status}{}); the pull request is open without them",
-                github_message(&json)
+                github_message(json)
             ));
         }
         let from = std::mem::replace(&mut self.state, State::Done);
         self.followup(&from)
-    }
-
-    fn retry_followup(&mut self, why: &str, delay_ms: Option<u64>) -> Step {
-        self.attempt += 1;
-        if self.attempt >= self.policy.max_attempts {
-            let what = self.describe_state();
-            self.followup_warnings.push(format!(
-                "GitHub failed {what} after {} attempts: {why}; the pull request is open without them",
-                self.attempt
-            ));
-            let from = std::mem::replace(&mut self.state, State::Done);
-            return self.followup(&from);
-        }
-        let delay = delay_ms
-            .unwrap_or_else(|| self.backoff(self.attempt))
-            .min(self.policy.max_delay_ms);
-        self.send(delay)
     }
 
     fn unexpected(&mut self, what: &str, status: u16, json: &Value) -> Step {

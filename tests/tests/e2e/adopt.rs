@@ -203,6 +203,21 @@ fn fresh_copy(name: &str, to: &Path) {
     }
 }
 
+/// `petrova ARGS…`.
+fn petrova(args: &[&str]) -> petrova_tests::Run {
+    petrova_tests::run(std::process::Command::new(petrova_tests::petrova_bin()).args(args))
+}
+
+/// The keys of the `.petrova.yml` an init report suggests (its comments left out).
+fn suggested(report: &Value) -> Vec<&str> {
+    report["config"]
+        .as_str()
+        .expect("config")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect()
+}
+
 /// `petrova init --path DIR` on each shape: what it finds (formats, dates,
 /// undated records, statuses, files skipped, the roadmap's phases) and the
 /// `.petrova.yml` it suggests; `--write` writes exactly that, after which a
@@ -210,7 +225,6 @@ fn fresh_copy(name: &str, to: &Path) {
 /// adoption in one command. A second `--write` is refused without `--force`.
 #[test]
 fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
-    let bin = petrova_tests::petrova_bin();
     for name in FIXTURES {
         let expected: Value = serde_json::from_slice(
             &std::fs::read(fixture_dir(name).join("expected.json")).expect("expected.json"),
@@ -221,19 +235,11 @@ fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
         let repo = tmp.path().join("repo");
         fresh_copy(name, &repo);
         let dir = repo.display().to_string();
-        let run = petrova_tests::run(
-            std::process::Command::new(&bin).args(["init", "--path", &dir, "--json"]),
-        );
+        let run = petrova(&["init", "--path", &dir, "--json"]);
         run.expect_code(0);
         let report = run.json();
-        let config_lines: Vec<&str> = report["config"]
-            .as_str()
-            .expect("config")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .collect();
         assert_eq!(
-            Value::from(config_lines),
+            Value::from(suggested(&report)),
             want["config"],
             "{name}: suggested config"
         );
@@ -256,9 +262,7 @@ fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
             "{name}: nothing written without --write"
         );
 
-        let write = petrova_tests::run(
-            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write"]),
-        );
+        let write = petrova(&["init", "--path", &dir, "--write"]);
         write.expect_code(0);
         let written = std::fs::read_to_string(repo.join(".petrova.yml")).expect("written");
         assert_eq!(
@@ -274,14 +278,10 @@ fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
             "{name}: diagnosed after init"
         );
 
-        let again = petrova_tests::run(
-            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write"]),
-        );
+        let again = petrova(&["init", "--path", &dir, "--write"]);
         again.expect_code(2);
         assert!(again.stderr.contains("config_exists"), "{}", again.stderr);
-        let forced = petrova_tests::run(
-            std::process::Command::new(&bin).args(["init", "--path", &dir, "--write", "--force"]),
-        );
+        let forced = petrova(&["init", "--path", &dir, "--write", "--force"]);
         forced.expect_code(0);
     }
 }
@@ -291,23 +291,12 @@ fn init_finds_each_shape_and_its_suggestion_diagnoses_it() {
 /// `.petrova.yml`.
 #[test]
 fn init_by_slug_on_the_worked_example() {
-    let ws = petrova_tests::example_workspace();
-    let run = petrova_tests::run(
-        std::process::Command::new(petrova_tests::petrova_bin())
-            .arg("--workspace")
-            .arg(&ws)
-            .args(["init", petrova_tests::SLUG, "--json"]),
-    );
+    let ws = petrova_tests::example_workspace().display().to_string();
+    let run = petrova(&["--workspace", &ws, "init", petrova_tests::SLUG, "--json"]);
     run.expect_code(0);
     let report = run.json();
-    let lines: Vec<&str> = report["config"]
-        .as_str()
-        .expect("config")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .collect();
     assert_eq!(
-        lines,
+        suggested(&report),
         [
             "decisions: docs/decisions",
             "findings: docs/findings",
@@ -331,15 +320,8 @@ fn init_never_writes_through_a_link() {
     fresh_copy("adr-tools", &repo);
     let outside = tmp.path().join("outside.yml");
     std::os::unix::fs::symlink(&outside, repo.join(".petrova.yml")).expect("symlink");
-    let run = petrova_tests::run(
-        std::process::Command::new(petrova_tests::petrova_bin()).args([
-            "init",
-            "--path",
-            &repo.display().to_string(),
-            "--write",
-            "--force",
-        ]),
-    );
+    let dir = repo.display().to_string();
+    let run = petrova(&["init", "--path", &dir, "--write", "--force"]);
     run.expect_code(3);
     assert!(run.stderr.contains("config_unwritable"), "{}", run.stderr);
     assert!(!outside.exists(), "nothing written through the link");

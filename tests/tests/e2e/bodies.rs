@@ -720,24 +720,28 @@ fn plan_text_cannot_forge_sections_hide_text_or_plant_images() {
     );
 }
 
+/// The metadata a proposal of `plan` carries (key from the plan, fixed actor, trigger and time).
+fn metadata_of(plan: &Plan) -> Metadata {
+    let key = petrova_core::plan::key::proposal_key(SLUG, plan);
+    petrova_core::proposal::propose::metadata(
+        SLUG,
+        &key,
+        plan,
+        "fleet:f",
+        "k",
+        "r",
+        "2026-04-29T14:32:18Z",
+    )
+}
+
 /// The metadata carries the plan's diagnosis, grounding and paths — at most
 /// 100 paths and 16 KiB of them, so that it always fits a body; past that the
 /// pull request's files say which paths it changes.
 #[test]
 fn metadata_carries_diagnosis_grounding_and_paths_within_bounds() {
-    use petrova_core::proposal::propose;
     let mut value = example_plan();
     let plan = plan_from(&value);
-    let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
-    let meta = propose::metadata(
-        SLUG,
-        &key,
-        &plan,
-        "fleet:f",
-        "k",
-        "r",
-        "2026-04-29T14:32:18Z",
-    );
+    let meta = metadata_of(&plan);
     assert_eq!(
         meta.diagnosis_id.as_deref(),
         Some(plan.diagnosis_id.as_str())
@@ -765,30 +769,14 @@ fn metadata_carries_diagnosis_grounding_and_paths_within_bounds() {
         .collect();
     value["proposed_changes"] = json!(changes);
     let many = plan_from(&value);
-    let meta = propose::metadata(
-        SLUG,
-        &key,
-        &many,
-        "fleet:f",
-        "k",
-        "r",
-        "2026-04-29T14:32:18Z",
-    );
+    let meta = metadata_of(&many);
     assert_eq!(
         meta.changes, None,
         "101 paths: the pull request's files say"
     );
     value["proposed_changes"] = json!(changes[..100]);
     let hundred = plan_from(&value);
-    let meta = propose::metadata(
-        SLUG,
-        &key,
-        &hundred,
-        "fleet:f",
-        "k",
-        "r",
-        "2026-04-29T14:32:18Z",
-    );
+    let meta = metadata_of(&hundred);
     assert_eq!(meta.changes.map(|c| c.len()), Some(100));
 }
 
@@ -803,16 +791,7 @@ fn metadata_lists_give_way_to_a_low_body_limit() {
         .collect();
     value["proposed_changes"] = json!(changes);
     let plan = plan_from(&value);
-    let key = petrova_core::plan::key::proposal_key(SLUG, &plan);
-    let mut meta = propose::metadata(
-        SLUG,
-        &key,
-        &plan,
-        "fleet:f",
-        "k",
-        "r",
-        "2026-04-29T14:32:18Z",
-    );
+    let mut meta = metadata_of(&plan);
     assert!(meta.changes.is_some());
     propose::fit_metadata(&mut meta, 4096);
     assert_eq!(
