@@ -81,6 +81,8 @@ fn groundings() {
         triggered_by_kind: "audit_fail".into(),
         triggered_by_ref: "ci-run-12345".into(),
         allow_stale: false,
+        supersede: false,
+        reconsider: false,
         now: "2026-04-29T14:32:18Z".into(),
         env: Default::default(),
         frontend: Default::default(),

@@ -74,9 +74,35 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// List petrova's pull requests (open, merged, closed) from their metadata blocks.
+    #[command(after_help = "Examples:\n  petrova status kahn-hq\n  petrova status --all --json")]
+    Status(FleetArgs),
+    /// Close open petrova PRs older than the profile's expires_days, with a comment (a dry run without --apply).
+    #[command(after_help = "Examples:\n  petrova sweep kahn-hq\n  petrova sweep --all --apply")]
+    Sweep {
+        /// Which repositories.
+        #[command(flatten)]
+        target: FleetArgs,
+        /// Close them (otherwise say which would be closed).
+        #[arg(long)]
+        apply: bool,
+    },
     /// Inspect the registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+}
+
+#[derive(Args)]
+pub struct FleetArgs {
+    /// Registry slug of the repository.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub slug: Option<String>,
+    /// Every repository of the registry, one after another.
+    #[arg(long)]
+    pub all: bool,
+    /// Print one JSON line per pull request.
+    #[arg(long)]
+    pub json: bool,
 }
 
 const PROPOSE_EXAMPLE: &str = "Example:
@@ -111,6 +137,12 @@ pub struct ProposeArgs {
     /// Open the pull request on GitHub (needs PETROVA_GITHUB_TOKEN or GITHUB_TOKEN).
     #[arg(long)]
     pub apply: bool,
+    /// With --apply: close open petrova PRs that change the same paths (with a comment linking the new one) instead of ending in conflict.
+    #[arg(long)]
+    pub supersede: bool,
+    /// With --apply: open the PR even though a similar one was closed unmerged within the profile's reject_memory_days (the body links it).
+    #[arg(long)]
+    pub reconsider: bool,
     /// With `render`: print the body as HTML (as the browser preview shows it).
     #[arg(long)]
     pub html: bool,

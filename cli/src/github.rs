@@ -5,6 +5,8 @@
 use http_body_util::BodyExt as _;
 use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, Request, RetryPolicy, Step};
+use petrova_core::github::fleet::{FleetMachine, FleetOutput};
+use petrova_core::github::Protocol;
 use petrova_core::operator::registry::RepoEntry;
 use petrova_core::operator::settings::Settings;
 use petrova_core::proposal::propose::Proposal;
@@ -98,16 +100,23 @@ pub fn apply(
     proposal: &Proposal,
     entry: &RepoEntry,
 ) -> Result<ApplyResult, Failure> {
-    runtime()?.block_on(run(config, proposal, entry))
+    let mut machine = ApplyMachine::new(proposal, entry, config.policy);
+    runtime()?.block_on(run(config, &mut machine))
 }
 
-async fn run(
+/// Runs `status` or `sweep` on one repository.
+pub fn fleet(
     config: &GithubConfig,
-    proposal: &Proposal,
-    entry: &RepoEntry,
-) -> Result<ApplyResult, Failure> {
+    fleet_run: &petrova_core::request::FleetRun,
+    now: &str,
+) -> Result<FleetOutput, Failure> {
+    let mut machine = FleetMachine::new(&fleet_run.entry, fleet_run.command, now, config.policy);
+    runtime()?.block_on(run(config, &mut machine))
+}
+
+/// Drives any of core's protocols to its end.
+async fn run<P: Protocol>(config: &GithubConfig, machine: &mut P) -> Result<P::Output, Failure> {
     let octocrab = client(config)?;
-    let mut machine = ApplyMachine::new(proposal, entry, config.policy);
     let mut step = machine.start();
     loop {
         match step {

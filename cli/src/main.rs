@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Command::Render(args) => commands::propose::run(&ws, args, true),
         Command::Doctor { slug, json } => commands::doctor::run(&ws, slug, *json),
         Command::Init(args) => commands::init::run(&ws, args),
+        Command::Status(args) => commands::fleet::run(&ws, args, "status", false),
+        Command::Sweep { target, apply } => commands::fleet::run(&ws, target, "sweep", *apply),
         Command::Schema { generate, json: _ } => {
             print!("{}", commands::schema(*generate));
             Ok(())

@@ -492,6 +492,10 @@ pub enum Knob {
     StateDir,
     /// Running a diagnosis.
     Diagnose,
+    /// Closing overlapping petrova PRs instead of a conflict.
+    Supersede,
+    /// Proposing again what a human rejected.
+    Reconsider,
 }
 
 impl Frontend {
@@ -517,6 +521,10 @@ impl Frontend {
             (Frontend::Action, Knob::Input) => "input `input`",
             (Frontend::Action, Knob::Registry) => "input `registry`",
             (Frontend::Action, Knob::Target) => "input `target`",
+            (Frontend::Cli, Knob::Supersede) => "--supersede",
+            (Frontend::Cli, Knob::Reconsider) => "--reconsider",
+            (Frontend::Action, Knob::Supersede) => "input `supersede: true`",
+            (Frontend::Action, Knob::Reconsider) => "input `reconsider: true`",
             (Frontend::Preview, Knob::Since | Knob::Until) => "the diagnosis box",
             (Frontend::Preview, Knob::Input) => "the plan box",
             (Frontend::Preview, _) => "the workflow that runs petrova",

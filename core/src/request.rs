@@ -4,7 +4,7 @@
 
 use crate::encoding::text::{runner_safe, shown};
 use crate::error::{Code, ConfigError, Diagnostic, Exit, Failure, Frontend, Knob};
-use crate::github::apply::ApplyResult;
+use crate::github::apply::{ApplyResult, RejectReason};
 use crate::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use crate::governance::source::{Checkout, SourceErrorKind};
 use crate::operator::registry::{self, Registry, RepoEntry};
@@ -200,6 +200,12 @@ pub struct ProposeRequest {
     /// Accept a stale diagnosis.
     #[serde(default)]
     pub allow_stale: bool,
+    /// On apply, close open petrova PRs whose paths overlap (instead of `conflict`).
+    #[serde(default)]
+    pub supersede: bool,
+    /// On apply, open the pull request even when a similar one was rejected.
+    #[serde(default)]
+    pub reconsider: bool,
     /// The front end's clock (RFC 3339); `PETROVA_NOW` in `env` overrides it.
     pub now: String,
     /// The operator's environment (core reads the settings it knows).
@@ -283,6 +289,8 @@ pub fn prepare(
         triggered_by_kind: &req.triggered_by_kind,
         triggered_by_ref: &req.triggered_by_ref,
         now: &now,
+        supersede: req.supersede,
+        reconsider: req.reconsider,
     };
     let proposal = propose::prepare(&input, checkout, store);
     Ok(Prepared {
@@ -313,8 +321,29 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Fronten
             detail,
             existing_body,
             warnings,
+            rejected,
+            overlapping,
+            superseded,
+            reconsidered,
         } => {
             let mut output = ProposeOutput::from_proposal(proposal, *outcome, pr.clone());
+            output.reason = *rejected;
+            output.overlapping = overlapping.clone();
+            output.superseded = superseded.clone();
+            output.reconsidered = reconsidered.clone();
+            if *rejected == Some(RejectReason::Similar) {
+                output.hint = Some(format!(
+                    "if the change is wanted after all, run again with {}",
+                    frontend.spell(Knob::Reconsider)
+                ));
+            }
+            // The body GitHub got links the reconsidered PR.
+            if let Some(rejected) = reconsidered {
+                output.body = Some(crate::proposal::body::with_reconsidered(
+                    &proposal.body.text,
+                    rejected,
+                ));
+            }
             output.warnings = warnings
                 .iter()
                 .map(|w| Diagnostic::at_pointer(Code::PrFollowupFailed, "", w.clone()))
@@ -331,7 +360,7 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Fronten
                 ));
             }
             let error = (*outcome == Outcome::Conflict).then(|| {
-                Failure::new(
+                let failure = Failure::new(
                     Code::ApplyConflict,
                     format!(
                         "conflict: {}; nothing was touched",
@@ -339,7 +368,17 @@ pub fn apply_report(proposal: &Proposal, result: &ApplyResult, frontend: Fronten
                             .as_deref()
                             .unwrap_or("another proposal owns the branch")
                     ),
-                )
+                );
+                if overlapping.is_empty() {
+                    failure
+                } else {
+                    failure.with_knob(
+                        frontend,
+                        "to replace them (closing each with a comment linking the new one), run again with",
+                        Knob::Supersede,
+                        "",
+                    )
+                }
             });
             ApplyReport {
                 output,
@@ -707,4 +746,78 @@ mod tests {
             "a newline in a message is shown, not turned into a line of the annotation"
         );
     }
+}
+
+/// `petrova status` and `petrova sweep` for embedders.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FleetRequest {
+    /// The registry.
+    pub registry: RegistrySource,
+    /// The repository; ignored with `all`.
+    #[serde(default)]
+    pub target: Target,
+    /// Every repository of the registry.
+    #[serde(default)]
+    pub all: bool,
+    /// `status` or `sweep`.
+    pub verb: String,
+    /// `sweep`: close the expired pull requests (else a dry run).
+    #[serde(default)]
+    pub apply: bool,
+    /// The front end's clock (RFC 3339); `PETROVA_NOW` in `env` overrides it.
+    pub now: String,
+    /// The operator's environment.
+    #[serde(default)]
+    pub env: Vars,
+}
+
+/// One repository's `status` or `sweep`, ready to run.
+#[derive(Clone, Debug)]
+pub struct FleetRun {
+    /// The registry entry.
+    pub entry: RepoEntry,
+    /// What to do.
+    pub command: crate::github::fleet::FleetCommand,
+}
+
+/// The runs a `status`/`sweep` request asks for (one per repository, in
+/// registry order with `all`), the settings they use, and the run's clock.
+pub fn fleet(req: &FleetRequest) -> Result<(Vec<FleetRun>, Settings, String), Failure> {
+    use crate::github::fleet::FleetCommand;
+    let settings = Settings::from_vars(&req.env)?;
+    let now = settings.now_or(&req.now);
+    let apply = req.apply;
+    let command = |registry: &Registry, entry: &RepoEntry| -> Result<FleetCommand, Failure> {
+        match req.verb.as_str() {
+            "status" => Ok(FleetCommand::Status),
+            "sweep" => Ok(FleetCommand::Sweep {
+                expires_days: registry.profile_of(entry).expires_days,
+                apply,
+            }),
+            other => Err(Failure::new(
+                Code::SettingInvalid,
+                format!("`{}` is not status or sweep", other.escape_debug()),
+            )),
+        }
+    };
+    let runs = if req.all {
+        let registry = registry::parse(&req.registry.source, &req.registry.path)?;
+        registry
+            .repos
+            .iter()
+            .map(|entry| {
+                Ok(FleetRun {
+                    command: command(&registry, entry)?,
+                    entry: entry.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?
+    } else {
+        let (registry, entry) = resolve(&req.registry, &req.target)?;
+        vec![FleetRun {
+            command: command(&registry, &entry)?,
+            entry,
+        }]
+    };
+    Ok((runs, settings, now))
 }

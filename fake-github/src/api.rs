@@ -3,7 +3,8 @@
 //! one 201 and seven 422s).
 
 use crate::model::{
-    apply_edits, is_sha, valid_path, valid_ref_name, PullState, Signature, TreeEdit, TreeFile,
+    apply_edits, is_sha, valid_path, valid_ref_name, CommentState, PullState, Signature, TreeEdit,
+    TreeFile,
 };
 use crate::render::{self, basic_error, validation_error, DOCS};
 use crate::server::{now, reply, Shared};
@@ -32,6 +33,8 @@ const DOC_UPDATE_PULL: &str = "https://docs.github.com/rest/pulls/pulls#update-a
 const DOC_ADD_LABELS: &str = "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue";
 const DOC_REQUEST_REVIEWERS: &str =
     "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request";
+const DOC_CREATE_COMMENT: &str =
+    "https://docs.github.com/rest/issues/comments#create-an-issue-comment";
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -73,8 +76,16 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             get(get_pull).patch(update_pull),
         )
         .route(
+            "/repos/{owner}/{repo}/pulls/{number}/files",
+            get(list_pull_files),
+        )
+        .route(
             "/repos/{owner}/{repo}/issues/{number}/labels",
             axum::routing::post(add_labels),
+        )
+        .route(
+            "/repos/{owner}/{repo}/issues/{number}/comments",
+            get(list_comments).post(create_comment),
         )
         .route(
             "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers",
@@ -250,6 +261,58 @@ fn get_query<'a>(q: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// One page of a listing, answered as GitHub pages: `per_page` (default 30,
+/// 1 to 100) and `page` (from 1) come from the query, and a `Link` header
+/// names the `prev`, `next`, `last` and `first` pages that apply, each as
+/// `url` with the query repeated and another `page`.
+fn paged<T>(
+    items: &[T],
+    q: &[(String, String)],
+    url: &str,
+    render: impl FnMut(&T) -> Value,
+) -> Response {
+    let per_page = get_query(q, "per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(30, |n| n.clamp(1, 100));
+    let page = get_query(q, "page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(1, |n| n.max(1));
+    let shown: Vec<Value> = items
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(render)
+        .collect();
+    let mut resp = reply(StatusCode::OK, &Value::Array(shown));
+    let last = items.len().div_ceil(per_page).max(1);
+    let link_to = |n: usize| -> String {
+        let mut parts: Vec<String> = q
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        parts.push(format!("page={n}"));
+        format!("<{url}?{}>", parts.join("&"))
+    };
+    let mut links = Vec::new();
+    if page > 1 {
+        links.push(format!("{}; rel=\"prev\"", link_to(page - 1)));
+    }
+    if page < last {
+        links.push(format!("{}; rel=\"next\"", link_to(page + 1)));
+        links.push(format!("{}; rel=\"last\"", link_to(last)));
+    }
+    if page > 1 {
+        links.push(format!("{}; rel=\"first\"", link_to(1)));
+    }
+    if !links.is_empty() {
+        if let Ok(v) = HeaderValue::try_from(links.join(", ")) {
+            resp.headers_mut().insert(header::LINK, v);
+        }
+    }
+    resp
+}
+
 // ----- repository -----
 
 async fn get_repo(State(shared): S, Path((owner, repo)): Path<(String, String)>) -> Response {
@@ -398,7 +461,7 @@ async fn delete_ref(
     // An open pull request whose head branch goes away keeps the tip it had.
     if let (Some(branch), Some(sha)) = (name.strip_prefix("heads/"), removed) {
         for p in &mut inner.repo.pulls {
-            if p.state == "open" && p.head == branch {
+            if p.state == "open" && p.has_local_head(branch) {
                 p.head_sha.clone_from(&sha);
             }
         }
@@ -747,12 +810,6 @@ async fn list_pulls(
         let sort = get_query(&q, "sort").unwrap_or("created");
         let direction =
             get_query(&q, "direction").unwrap_or(if sort == "created" { "desc" } else { "asc" });
-        let per_page = get_query(&q, "per_page")
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(30, |n| n.clamp(1, 100));
-        let page = get_query(&q, "page")
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(1, |n| n.max(1));
         let inner = shared.lock();
         let mut pulls: Vec<&PullState> = inner
             .repo
@@ -761,7 +818,7 @@ async fn list_pulls(
             .filter(|p| state == "all" || p.state == state)
             .filter(|p| {
                 head.is_none_or(|(o, b)| {
-                    o.eq_ignore_ascii_case(&shared.config.owner) && p.head == b
+                    o.eq_ignore_ascii_case(p.head_owner(&shared.config.owner)) && p.head == b
                 })
             })
             .filter(|p| base.is_none_or(|b| p.base == b))
@@ -775,41 +832,10 @@ async fn list_pulls(
         if direction == "desc" {
             pulls.reverse();
         }
-        let total = pulls.len();
-        let items: Vec<Value> = pulls
-            .iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .map(|p| shared.ctx.pull(&inner.repo, p, false))
-            .collect();
-        let mut resp = reply(StatusCode::OK, &Value::Array(items));
-        let last = total.div_ceil(per_page).max(1);
-        let link_to = |n: usize| -> String {
-            let mut parts: Vec<String> = q
-                .iter()
-                .filter(|(k, _)| k != "page")
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            parts.push(format!("page={n}"));
-            format!("<{}/pulls?{}>", shared.ctx.repo_api(), parts.join("&"))
-        };
-        let mut links = Vec::new();
-        if page > 1 {
-            links.push(format!("{}; rel=\"prev\"", link_to(page - 1)));
-        }
-        if page < last {
-            links.push(format!("{}; rel=\"next\"", link_to(page + 1)));
-            links.push(format!("{}; rel=\"last\"", link_to(last)));
-        }
-        if page > 1 {
-            links.push(format!("{}; rel=\"first\"", link_to(1)));
-        }
-        if !links.is_empty() {
-            if let Ok(v) = HeaderValue::try_from(links.join(", ")) {
-                resp.headers_mut().insert(header::LINK, v);
-            }
-        }
-        Ok(resp)
+        let url = format!("{}/pulls", shared.ctx.repo_api());
+        Ok(paged(&pulls, &q, &url, |p| {
+            shared.ctx.pull(&inner.repo, p, false)
+        }))
     })()
     .unwrap_or_else(IntoResponse::into_response)
 }
@@ -879,7 +905,7 @@ async fn create_pull(
             .repo
             .pulls
             .iter()
-            .any(|p| p.state == "open" && p.head == head_branch && p.base == base)
+            .any(|p| p.state == "open" && p.has_local_head(&head_branch) && p.base == base)
         {
             return Err(invalid(
                 json!([{"resource": "PullRequest", "code": "custom",
@@ -919,6 +945,9 @@ async fn create_pull(
             labels: Vec::new(),
             requested_reviewers: Vec::new(),
             requested_teams: Vec::new(),
+            author: None,
+            fork_owner: None,
+            comments: Vec::new(),
         };
         let v = shared.ctx.pull(&inner.repo, &pull, true);
         inner.repo.pulls.push(pull);
@@ -963,6 +992,8 @@ async fn update_pull(
         let Some(i) = inner.repo.pulls.iter().position(|p| p.number == number) else {
             return Err(not_found_now());
         };
+        // One time for closing and updating, as GitHub gives them equal.
+        let t = now();
         if let Some(b) = &base {
             if inner.repo.branch_tip(b).is_none() {
                 return Err(invalid(
@@ -978,18 +1009,19 @@ async fn update_pull(
                 if p.merged {
                     return Err(unprocessable("state cannot be changed. The pull request has been merged.", d));
                 }
-                if inner.repo.branch_tip(&p.head).is_none() {
+                if p.fork_owner.is_none() && inner.repo.branch_tip(&p.head).is_none() {
                     return Err(unprocessable(
                         "state cannot be changed. The head branch no longer exists.",
                         d,
                     ));
                 }
                 let (head, base) = (p.head.clone(), p.base.clone());
-                if inner
-                    .repo
-                    .pulls
-                    .iter()
-                    .any(|q| q.state == "open" && q.head == head && q.base == base)
+                if p.fork_owner.is_none()
+                    && inner
+                        .repo
+                        .pulls
+                        .iter()
+                        .any(|q| q.state == "open" && q.has_local_head(&head) && q.base == base)
                 {
                     return Err(invalid(
                         json!([{"resource": "PullRequest", "code": "custom",
@@ -1006,7 +1038,7 @@ async fn update_pull(
                 let p = &mut inner.repo.pulls[i];
                 p.head_sha = head;
                 p.state = "closed".to_owned();
-                p.closed_at = Some(now());
+                p.closed_at = Some(t.clone());
             }
             Some("open" | "closed") => {}
             Some(other) => {
@@ -1026,7 +1058,7 @@ async fn update_pull(
         if let Some(b) = base {
             p.base = b;
         }
-        p.updated_at = now();
+        p.updated_at = t;
         let p = inner.repo.pulls[i].clone();
         Ok(reply(StatusCode::OK, &shared.ctx.pull(&inner.repo, &p, true)))
     })()
@@ -1139,4 +1171,97 @@ async fn request_reviewers(
         ))
     })()
     .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/files`: the files that differ
+/// between the merge base and the head, in path order, paged.
+async fn list_pull_files(
+    State(shared): S,
+    Path((owner, repo, number)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    (|| -> Res<Response> {
+        check_repo(&shared, &owner, &repo)?;
+        let number = pull_number(&number)?;
+        let q = query_map(q.as_deref());
+        let inner = shared.lock();
+        let Some(p) = inner.repo.pulls.iter().find(|p| p.number == number) else {
+            return Err(not_found_now());
+        };
+        let files = shared.ctx.pull_files(&inner.repo, p);
+        let url = format!("{}/pulls/{number}/files", shared.ctx.repo_api());
+        Ok(paged(&files, &q, &url, Value::clone))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /repos/{owner}/{repo}/issues/{number}/comments`: a pull request's
+/// comments, oldest first, paged.
+async fn list_comments(
+    State(shared): S,
+    Path((owner, repo, number)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    (|| -> Res<Response> {
+        check_repo(&shared, &owner, &repo)?;
+        let number = pull_number(&number)?;
+        let q = query_map(q.as_deref());
+        let inner = shared.lock();
+        let Some(p) = inner.repo.pulls.iter().find(|p| p.number == number) else {
+            return Err(not_found_now());
+        };
+        let url = format!("{}/issues/{number}/comments", shared.ctx.repo_api());
+        Ok(paged(&p.comments, &q, &url, |c| {
+            shared.ctx.issue_comment(number, c)
+        }))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /repos/{owner}/{repo}/issues/{number}/comments` `{"body"}`: a comment
+/// by the token's user; it bumps the pull request's `updated_at`.
+async fn create_comment(
+    State(shared): S,
+    Path((owner, repo, number)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    (|| -> Res<Response> {
+        check_repo(&shared, &owner, &repo)?;
+        let number = pull_number(&number)?;
+        let o = json_object(&body)?;
+        let text = req_str(&o, "body", DOC_CREATE_COMMENT)?;
+        let mut inner = shared.lock();
+        let comment = add_comment(&mut inner.repo, number, &shared.ctx.login, text)
+            .ok_or_else(not_found_now)?;
+        Ok(created(
+            &shared.ctx.issue_comment(number, &comment),
+            &format!("{}/issues/comments/{}", shared.ctx.repo_api(), comment.id),
+        ))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Adds a comment by `author` to pull request `number` (now, with the next
+/// comment id) and bumps the pull request's `updated_at`; `None` when there is
+/// no such pull request.
+pub(crate) fn add_comment(
+    repo: &mut crate::model::Repo,
+    number: u64,
+    author: &str,
+    body: String,
+) -> Option<CommentState> {
+    let i = repo.pulls.iter().position(|p| p.number == number)?;
+    let id = repo.next_comment_id;
+    repo.next_comment_id += 1;
+    let t = now();
+    let comment = CommentState {
+        id,
+        author: author.to_owned(),
+        body,
+        created_at: t.clone(),
+    };
+    let p = &mut repo.pulls[i];
+    p.comments.push(comment.clone());
+    p.updated_at = t;
+    Some(comment)
 }

@@ -15,6 +15,10 @@
 //! | POST, GET | `/git/blobs`, `/git/blobs/{sha}` | |
 //! | GET, POST | `/pulls` | list (state, head `owner:branch`, base, sort, direction, per_page, page), create |
 //! | GET, PATCH | `/pulls/{number}` | |
+//! | GET | `/pulls/{number}/files` | the files that differ from the merge base (per_page, page) |
+//! | POST | `/issues/{number}/labels` | |
+//! | GET, POST | `/issues/{number}/comments` | list (per_page, page), comment |
+//! | POST | `/pulls/{number}/requested_reviewers` | |
 //!
 //! Every API request needs `authorization: Bearer <token>` (or `token <token>`).
 //! Test controls live under `/_fake/` (no authorization); see [`Fault`] for
@@ -29,7 +33,7 @@ mod model;
 mod render;
 mod server;
 
-pub use model::{CommitState, PullState, Signature};
+pub use model::{CommentState, CommitState, PullState, Signature};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -273,6 +277,56 @@ impl Fault {
     }
 }
 
+/// The state a seeded pull request is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeedState {
+    /// Open.
+    #[default]
+    Open,
+    /// Closed without being merged.
+    Closed,
+    /// Merged (closed, `merged` true, `merged_at` = `closed_at`). No merge
+    /// commit is made: the base branch does not change and
+    /// `merge_commit_sha` is null.
+    Merged,
+}
+
+/// A pull request for [`Controls::seed_pull`] (or `POST /_fake/pulls`, with
+/// the same fields in JSON, `state` in lowercase): one that a test needs to
+/// exist already, in any state, at any age, by anyone, from a fork.
+///
+/// Times are RFC 3339 in UTC (`2024-01-01T00:00:00Z`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeedPull {
+    /// The head branch. It need not exist: then the head commit is the base's
+    /// tip (and the pull request changes no file). With `fork_owner`, a
+    /// branch of this name here gives the fork's head commit, once.
+    pub head: String,
+    /// The base branch (default: the default branch); it must exist.
+    pub base: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Body (markdown).
+    pub body: Option<String>,
+    /// Open, closed or merged.
+    pub state: SeedState,
+    /// When it was opened (default: now).
+    pub created_at: Option<String>,
+    /// When it was closed or merged (default: `created_at`); only for those
+    /// states.
+    pub closed_at: Option<String>,
+    /// Who opened it (`user.login`; default: the token's user).
+    pub author: Option<String>,
+    /// The owner of the fork the head comes from: `head.label` is
+    /// `{fork_owner}:{head}`, `head.user` and `head.repo` are the fork's.
+    /// Such a head never follows a branch of this repository.
+    pub fork_owner: Option<String>,
+    /// Labels.
+    pub labels: Vec<String>,
+}
+
 /// One API request as the fake saw it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoggedRequest {
@@ -391,6 +445,53 @@ impl Controls {
     /// Replaces a pull request's body.
     pub fn edit_pull_body(&self, number: u64, body: &str) -> Option<PullState> {
         self.shared.edit_pull(number, Some(body.to_owned()), None)
+    }
+
+    /// A pull request's issue comments, oldest first (none when there is no
+    /// such pull request).
+    pub fn comments(&self, number: u64) -> Vec<CommentState> {
+        self.shared.comments(number).unwrap_or_default()
+    }
+
+    /// Adds an issue comment by any login (to forge or plant markers), now;
+    /// it bumps the pull request's `updated_at`. Returns the comment's id, or
+    /// `None` when there is no such pull request.
+    pub fn add_comment(&self, number: u64, login: &str, body: &str) -> Option<u64> {
+        self.shared.add_comment(number, login, body)
+    }
+
+    /// Adds a pull request as it would be after a history (see [`SeedPull`])
+    /// and returns its number; `updated_at` is the latest of its creation and
+    /// closing.
+    ///
+    /// # Panics
+    /// When `head` is empty, the base branch does not exist, a time is not
+    /// RFC 3339, or an open pull request is given `closed_at`.
+    pub fn seed_pull(&self, seed: SeedPull) -> u64 {
+        let head = seed.head.clone();
+        match self.shared.seed_pull(seed) {
+            Ok(number) => number,
+            Err(e) => panic!("bad seeded pull request (head {head:?}): {e}"),
+        }
+    }
+
+    /// Ages a pull request: sets `created_at` and, when it is closed,
+    /// `closed_at` (and `merged_at` if merged; ignored while open), then
+    /// `updated_at` to the latest of those and its comments' times.
+    /// `None` when there is no such pull request.
+    ///
+    /// # Panics
+    /// When a time is not RFC 3339.
+    pub fn set_pull_times(
+        &self,
+        number: u64,
+        created_at: Option<&str>,
+        closed_at: Option<&str>,
+    ) -> Option<PullState> {
+        match self.shared.set_pull_times(number, created_at, closed_at) {
+            Ok(p) => p,
+            Err(e) => panic!("bad times for pull request {number}: {e}"),
+        }
     }
 
     /// Makes `branch` point at a new commit on top of `from` (the default

@@ -93,6 +93,57 @@ pub struct PullState {
     /// Teams (slugs) asked to review.
     #[serde(default)]
     pub requested_teams: Vec<String>,
+    /// Who opened it (`user.login`); `None`: the token's user.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The owner of the fork its head comes from (`head.label` is
+    /// `{fork_owner}:{head}`); `None`: the head is a branch of this repository.
+    #[serde(default)]
+    pub fork_owner: Option<String>,
+    /// Its issue comments (`POST /issues/{number}/comments`), oldest first.
+    #[serde(default)]
+    pub comments: Vec<CommentState>,
+}
+
+impl PullState {
+    /// Whether its head is `branch` of this repository (not of a fork).
+    pub(crate) fn has_local_head(&self, branch: &str) -> bool {
+        self.fork_owner.is_none() && self.head == branch
+    }
+
+    /// The owner of the repository its head branch lives in.
+    pub(crate) fn head_owner<'a>(&'a self, owner: &'a str) -> &'a str {
+        self.fork_owner.as_deref().unwrap_or(owner)
+    }
+}
+
+/// An issue comment on a pull request, as the fake stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentState {
+    /// Its id (also in its `html_url`: `#issuecomment-{id}`).
+    pub id: u64,
+    /// The commenter's login.
+    pub author: String,
+    /// Body (markdown).
+    pub body: String,
+    /// When it was written (RFC 3339); it is never edited, so this is also its
+    /// `updated_at`.
+    pub created_at: String,
+}
+
+/// How one file differs between two trees (one entry of a pull request's files).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FileDiff {
+    /// Its path.
+    pub path: String,
+    /// `added`, `removed`, `modified`, or `changed` (only the mode differs).
+    pub status: &'static str,
+    /// The blob id: the new one, or for a removed file the old one.
+    pub sha: String,
+    /// Lines added.
+    pub additions: u64,
+    /// Lines deleted.
+    pub deletions: u64,
 }
 
 /// A stored blob.
@@ -112,6 +163,7 @@ pub(crate) struct Repo {
     pub pulls: Vec<PullState>,
     pub next_pr_number: u64,
     pub next_pr_id: u64,
+    pub next_comment_id: u64,
     /// Bumped by every commit created, so that equal requests give distinct ids.
     pub commit_counter: u64,
     /// The repository setting "Allow GitHub Actions to create and approve pull requests".
@@ -379,9 +431,9 @@ impl Repo {
         None
     }
 
-    /// The paths that differ between two trees, with (old, new) line counts of
-    /// the changed files: `(changed_files, additions, deletions)`.
-    pub fn diff_stats(&self, old: &Tree, new: &Tree) -> (u64, u64, u64) {
+    /// Every path that differs between two trees, in path order, with its
+    /// line counts.
+    pub fn diff_files(&self, old: &Tree, new: &Tree) -> Vec<FileDiff> {
         let lines = |f: Option<&TreeFile>| -> Vec<String> {
             f.and_then(|f| self.blobs.get(&f.sha))
                 .map(|b| {
@@ -392,16 +444,18 @@ impl Repo {
                 })
                 .unwrap_or_default()
         };
-        let mut changed = 0;
-        let mut additions = 0;
-        let mut deletions = 0;
         let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+        let mut out = Vec::new();
         for path in paths {
             let (a, b) = (old.get(path), new.get(path));
-            if a == b {
-                continue;
-            }
-            changed += 1;
+            let (status, sha) = match (a, b) {
+                (None, Some(b)) => ("added", &b.sha),
+                (Some(a), None) => ("removed", &a.sha),
+                (Some(a), Some(b)) if a.sha == b.sha && a.mode == b.mode => continue,
+                (Some(a), Some(b)) if a.sha == b.sha => ("changed", &b.sha),
+                (Some(_), Some(b)) => ("modified", &b.sha),
+                (None, None) => continue,
+            };
             // A multiset difference of lines: good enough for a fake.
             let mut count: HashMap<String, i64> = HashMap::new();
             for l in lines(a) {
@@ -410,15 +464,33 @@ impl Repo {
             for l in lines(b) {
                 *count.entry(l).or_default() += 1;
             }
+            let (mut additions, mut deletions) = (0, 0);
             for v in count.values() {
                 if *v > 0 {
-                    additions += *v as u64;
+                    additions += v.unsigned_abs();
                 } else {
-                    deletions += (-*v) as u64;
+                    deletions += v.unsigned_abs();
                 }
             }
+            out.push(FileDiff {
+                path: path.clone(),
+                status,
+                sha: sha.clone(),
+                additions,
+                deletions,
+            });
         }
-        (changed, additions, deletions)
+        out
+    }
+
+    /// The paths that differ between two trees, with (old, new) line counts of
+    /// the changed files: `(changed_files, additions, deletions)`.
+    pub fn diff_stats(&self, old: &Tree, new: &Tree) -> (u64, u64, u64) {
+        self.diff_files(old, new)
+            .iter()
+            .fold((0, 0, 0), |(n, a, d), f| {
+                (n + 1, a + f.additions, d + f.deletions)
+            })
     }
 }
 

@@ -13,11 +13,15 @@
 //!   example's team lacks the required `type`), `locked` is false, `auto_merge`
 //!   and `active_lock_reason` are null, `merged_by` is null unless merged;
 //! - the repository is not a fork and has no template: `parent` and `source`
-//!   are dropped and `template_repository` is null;
+//!   are dropped and `template_repository` is null; a pull request's head from
+//!   a fork (seeded by a test) shows the same repository under the fork
+//!   owner's name, with `fork` true;
 //! - the examples' tree URLs lack `/git/` (`…/Hello-World/trees/{sha}`) and
 //!   their subtree entries point at `/git/blobs/`: the fake uses `/git/trees/`.
 
-use crate::model::{CommitState, PullState, Repo, Signature, TopEntry, Tree};
+use crate::model::{
+    CommentState, CommitState, FileDiff, PullState, Repo, Signature, TopEntry, Tree,
+};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use std::sync::LazyLock;
@@ -41,6 +45,8 @@ fixture!(SHORT_BLOB, "short-blob.json");
 fixture!(PULL_REQUEST, "pull-request.json");
 fixture!(PULL_REQUEST_SIMPLE, "pull-request-simple.json");
 fixture!(FULL_REPOSITORY, "full-repository.json");
+fixture!(ISSUE_COMMENT, "issue-comment.json");
+fixture!(DIFF_ENTRY, "diff-entry.json");
 fixture!(BASIC_ERROR, "basic-error.json");
 fixture!(VALIDATION_ERROR, "validation-error.json");
 
@@ -195,6 +201,53 @@ impl Ctx {
     /// The authenticated user.
     pub fn login_object(&self) -> Value {
         self.user(&self.login, 41_898_282, "User")
+    }
+
+    /// A user by login: the authenticated user's object for its login, else
+    /// a user whose id is derived from the login (so it is stable).
+    pub fn user_by_login(&self, login: &str) -> Value {
+        if login == self.login {
+            self.login_object()
+        } else {
+            self.user(login, stable_id(60_000_000, login), "User")
+        }
+    }
+
+    /// `author_association` of something `login` wrote: the authenticated user
+    /// is a member of the owner (as pull requests have always said), anyone
+    /// else has no association.
+    fn association(&self, login: &str) -> &'static str {
+        if login == self.login {
+            "MEMBER"
+        } else {
+            "NONE"
+        }
+    }
+
+    /// The repository a fork owner's copy of this one would be: the same
+    /// example overlaid with the fork's names, `fork` true, owned by a user,
+    /// and no push permission for the token.
+    fn fork_repo(&self, template: &Value, fork_owner: &str) -> Value {
+        let fork = Ctx {
+            owner: fork_owner.to_owned(),
+            repo_id: stable_id(800_000_000, &format!("{fork_owner}/{}", self.repo)),
+            ..self.clone()
+        };
+        let mut r = fork.overlay_repo(template);
+        if let Value::Object(o) = &mut r {
+            set(o, "owner", self.user_by_login(fork_owner));
+            set(o, "fork", json!(true));
+            set(
+                o,
+                "permissions",
+                json!({"admin": false, "maintain": false, "push": false, "triage": false, "pull": true}),
+            );
+            // A user's repository belongs to no organisation.
+            if o.contains_key("organization") {
+                o.insert("organization".into(), Value::Null);
+            }
+        }
+        r
     }
 
     fn overlay_repo(&self, template: &Value) -> Value {
@@ -472,14 +525,27 @@ impl Ctx {
                 .and_then(|s| s.get("repo"))
                 .cloned()
                 .unwrap_or_else(|| json!({}));
+            let fork = if side == "head" {
+                p.fork_owner.as_deref()
+            } else {
+                None
+            };
+            let (owner, user, repo) = match fork {
+                Some(f) => (f, self.user_by_login(f), self.fork_repo(&repo_template, f)),
+                None => (
+                    self.owner.as_str(),
+                    self.owner_object(),
+                    self.overlay_repo(&repo_template),
+                ),
+            };
             o.insert(
                 side.into(),
                 json!({
-                    "label": format!("{}:{branch}", self.owner),
+                    "label": format!("{owner}:{branch}"),
                     "ref": branch,
                     "sha": sha,
-                    "user": self.owner_object(),
-                    "repo": self.overlay_repo(&repo_template),
+                    "user": user,
+                    "repo": repo,
                 }),
             );
         }
@@ -515,7 +581,8 @@ impl Ctx {
         set(o, "state", json!(p.state));
         set(o, "locked", json!(false));
         set(o, "title", json!(p.title));
-        set(o, "user", self.login_object());
+        let author = p.author.as_deref().unwrap_or(&self.login);
+        set(o, "user", self.user_by_login(author));
         set(o, "body", json!(p.body));
         set(o, "labels", self.labels(&p.labels));
         set(o, "milestone", Value::Null);
@@ -555,7 +622,7 @@ impl Ctx {
                 "statuses": {"href": format!("{api}/statuses/{head_sha}")},
             }),
         );
-        set(o, "author_association", json!("MEMBER"));
+        set(o, "author_association", json!(self.association(author)));
         set(o, "auto_merge", Value::Null);
         set(o, "draft", json!(p.draft));
         if full {
@@ -591,7 +658,7 @@ impl Ctx {
                     Value::Null
                 },
             );
-            set(o, "comments", json!(0));
+            set(o, "comments", json!(p.comments.len()));
             set(o, "review_comments", json!(0));
             set(o, "maintainer_can_modify", json!(false));
             set(o, "commits", json!(commits));
@@ -603,15 +670,124 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// An issue comment on pull request `number`.
+    pub fn issue_comment(&self, number: u64, c: &CommentState) -> Value {
+        let mut v = ISSUE_COMMENT.clone();
+        let api = self.repo_api();
+        if let Value::Object(o) = &mut v {
+            set(o, "id", json!(c.id));
+            set(o, "node_id", json!(node_id("IC_kwDO", &c.id.to_string())));
+            set(o, "url", json!(format!("{api}/issues/comments/{}", c.id)));
+            set(
+                o,
+                "html_url",
+                json!(format!(
+                    "{}/pull/{number}#issuecomment-{}",
+                    self.repo_html(),
+                    c.id
+                )),
+            );
+            set(o, "body", json!(c.body));
+            set(o, "user", self.user_by_login(&c.author));
+            set(o, "created_at", json!(c.created_at));
+            set(o, "updated_at", json!(c.created_at));
+            set(o, "issue_url", json!(format!("{api}/issues/{number}")));
+            set(o, "author_association", json!(self.association(&c.author)));
+            // Nullable in the schema; the fake never pins nor minimises.
+            set(o, "pin", Value::Null);
+            set(o, "minimized", Value::Null);
+        }
+        v
+    }
+
+    /// One entry of a pull request's files. `commit` is the commit its URLs
+    /// point at: the head, or for a removed file the commit it was removed
+    /// from. There is no `patch` (optional in the schema; GitHub omits it too,
+    /// for large and binary files).
+    pub fn diff_entry(&self, f: &FileDiff, commit: &str) -> Value {
+        let mut v = DIFF_ENTRY.clone();
+        let path = url_path(&f.path);
+        if let Value::Object(o) = &mut v {
+            set(o, "sha", json!(f.sha));
+            set(o, "filename", json!(f.path));
+            set(o, "status", json!(f.status));
+            set(o, "additions", json!(f.additions));
+            set(o, "deletions", json!(f.deletions));
+            set(o, "changes", json!(f.additions + f.deletions));
+            set(
+                o,
+                "blob_url",
+                json!(format!("{}/blob/{commit}/{path}", self.repo_html())),
+            );
+            set(
+                o,
+                "raw_url",
+                json!(format!("{}/raw/{commit}/{path}", self.repo_html())),
+            );
+            set(
+                o,
+                "contents_url",
+                json!(format!("{}/contents/{path}?ref={commit}", self.repo_api())),
+            );
+            o.remove("patch");
+        }
+        v
+    }
+
+    /// A pull request's files, in path order, at most 3000 (GitHub's cap).
+    pub fn pull_files(&self, repo: &Repo, p: &PullState) -> Vec<Value> {
+        let head = current_head_sha(repo, p);
+        let base = repo.branch_tip(&p.base).cloned().unwrap_or_default();
+        let Some(mb) = pull_merge_base(repo, p, &head, &base) else {
+            return Vec::new();
+        };
+        let empty = Tree::new();
+        let old = repo.commit_tree(&mb).unwrap_or(&empty);
+        let new = repo.commit_tree(&head).unwrap_or(&empty);
+        repo.diff_files(old, new)
+            .iter()
+            .take(MAX_PULL_FILES)
+            .map(|f| {
+                let commit = if f.status == "removed" { &mb } else { &head };
+                self.diff_entry(f, commit)
+            })
+            .collect()
+    }
+}
+
+/// The most files `GET pulls/{n}/files` lists.
+const MAX_PULL_FILES: usize = 3000;
+
+/// A path for a URL: every byte but unreserved ones and `/` percent-encoded.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A number from `base` up, derived from `seed`, for ids that must be stable.
+fn stable_id(base: u64, seed: &str) -> u64 {
+    let h = crate::model::sha1_hex(seed.as_bytes());
+    base + u64::from_str_radix(&h[..6], 16).unwrap_or(0)
+}
+
 #[derive(Clone, Copy)]
 enum TreeEntryRef<'a> {
     File(&'a str, &'a str),
     Dir(&'a str),
 }
 
-/// The head commit a pull request shows now.
+/// The head commit a pull request shows now. A fork's branch is not in this
+/// repository, so a fork's pull request keeps the head it was given.
 pub(crate) fn current_head_sha(repo: &Repo, p: &PullState) -> String {
-    if p.state == "open" {
+    if p.state == "open" && p.fork_owner.is_none() {
         if let Some(tip) = repo.branch_tip(&p.head) {
             return tip.clone();
         }
@@ -619,8 +795,9 @@ pub(crate) fn current_head_sha(repo: &Repo, p: &PullState) -> String {
     p.head_sha.clone()
 }
 
-/// (commits, changed files, additions, deletions) of a pull request.
-fn pull_stats(repo: &Repo, p: &PullState, head: &str, base: &str) -> (u64, u64, u64, u64) {
+/// The commit a pull request's changes are measured from: the merge base of
+/// its head and its base.
+fn pull_merge_base(repo: &Repo, p: &PullState, head: &str, base: &str) -> Option<String> {
     // Once merged, the base contains the head: measure against the base as it
     // was just before the merge (the merge commit's first parent).
     let base = p
@@ -629,7 +806,12 @@ fn pull_stats(repo: &Repo, p: &PullState, head: &str, base: &str) -> (u64, u64, 
         .and_then(|m| repo.commits.get(m))
         .and_then(|c| c.parents.first())
         .map_or(base, String::as_str);
-    let Some(mb) = repo.merge_base(base, head) else {
+    repo.merge_base(base, head)
+}
+
+/// (commits, changed files, additions, deletions) of a pull request.
+fn pull_stats(repo: &Repo, p: &PullState, head: &str, base: &str) -> (u64, u64, u64, u64) {
+    let Some(mb) = pull_merge_base(repo, p, head, base) else {
         return (0, 0, 0, 0);
     };
     let head_anc = repo.ancestors(head);
@@ -693,6 +875,8 @@ mod tests {
             &*PULL_REQUEST,
             &*PULL_REQUEST_SIMPLE,
             &*FULL_REPOSITORY,
+            &*ISSUE_COMMENT,
+            &*DIFF_ENTRY,
             &*BASIC_ERROR,
             &*VALIDATION_ERROR,
         ] {

@@ -2,9 +2,11 @@
 //! middleware that logs, injects faults and checks authorization, and the
 //! `/_fake/` controls.
 
-use crate::model::{apply_edits, CommitState, PullState, Repo, Signature, TreeEdit, TreeFile};
+use crate::model::{
+    apply_edits, CommentState, CommitState, PullState, Repo, Signature, TreeEdit, TreeFile,
+};
 use crate::render::{self, Ctx, DOCS};
-use crate::{FakeConfig, Fault, LoggedRequest};
+use crate::{FakeConfig, Fault, LoggedRequest, SeedPull, SeedState};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
@@ -48,12 +50,26 @@ pub(crate) fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
+/// A time a test gave, in the form the fake stores (`2024-01-01T00:00:00Z`),
+/// so that stored times compare as strings.
+fn normalize_time(field: &str, t: &str) -> Result<String, String> {
+    humantime::parse_rfc3339_weak(t)
+        .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+        .map_err(|e| format!("{field} {t:?} is not an RFC 3339 time in UTC: {e}"))
+}
+
+/// The latest of stored times.
+fn latest<'a>(times: impl IntoIterator<Item = &'a String>) -> Option<String> {
+    times.into_iter().max().cloned()
+}
+
 /// The repository the fake starts with: the default branch at one commit that
 /// holds the configured files.
 fn seed(config: &FakeConfig) -> Repo {
     let mut repo = Repo {
         next_pr_number: config.first_pr_number,
         next_pr_id: 1_900_000_000 + config.first_pr_number,
+        next_comment_id: 2_400_000_001,
         actions_can_open_pulls: true,
         ..Repo::default()
     };
@@ -195,11 +211,11 @@ impl Shared {
     /// head's changes (since the merge base) laid over it (head wins).
     pub fn merge_pull(&self, number: u64, delete_branch: bool) -> Option<PullState> {
         let login = self.ctx.login.clone();
-        let owner = self.ctx.owner.clone();
         self.with_pull(number, |repo, i| {
             if repo.pulls[i].state != "open" {
                 return;
             }
+            let owner = repo.pulls[i].head_owner(&self.ctx.owner).to_owned();
             let head = render::current_head_sha(repo, &repo.pulls[i]);
             let base_branch = repo.pulls[i].base.clone();
             let head_branch = repo.pulls[i].head.clone();
@@ -249,7 +265,8 @@ impl Shared {
             );
             repo.refs
                 .insert(format!("refs/heads/{base_branch}"), merge.clone());
-            if delete_branch {
+            // A fork's branch is not this repository's to delete.
+            if delete_branch && repo.pulls[i].fork_owner.is_none() {
                 repo.refs.remove(&format!("refs/heads/{head_branch}"));
             }
             let p = &mut repo.pulls[i];
@@ -299,6 +316,118 @@ impl Shared {
         repo.refs
             .insert(format!("refs/heads/{branch}"), sha.clone());
         Some(sha)
+    }
+
+    pub fn comments(&self, number: u64) -> Option<Vec<CommentState>> {
+        let inner = self.lock();
+        let p = inner.repo.pulls.iter().find(|p| p.number == number)?;
+        Some(p.comments.clone())
+    }
+
+    pub fn add_comment(&self, number: u64, login: &str, body: &str) -> Option<u64> {
+        let mut inner = self.lock();
+        crate::api::add_comment(&mut inner.repo, number, login, body.to_owned()).map(|c| c.id)
+    }
+
+    /// Adds a pull request in the given state without going through the API.
+    pub fn seed_pull(&self, seed: SeedPull) -> Result<u64, String> {
+        if seed.head.is_empty() {
+            return Err("a seeded pull request needs a head branch".to_owned());
+        }
+        let created_at = match &seed.created_at {
+            Some(t) => normalize_time("created_at", t)?,
+            None => now(),
+        };
+        let closed_at = match (seed.state, &seed.closed_at) {
+            (SeedState::Open, Some(_)) => {
+                return Err("closed_at is for a closed or merged pull request".to_owned())
+            }
+            (SeedState::Open, None) => None,
+            (_, Some(t)) => Some(normalize_time("closed_at", t)?),
+            (_, None) => Some(created_at.clone()),
+        };
+        let mut inner = self.lock();
+        let repo = &mut inner.repo;
+        let base = seed
+            .base
+            .unwrap_or_else(|| self.config.default_branch.clone());
+        let Some(base_tip) = repo.branch_tip(&base).cloned() else {
+            return Err(format!("there is no base branch {base}"));
+        };
+        let head_sha = repo.branch_tip(&seed.head).cloned().unwrap_or(base_tip);
+        let number = repo.next_pr_number;
+        repo.next_pr_number += 1;
+        let id = repo.next_pr_id;
+        repo.next_pr_id += 1;
+        let merged = seed.state == SeedState::Merged;
+        let updated_at = latest([&created_at].into_iter().chain(&closed_at))
+            .unwrap_or_else(|| created_at.clone());
+        repo.pulls.push(PullState {
+            number,
+            id,
+            state: if seed.state == SeedState::Open {
+                "open"
+            } else {
+                "closed"
+            }
+            .to_owned(),
+            title: seed.title,
+            body: seed.body,
+            head: seed.head,
+            head_sha,
+            base,
+            draft: false,
+            merged,
+            merged_at: if merged { closed_at.clone() } else { None },
+            closed_at,
+            created_at,
+            updated_at,
+            // No merge commit is made: the base branch does not change.
+            merge_commit_sha: None,
+            html_url: format!("{}/pull/{number}", self.ctx.repo_html()),
+            labels: seed.labels,
+            requested_reviewers: Vec::new(),
+            requested_teams: Vec::new(),
+            author: seed.author,
+            fork_owner: seed.fork_owner,
+            comments: Vec::new(),
+        });
+        Ok(number)
+    }
+
+    /// Moves a pull request's `created_at` and (once closed) `closed_at`, and
+    /// with it `updated_at`: the latest of those and its comments.
+    pub fn set_pull_times(
+        &self,
+        number: u64,
+        created_at: Option<&str>,
+        closed_at: Option<&str>,
+    ) -> Result<Option<PullState>, String> {
+        let created_at = created_at
+            .map(|t| normalize_time("created_at", t))
+            .transpose()?;
+        let closed_at = closed_at
+            .map(|t| normalize_time("closed_at", t))
+            .transpose()?;
+        Ok(self.with_pull(number, |repo, i| {
+            let p = &mut repo.pulls[i];
+            if let Some(t) = created_at {
+                p.created_at = t;
+            }
+            if let (Some(t), "closed") = (closed_at, p.state.as_str()) {
+                if p.merged {
+                    p.merged_at = Some(t.clone());
+                }
+                p.closed_at = Some(t);
+            }
+            let times = [&p.created_at]
+                .into_iter()
+                .chain(&p.closed_at)
+                .chain(p.comments.iter().map(|c| &c.created_at));
+            if let Some(t) = latest(times) {
+                p.updated_at = t;
+            }
+        }))
     }
 
     pub fn state_json(&self) -> Value {
@@ -359,6 +488,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_fake/log", get(get_log))
         .route("/_fake/reset", post(reset))
         .route("/_fake/state", get(state))
+        .route("/_fake/pulls", post(seed_pull))
         .route("/_fake/pulls/{number}/{action}", post(pull_action))
         .route("/_fake/branches", post(seed_branch))
         .route(
@@ -733,6 +863,10 @@ struct PullActionBody {
     title: Option<String>,
     #[serde(default)]
     delete_branch: bool,
+    /// The commenter (`comment`; default the token's user).
+    login: Option<String>,
+    created_at: Option<String>,
+    closed_at: Option<String>,
 }
 
 async fn pull_action(
@@ -767,9 +901,26 @@ async fn pull_action(
         "merge" => shared.merge_pull(number, args.delete_branch),
         "reopen" => shared.reopen_pull(number),
         "edit" => shared.edit_pull(number, args.body, args.title),
+        "comment" => {
+            let Some(body) = args.body else {
+                return bad_request("a comment needs a body");
+            };
+            let login = args.login.unwrap_or_else(|| shared.ctx.login.clone());
+            shared
+                .add_comment(number, &login, &body)
+                .and_then(|_| shared.pulls().into_iter().find(|p| p.number == number))
+        }
+        "times" => match shared.set_pull_times(
+            number,
+            args.created_at.as_deref(),
+            args.closed_at.as_deref(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return bad_request(&e),
+        },
         _ => {
             return bad_request(&format!(
-                "unknown action {action}: close, merge, reopen or edit"
+                "unknown action {action}: close, merge, reopen, edit, comment or times"
             ))
         }
     };
@@ -792,6 +943,18 @@ struct SeedBranchBody {
     files: BTreeMap<String, Option<String>>,
     #[serde(default)]
     message: Option<String>,
+}
+
+/// `POST /_fake/pulls` with a [`SeedPull`] → `{"number"}`.
+async fn seed_pull(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let seed: SeedPull = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return bad_request(&format!("bad body: {e}")),
+    };
+    match shared.seed_pull(seed) {
+        Ok(number) => reply(StatusCode::OK, &json!({ "number": number })),
+        Err(e) => bad_request(&e),
+    }
 }
 
 async fn seed_branch(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {

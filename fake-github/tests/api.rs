@@ -6,7 +6,9 @@
     clippy::disallowed_types
 )]
 
-use petrova_fake_github::{start_blocking, FakeConfig, FakeGithub, FakeGithubHandle, Fault};
+use petrova_fake_github::{
+    start_blocking, FakeConfig, FakeGithub, FakeGithubHandle, Fault, SeedPull, SeedState,
+};
 use reqwest::blocking::{Client, Response};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -43,6 +45,23 @@ impl Api {
                 .send()
                 .unwrap(),
         )
+    }
+
+    /// A GET that also gives the `Link` header (empty when absent).
+    fn get_linked(&self, path: &str) -> (StatusCode, Value, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .unwrap();
+        let link = r
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let (s, v) = parse(r);
+        (s, v, link)
     }
 
     fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
@@ -910,4 +929,442 @@ async fn async_start_on_the_callers_runtime() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(fake.log().len(), 1);
+}
+
+/// The values of one field across a listing.
+fn field<'a>(list: &'a Value, key: &str) -> Vec<&'a Value> {
+    list.as_array().unwrap().iter().map(|v| &v[key]).collect()
+}
+
+#[test]
+fn issue_comments_on_pulls() {
+    let api = Api::new();
+    api.branch("feature", "a.txt", "a\n");
+    let (s, pr) = api.open_pull("feature");
+    assert_eq!(s, 201, "{pr}");
+    assert_eq!(pr["comments"], 0);
+    // Aged first, so that the comment visibly bumps `updated_at`.
+    api.fake
+        .set_pull_times(1234, Some("2024-03-01T10:00:00Z"), None)
+        .unwrap();
+    assert_eq!(
+        api.fake.pull(1234).unwrap().updated_at,
+        "2024-03-01T10:00:00Z"
+    );
+
+    let r = api
+        .client
+        .post(api.url("/issues/1234/comments"))
+        .bearer_auth(TOKEN)
+        .json(&json!({"body": "first"}))
+        .send()
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (s, c) = parse(r);
+    assert_eq!(s, 201, "{c}");
+    assert_has_documented_fields(&fixture("issue-comment"), &c, "comment");
+    let id = c["id"].as_u64().unwrap();
+    assert_eq!(location, api.url(&format!("/issues/comments/{id}")));
+    assert_eq!(c["url"], api.url(&format!("/issues/comments/{id}")));
+    assert_eq!(
+        c["html_url"],
+        format!("https://github.com/kahn-hq/kahn/pull/1234#issuecomment-{id}")
+    );
+    assert_eq!(c["issue_url"], api.url("/issues/1234"));
+    assert_eq!(c["body"], "first");
+    // The token's user, as the pull request's author.
+    assert_eq!(c["user"], pr["user"]);
+    assert_eq!(c["user"]["login"], "petrova-bot");
+    assert_eq!(c["author_association"], "MEMBER");
+    assert!(c["created_at"].is_string());
+    assert_eq!(c["created_at"], c["updated_at"]);
+    let (_, got) = api.get("/pulls/1234");
+    assert_eq!(got["updated_at"], c["created_at"]);
+    assert_eq!(got["comments"], 1);
+
+    // Anyone's comment, through the controls.
+    let forged = api.fake.add_comment(1234, "mallory", "second").unwrap();
+    assert!(forged > id);
+    assert_eq!(api.fake.add_comment(99, "mallory", "nowhere"), None);
+    let (s, _) = api.post("/issues/1234/comments", &json!({"body": "third"}));
+    assert_eq!(s, 201);
+
+    // Oldest first, two pages with Link headers.
+    let (s, page1, link) = api.get_linked("/issues/1234/comments?per_page=2");
+    assert_eq!(s, 200, "{page1}");
+    assert_eq!(field(&page1, "body"), vec!["first", "second"]);
+    assert_eq!(page1[1]["user"]["login"], "mallory");
+    assert_eq!(page1[1]["author_association"], "NONE");
+    let next = api.url("/issues/1234/comments?per_page=2&page=2");
+    assert_eq!(
+        link,
+        format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\"")
+    );
+    let (s, page2, link) = api.get_linked("/issues/1234/comments?per_page=2&page=2");
+    assert_eq!(s, 200);
+    assert_eq!(field(&page2, "body"), vec!["third"]);
+    assert_has_documented_fields(&fixture("issue-comment"), &page2, "list");
+    let first = api.url("/issues/1234/comments?per_page=2&page=1");
+    assert_eq!(
+        link,
+        format!("<{first}>; rel=\"prev\", <{first}>; rel=\"first\"")
+    );
+    let (_, all, link) = api.get_linked("/issues/1234/comments");
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(link, "");
+
+    // The fake's view.
+    let comments = api.fake.comments(1234);
+    assert_eq!(
+        comments
+            .iter()
+            .map(|c| (c.author.as_str(), c.body.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("petrova-bot", "first"),
+            ("mallory", "second"),
+            ("petrova-bot", "third")
+        ]
+    );
+    assert_eq!(comments[0].id, id);
+    assert!(api.fake.comments(99).is_empty());
+    let state = api.control_get("state");
+    assert_eq!(state["pulls"][0]["comments"][1]["author"], "mallory");
+
+    // 422 like GitHub's, 404 for an unknown number.
+    let (s, e) = api.post("/issues/1234/comments", &json!({}));
+    assert_eq!(s, 422);
+    assert_eq!(
+        e["message"],
+        "Invalid request.\n\n\"body\" wasn't supplied."
+    );
+    assert_eq!(
+        e["documentation_url"],
+        "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+    );
+    let (s, e) = api.post("/issues/1234/comments", &json!({"body": 5}));
+    assert_eq!(s, 422);
+    assert_eq!(
+        e["message"],
+        "Invalid request.\n\nFor 'body', expected string."
+    );
+    let (s, e) = api.post("/issues/99/comments", &json!({"body": "x"}));
+    assert_eq!(
+        (s.as_u16(), e["message"].as_str()),
+        (404, Some("Not Found"))
+    );
+    assert_eq!(api.get("/issues/99/comments").0, 404);
+    assert_eq!(api.get("/issues/x/comments").0, 404);
+    assert_eq!(api.fake.comments(1234).len(), 3);
+
+    // Comments over HTTP controls too.
+    let (s, p) = api.control(
+        "pulls/1234/comment",
+        &json!({"login": "eve", "body": "planted"}),
+    );
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["comments"][3]["author"], "eve");
+}
+
+#[test]
+fn pull_files_between_the_merge_base_and_the_head() {
+    let api = Api::new();
+    let main = api.main_sha();
+    let head = api
+        .fake
+        .seed_branch(
+            "feature",
+            None,
+            &[
+                ("README.md", Some("# kahn\n\nChanged.\n")),
+                ("a b.txt", Some("x\ny\n")),
+                ("backend/migrations/0001_init.sql", None),
+            ],
+            "change",
+        )
+        .unwrap();
+    assert_eq!(api.open_pull("feature").0, 201);
+    // main moves on: the files still come from the merge base.
+    api.fake
+        .seed_branch("main", None, &[("elsewhere.txt", Some("e\n"))], "other")
+        .unwrap();
+
+    let (s, files, link) = api.get_linked("/pulls/1234/files");
+    assert_eq!(s, 200, "{files}");
+    assert_eq!(link, "");
+    assert_eq!(
+        field(&files, "filename"),
+        vec!["README.md", "a b.txt", "backend/migrations/0001_init.sql"]
+    );
+    assert_eq!(
+        field(&files, "status"),
+        vec!["modified", "added", "removed"]
+    );
+    assert_eq!(field(&files, "additions"), vec![1, 2, 0]);
+    assert_eq!(field(&files, "deletions"), vec![1, 0, 1]);
+    assert_eq!(field(&files, "changes"), vec![2, 2, 1]);
+    // Blob ids: the new one, or for a removed file the old one.
+    assert_eq!(files[1]["sha"], "b77b4eb1d946f923f61785536da9ca5af6909f06");
+    let (_, old) = api.get(&format!("/git/trees/{main}?recursive=1"));
+    let old_sql = old["tree"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "backend/migrations/0001_init.sql")
+        .unwrap();
+    assert_eq!(files[2]["sha"], old_sql["sha"]);
+    assert_eq!(
+        files[1]["blob_url"],
+        format!("https://github.com/kahn-hq/kahn/blob/{head}/a%20b.txt")
+    );
+    assert_eq!(
+        files[1]["raw_url"],
+        format!("https://github.com/kahn-hq/kahn/raw/{head}/a%20b.txt")
+    );
+    assert_eq!(
+        files[1]["contents_url"],
+        api.url(&format!("/contents/a%20b.txt?ref={head}"))
+    );
+    // A removed file's URLs point where it still exists.
+    assert_eq!(
+        files[2]["blob_url"],
+        format!("https://github.com/kahn-hq/kahn/blob/{main}/backend/migrations/0001_init.sql")
+    );
+    let mut example = fixture("diff-entry");
+    // Optional in the schema, and the fake computes no patch.
+    example.as_object_mut().unwrap().remove("patch");
+    assert_has_documented_fields(&json!([example]), &files, "files");
+    assert!(files[0].get("patch").is_none());
+
+    // Two pages with Link headers.
+    let (s, page1, link) = api.get_linked("/pulls/1234/files?per_page=2");
+    assert_eq!(s, 200);
+    assert_eq!(field(&page1, "filename"), vec!["README.md", "a b.txt"]);
+    let next = api.url("/pulls/1234/files?per_page=2&page=2");
+    assert_eq!(
+        link,
+        format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\"")
+    );
+    let (_, page2, link) = api.get_linked("/pulls/1234/files?per_page=2&page=2");
+    assert_eq!(
+        field(&page2, "filename"),
+        vec!["backend/migrations/0001_init.sql"]
+    );
+    assert!(link.contains("page=1>; rel=\"prev\""), "{link}");
+    let (_, empty, _) = api.get_linked("/pulls/1234/files?per_page=2&page=3");
+    assert_eq!(empty, json!([]));
+
+    // Merged, the same files.
+    api.fake.merge_pull(1234).unwrap();
+    let (_, merged) = api.get("/pulls/1234/files");
+    assert_eq!(merged, files);
+    let (s, e) = api.get("/pulls/99/files");
+    assert_eq!(
+        (s.as_u16(), e["message"].as_str()),
+        (404, Some("Not Found"))
+    );
+}
+
+#[test]
+fn seeded_pulls_forks_and_ages() {
+    let api = Api::new();
+    let main = api.main_sha();
+    // From a fork, by someone else, with no such branch here.
+    let n = api.fake.seed_pull(SeedPull {
+        head: "patch-1".to_owned(),
+        title: "Drive-by".to_owned(),
+        body: Some("from a fork".to_owned()),
+        author: Some("contributor".to_owned()),
+        fork_owner: Some("contributor".to_owned()),
+        labels: vec!["petrova".to_owned()],
+        created_at: Some("2024-02-01T00:00:00Z".to_owned()),
+        ..SeedPull::default()
+    });
+    assert_eq!(n, 1234);
+    let (s, pr) = api.get("/pulls/1234");
+    assert_eq!(s, 200);
+    assert_has_documented_fields(&fixture("pull-request"), &pr, "pull");
+    assert_eq!(pr["state"], "open");
+    assert_eq!(pr["title"], "Drive-by");
+    assert_eq!(pr["body"], "from a fork");
+    assert_eq!(pr["user"]["login"], "contributor");
+    assert_eq!(pr["user"]["type"], "User");
+    assert_eq!(pr["author_association"], "NONE");
+    assert_eq!(pr["created_at"], "2024-02-01T00:00:00Z");
+    assert_eq!(pr["updated_at"], "2024-02-01T00:00:00Z");
+    assert_eq!(pr["labels"][0]["name"], "petrova");
+    assert_eq!(pr["head"]["label"], "contributor:patch-1");
+    assert_eq!(pr["head"]["ref"], "patch-1");
+    assert_eq!(pr["head"]["sha"], main.as_str());
+    assert_eq!(pr["head"]["user"]["login"], "contributor");
+    assert_eq!(pr["head"]["repo"]["full_name"], "contributor/kahn");
+    assert_eq!(pr["head"]["repo"]["name"], "kahn");
+    assert_eq!(pr["head"]["repo"]["owner"]["login"], "contributor");
+    assert_eq!(pr["head"]["repo"]["fork"], true);
+    assert_eq!(
+        pr["head"]["repo"]["html_url"],
+        "https://github.com/contributor/kahn"
+    );
+    assert_ne!(pr["head"]["repo"]["id"], pr["base"]["repo"]["id"]);
+    assert_eq!(pr["base"]["label"], "kahn-hq:main");
+    assert_eq!(pr["base"]["repo"]["full_name"], "kahn-hq/kahn");
+    assert_eq!(pr["base"]["repo"]["fork"], false);
+    assert_eq!(pr["changed_files"], 0);
+    let (_, files) = api.get("/pulls/1234/files");
+    assert_eq!(files, json!([]));
+    // Listing by head tells the fork from this repository.
+    let (_, list) = api.get("/pulls?head=contributor:patch-1");
+    assert_eq!(field(&list, "number"), vec![1234]);
+    assert_eq!(list[0]["head"]["label"], "contributor:patch-1");
+    let (_, list) = api.get("/pulls?head=kahn-hq:patch-1");
+    assert_eq!(list, json!([]));
+    // A branch of the same name here is another head: its pull request opens.
+    api.branch("patch-1", "p.txt", "p\n");
+    let (s, local) = api.open_pull("patch-1");
+    assert_eq!(s, 201, "{local}");
+    assert_eq!(local["head"]["label"], "kahn-hq:patch-1");
+    // And the fork's head does not follow it.
+    let (_, pr) = api.get("/pulls/1234");
+    assert_eq!(pr["head"]["sha"], main.as_str());
+
+    // Closed, and merged, at given times; an existing branch gives the head.
+    let head = api
+        .fake
+        .seed_branch("old-fix", None, &[("old.txt", Some("o\n"))], "old")
+        .unwrap();
+    let closed = api.fake.seed_pull(SeedPull {
+        head: "old-fix".to_owned(),
+        title: "Old".to_owned(),
+        state: SeedState::Closed,
+        created_at: Some("2024-01-01T00:00:00Z".to_owned()),
+        closed_at: Some("2024-01-05T12:00:00Z".to_owned()),
+        ..SeedPull::default()
+    });
+    let (_, pr) = api.get(&format!("/pulls/{closed}"));
+    assert_eq!(pr["state"], "closed");
+    assert_eq!(pr["merged"], false);
+    assert_eq!(pr["merged_at"], Value::Null);
+    assert_eq!(pr["closed_at"], "2024-01-05T12:00:00Z");
+    assert_eq!(pr["updated_at"], "2024-01-05T12:00:00Z");
+    assert_eq!(pr["user"]["login"], "petrova-bot");
+    assert_eq!(pr["head"]["label"], "kahn-hq:old-fix");
+    assert_eq!(pr["head"]["sha"], head.as_str());
+    assert_eq!(pr["changed_files"], 1);
+    let (_, files) = api.get(&format!("/pulls/{closed}/files"));
+    assert_eq!(field(&files, "filename"), vec!["old.txt"]);
+    let merged = api.fake.seed_pull(SeedPull {
+        head: "gone".to_owned(),
+        title: "Merged".to_owned(),
+        state: SeedState::Merged,
+        created_at: Some("2024-01-02T00:00:00Z".to_owned()),
+        ..SeedPull::default()
+    });
+    let p = api.fake.pull(merged).unwrap();
+    assert!(p.merged);
+    assert_eq!(p.state, "closed");
+    assert_eq!(p.closed_at.as_deref(), Some("2024-01-02T00:00:00Z"));
+    assert_eq!(p.merged_at, p.closed_at);
+    assert_eq!(p.updated_at, "2024-01-02T00:00:00Z");
+    // Sorted by update: the seeded times order them.
+    let (_, list) = api.get("/pulls?state=closed&sort=updated&direction=desc");
+    assert_eq!(field(&list, "number"), vec![closed, merged]);
+
+    // Ageing an existing pull request.
+    let aged = api
+        .fake
+        .set_pull_times(
+            closed,
+            Some("2023-12-01T00:00:00Z"),
+            Some("2023-12-02T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(aged.created_at, "2023-12-01T00:00:00Z");
+    assert_eq!(aged.closed_at.as_deref(), Some("2023-12-02T00:00:00Z"));
+    assert_eq!(aged.updated_at, "2023-12-02T00:00:00Z");
+    let (_, list) = api.get("/pulls?state=closed&sort=updated&direction=desc");
+    assert_eq!(field(&list, "number"), vec![merged, closed]);
+    // An open one keeps no closing time.
+    let open = api
+        .fake
+        .set_pull_times(
+            1235,
+            Some("2024-06-01T08:00:00Z"),
+            Some("2024-06-02T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(open.closed_at, None);
+    assert_eq!(open.updated_at, "2024-06-01T08:00:00Z");
+    assert!(api.fake.set_pull_times(99, None, None).is_none());
+
+    // Over HTTP controls too.
+    let (s, r) = api.control(
+        "pulls",
+        &json!({"head": "h", "title": "t", "state": "closed", "author": "someone",
+                "created_at": "2024-04-01T00:00:00Z"}),
+    );
+    assert_eq!(s, 200, "{r}");
+    let number = r["number"].as_u64().unwrap();
+    let (_, pr) = api.get(&format!("/pulls/{number}"));
+    assert_eq!(pr["user"]["login"], "someone");
+    assert_eq!(pr["closed_at"], "2024-04-01T00:00:00Z");
+    let (s, p) = api.control(
+        &format!("pulls/{number}/times"),
+        &json!({"created_at": "2024-03-01T00:00:00Z"}),
+    );
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["created_at"], "2024-03-01T00:00:00Z");
+    assert_eq!(p["updated_at"], "2024-04-01T00:00:00Z");
+    let (s, _) = api.control("pulls", &json!({"head": "h", "base": "nope"}));
+    assert_eq!(s, 400);
+    let (s, _) = api.control("pulls", &json!({"head": "h", "created_at": "last tuesday"}));
+    assert_eq!(s, 400);
+    let (s, _) = api.control("pulls", &json!({"head": "h", "stat": "open"}));
+    assert_eq!(s, 400);
+}
+
+#[test]
+fn closing_through_the_api() {
+    let api = Api::new();
+    let head = api.branch("feature", "a.txt", "a\n");
+    assert_eq!(api.open_pull("feature").0, 201);
+    api.fake
+        .set_pull_times(1234, Some("2024-01-01T00:00:00Z"), None)
+        .unwrap();
+    let (s, pr) = api.patch("/pulls/1234", &json!({"state": "closed"}));
+    assert_eq!(s, 200, "{pr}");
+    assert_has_documented_fields(&fixture("pull-request"), &pr, "pull");
+    assert_eq!(pr["state"], "closed");
+    assert_eq!(pr["merged"], false);
+    assert_eq!(pr["merged_at"], Value::Null);
+    assert!(pr["closed_at"].as_str().unwrap() > "2024-01-01T00:00:00Z");
+    assert_eq!(pr["updated_at"], pr["closed_at"]);
+    assert_eq!(pr["created_at"], "2024-01-01T00:00:00Z");
+    let p = api.fake.pull(1234).unwrap();
+    assert_eq!(p.state, "closed");
+    assert_eq!(
+        Some(&p.closed_at),
+        Some(&pr["closed_at"].as_str().map(str::to_owned))
+    );
+    // Closed, the head stays where it was.
+    api.fake
+        .seed_branch(
+            "feature",
+            Some("feature"),
+            &[("b.txt", Some("b\n"))],
+            "later",
+        )
+        .unwrap();
+    let (_, got) = api.get("/pulls/1234");
+    assert_eq!(got["head"]["sha"], head.as_str());
+    // Closing again changes nothing but `updated_at`.
+    let (s, again) = api.patch("/pulls/1234", &json!({"state": "closed"}));
+    assert_eq!(s, 200);
+    assert_eq!(again["closed_at"], pr["closed_at"]);
+    let (_, closed) = api.get("/pulls?state=closed");
+    assert_eq!(field(&closed, "number"), vec![1234]);
+    let (s, e) = api.patch("/pulls/99", &json!({"state": "closed"}));
+    assert_eq!(
+        (s.as_u16(), e["message"].as_str()),
+        (404, Some("Not Found"))
+    );
 }

@@ -2,6 +2,7 @@
 
 pub mod diagnose;
 pub mod doctor;
+pub mod fleet;
 pub mod init;
 pub mod propose;
 pub mod registry;

@@ -28,6 +28,8 @@ pub fn run(ws: &Workspace, args: &ProposeArgs, body_only: bool) -> Result<(), Fa
         triggered_by_kind: args.triggered_by_kind.clone(),
         triggered_by_ref: args.triggered_by_ref.clone(),
         allow_stale: args.allow_stale,
+        supersede: args.supersede,
+        reconsider: args.reconsider,
         now: host::clock(),
         env: host::vars(),
         frontend: Frontend::Cli,

@@ -116,3 +116,62 @@ mod tests {
         );
     }
 }
+
+/// Days since 1970-01-01 of a calendar date (negative before it).
+pub fn days_since_epoch(date: Date) -> i64 {
+    // Howard Hinnant's days_from_civil, for the proleptic Gregorian calendar.
+    let (y, m, d) = (
+        i64::from(date.year),
+        i64::from(date.month),
+        i64::from(date.day),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 date-time as GitHub writes
+/// them (`2026-04-29T14:32:18Z`, a fraction or a `±HH:MM` offset allowed);
+/// `None` for anything else.
+pub fn epoch_seconds(s: &str) -> Option<i64> {
+    if !crate::operator::settings::is_rfc3339(s) {
+        return None;
+    }
+    let date = Date::parse(&s[..10])?;
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<i64>().ok());
+    let clock = num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
+    let offset = match s.rfind(['+', '-']).filter(|i| *i >= 19) {
+        Some(i) => {
+            let sign = if s.as_bytes()[i] == b'-' { -1 } else { 1 };
+            sign * (num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60)
+        }
+        None => 0,
+    };
+    Some(days_since_epoch(date) * 86_400 + clock - offset)
+}
+
+#[cfg(test)]
+mod epoch_tests {
+    use super::*;
+
+    #[test]
+    fn epoch_seconds_reads_github_timestamps() {
+        for (input, expected) in [
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2026-04-29T14:32:18Z", Some(1_777_473_138)),
+            ("2026-04-29T14:32:18.5Z", Some(1_777_473_138)),
+            ("2026-04-29T16:32:18+02:00", Some(1_777_473_138)),
+            ("2026-04-29T09:32:18-05:00", Some(1_777_473_138)),
+            ("2000-02-29T00:00:00Z", Some(951_782_400)),
+            ("2026-02-30T00:00:00Z", None),
+            ("2026-04-29", None),
+            ("yesterday", None),
+        ] {
+            assert_eq!(epoch_seconds(input), expected, "{input}");
+        }
+    }
+}

@@ -11,13 +11,14 @@
 //! Fresh apply: list PRs, base ref, base commit, tree, commit, ref, PR — 7
 //! requests. Re-run with an open PR: 1 request.
 
+use super::fleet::{self, CloseStep, Closing, FleetPr};
 use crate::operator::registry::RepoEntry;
-use crate::plan::Operation;
+use crate::plan::{GroundingKind, Operation};
 use crate::proposal::body::parse_metadata;
 use crate::proposal::propose::{Outcome, PrRef, Proposal};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The trailer line that ties a branch's commit to its proposal.
 pub const KEY_TRAILER: &str = "Petrova-Idempotency-Key";
@@ -126,10 +127,10 @@ pub enum Reply {
     },
 }
 
-/// What to do next.
+/// What to do next; `R` is how the protocol ends (an apply result by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
-pub enum Step {
+pub enum Step<R = ApplyResult> {
     /// Wait `delay_ms`, then send `request` and report its reply.
     Send {
         /// Milliseconds to wait first (0 unless retrying).
@@ -140,7 +141,7 @@ pub enum Step {
     /// Finished.
     Done {
         /// The result.
-        result: ApplyResult,
+        result: R,
     },
 }
 
@@ -164,6 +165,18 @@ pub enum ApplyResult {
         /// review request GitHub refused): the run still applied.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<String>,
+        /// For `skipped_rejected`: why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rejected: Option<RejectReason>,
+        /// For a `conflict` over paths: the open petrova PRs that overlap.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overlapping: Vec<PrRef>,
+        /// The petrova PRs this run closed as superseded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        superseded: Vec<PrRef>,
+        /// The rejected PR this run reconsidered (linked from the body).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reconsidered: Option<PrRef>,
     },
     /// The token or repository is wrong (exit 3).
     Configuration {
@@ -226,6 +239,79 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// The wait before retry number `attempt` (1-based): the base delay,
+    /// doubled each time, capped.
+    pub fn backoff(&self, attempt: u32) -> u64 {
+        let factor = 1u64 << attempt.saturating_sub(1).min(16);
+        self.base_delay_ms
+            .saturating_mul(factor)
+            .min(self.max_delay_ms)
+    }
+}
+
+/// A reply as every protocol first reads it: a failure worth retrying (no
+/// response, 5xx, a rate limit), or an HTTP answer with its JSON body.
+pub(crate) enum Answer<'a> {
+    /// Retry, after `delay_ms` when GitHub said how long.
+    Transient {
+        /// What happened.
+        why: String,
+        /// GitHub's own wait, if it gave one.
+        delay_ms: Option<u64>,
+        /// Whether the request may have taken effect (no response, 5xx), as
+        /// opposed to a rate limit, which refused it.
+        ambiguous: bool,
+    },
+    /// Any other answer.
+    Http {
+        /// Status code.
+        status: u16,
+        /// Headers, names lower-cased.
+        headers: &'a BTreeMap<String, String>,
+        /// The body as JSON (`null` when it is not JSON).
+        json: Value,
+    },
+}
+
+/// Reads `reply`; `now_epoch_s` only serves `x-ratelimit-reset`.
+pub(crate) fn answer(reply: &Reply, now_epoch_s: u64) -> Answer<'_> {
+    match reply {
+        Reply::Transport { message } => Answer::Transient {
+            why: format!("no response ({message})"),
+            delay_ms: None,
+            ambiguous: true,
+        },
+        Reply::Response {
+            status,
+            headers,
+            body,
+        } => {
+            let json: Value = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
+            let status = *status;
+            if status >= 500 {
+                Answer::Transient {
+                    why: format!("HTTP {status}{}", github_message(&json)),
+                    delay_ms: None,
+                    ambiguous: true,
+                }
+            } else if status == 429 || (status == 403 && is_rate_limited(headers)) {
+                Answer::Transient {
+                    why: format!("rate limited (HTTP {status})"),
+                    delay_ms: rate_limit_delay(headers, now_epoch_s),
+                    ambiguous: false,
+                }
+            } else {
+                Answer::Http {
+                    status,
+                    headers,
+                    json,
+                }
+            }
+        }
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
@@ -273,7 +359,49 @@ enum State {
     AddLabels,
     /// The profile's review requests, once the pull request is open.
     RequestReviewers,
+    /// One page of the repository's open pull requests (overlap).
+    ListOpen {
+        page: u32,
+    },
+    /// The first page of recently closed pull requests (rejection memory).
+    ListClosed,
+    /// One page of a petrova PR's files, when its metadata lists no paths.
+    ReadFiles {
+        number: u64,
+        page: u32,
+    },
+    /// The comments of a closed petrova PR: did petrova close it itself?
+    CheckClosed {
+        number: u64,
+        why: ClosedCheck,
+    },
+    /// Closing an overlapping petrova PR this one supersedes.
+    Supersede {
+        index: usize,
+        step: CloseStep,
+    },
     Done,
+}
+
+/// Why a closed petrova PR's comments are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClosedCheck {
+    /// It carries this proposal's key.
+    SameKey,
+    /// It is similar to this proposal (same paths, same subject).
+    Similar,
+}
+
+/// Why a run ends `skipped_rejected`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// A pull request with this proposal's key was closed unmerged.
+    SameKey,
+    /// A pull request changing the same paths for the same findings,
+    /// decisions or milestones was closed unmerged within the profile's
+    /// `reject_memory_days`.
+    Similar,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,6 +438,29 @@ pub struct ApplyMachine {
     list_retries: u32,
     restarts: u32,
     requests_sent: u32,
+    fleet: crate::proposal::propose::FleetPolicy,
+    /// The run's clock (the metadata's `applied_at`), in epoch seconds.
+    now_s: i64,
+    /// This proposal's paths and subject, folded for comparison.
+    plan_paths: BTreeSet<String>,
+    plan_refs: BTreeSet<(String, String)>,
+    /// Open petrova PRs with another key.
+    open_prs: Vec<FleetPr>,
+    /// Petrova PRs with another key closed unmerged within the memory.
+    closed_prs: Vec<FleetPr>,
+    /// Paths read through the files API, for PRs whose metadata lists none.
+    files: BTreeMap<u64, Vec<String>>,
+    /// Similar closed PRs found to be closed by petrova itself.
+    not_rejections: BTreeSet<u64>,
+    /// A closed PR with this key, while its comments are read.
+    same_key_closed: Option<(PrRef, String, String)>,
+    /// With `supersede`, an existing open PR of this proposal whose
+    /// overlapping PRs a re-run still closes: `(pr, its body)`.
+    resuming: Option<(PrRef, String)>,
+    /// Overlapping PRs to close, then closed.
+    to_supersede: Vec<FleetPr>,
+    superseded: Vec<PrRef>,
+    reconsidered: Option<PrRef>,
 }
 
 impl ApplyMachine {
@@ -349,6 +500,30 @@ impl ApplyMachine {
             list_retries: 0,
             restarts: 0,
             requests_sent: 0,
+            fleet: proposal.fleet,
+            now_s: crate::encoding::date::epoch_seconds(&proposal.metadata.applied_at).unwrap_or(0),
+            plan_paths: fleet::folded_paths(proposal.plan.proposed_changes.iter().map(|c| &c.path)),
+            plan_refs: proposal
+                .plan
+                .mr_grounding
+                .iter()
+                .filter(|g| {
+                    matches!(
+                        g.kind,
+                        GroundingKind::Finding | GroundingKind::Decision | GroundingKind::Milestone
+                    )
+                })
+                .map(|g| (g.kind.as_str().to_owned(), g.reference.clone()))
+                .collect(),
+            open_prs: Vec::new(),
+            closed_prs: Vec::new(),
+            files: BTreeMap::new(),
+            not_rejections: BTreeSet::new(),
+            same_key_closed: None,
+            resuming: None,
+            to_supersede: Vec::new(),
+            superseded: Vec::new(),
+            reconsidered: None,
         }
     }
 
@@ -375,31 +550,25 @@ impl ApplyMachine {
                 message: "the apply protocol had already finished".to_owned(),
             });
         }
-        let creating_pull = self.state == State::CreatePull;
-        let (status, headers, body) = match reply {
-            Reply::Transport { message } => {
-                if creating_pull {
+        let (status, headers, json) = match answer(reply, now_epoch_s) {
+            Answer::Transient {
+                why,
+                delay_ms,
+                ambiguous,
+            } => {
+                // No answer (or a 5xx) to POST pulls: it may have opened the
+                // pull request, so one found later is this run's.
+                if ambiguous && self.state == State::CreatePull {
                     self.pull_post_ambiguous = true;
                 }
-                return self.retry(&format!("no response ({message})"), None);
+                return self.retry(&why, delay_ms);
             }
-            Reply::Response {
+            Answer::Http {
                 status,
                 headers,
-                body,
-            } => (*status, headers, body.as_str()),
+                json,
+            } => (status, headers, json),
         };
-        let json: Value = serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null);
-        if status >= 500 {
-            if creating_pull {
-                self.pull_post_ambiguous = true;
-            }
-            return self.retry(&format!("HTTP {status}{}", github_message(&json)), None);
-        }
-        if status == 429 || (status == 403 && is_rate_limited(headers)) {
-            let delay = rate_limit_delay(headers, now_epoch_s);
-            return self.retry(&format!("rate limited (HTTP {status})"), delay);
-        }
         if self.is_followup() {
             return self.on_followup(status, &json);
         }
@@ -434,12 +603,22 @@ impl ApplyMachine {
         }
         self.attempt = 0;
         let state = std::mem::replace(&mut self.state, State::Done);
-        self.advance(state, status, &json)
+        self.advance(state, status, headers, &json)
     }
 
-    fn advance(&mut self, state: State, status: u16, json: &Value) -> Step {
+    fn advance(
+        &mut self,
+        state: State,
+        status: u16,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step {
         match (state, status) {
             (State::ListPulls { after }, 200) => self.on_pulls(after, json),
+            (State::ListOpen { page }, 200) => self.on_open_page(page, headers, json),
+            (State::ListClosed, 200) => self.on_closed_page(json),
+            (State::ReadFiles { number, page }, 200) => self.on_files(number, page, headers, json),
+            (State::CheckClosed { number, why }, 200) => self.on_closed_comments(number, why, json),
             (State::GetBaseRef, 200) => match str_at(json, "/object/sha") {
                 Some(base_sha) => self.goto(State::GetBaseCommit { base_sha }, 0),
                 None => self.unexpected("the base ref", status, json),
@@ -500,9 +679,13 @@ impl ApplyMachine {
                 },
                 0,
             ),
-            (State::ListPulls { .. } | State::GetBaseCommit { .. }, 404) => {
-                self.repository_missing()
-            }
+            (
+                State::ListPulls { .. }
+                | State::ListOpen { .. }
+                | State::ListClosed
+                | State::GetBaseCommit { .. },
+                404,
+            ) => self.repository_missing(),
             (state, _) => {
                 self.state = state;
                 let what = self.describe_state();
@@ -556,7 +739,7 @@ impl ApplyMachine {
         let Some(pulls) = json.as_array() else {
             return self.unexpected("the pull-request list", 200, json);
         };
-        let mut ours: Vec<(u64, String, PrState, String)> = Vec::new();
+        let mut ours: Vec<(u64, String, PrState, String, String)> = Vec::new();
         let mut foreign: Vec<String> = Vec::new();
         for pr in pulls {
             if str_at(pr, "/head/ref").is_some_and(|r| r != self.branch) {
@@ -572,7 +755,13 @@ impl ApplyMachine {
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_owned();
-                    ours.push((number, url, state, body));
+                    ours.push((
+                        number,
+                        url,
+                        state,
+                        body,
+                        str_at(pr, "/user/login").unwrap_or_default(),
+                    ));
                 }
                 Ok(meta) => foreign.push(format!(
                     "PR #{number} carries key {}",
@@ -584,7 +773,9 @@ impl ApplyMachine {
             }
         }
         for wanted in [PrState::Open, PrState::Merged, PrState::Closed] {
-            if let Some((number, url, _, body)) = ours.iter().find(|(_, _, s, _)| *s == wanted) {
+            if let Some((number, url, _, body, author)) =
+                ours.iter().find(|(_, _, s, _, _)| *s == wanted)
+            {
                 let outcome = match wanted {
                     PrState::Open
                         if after == ListReason::PullExists && self.pull_post_ambiguous =>
@@ -595,10 +786,10 @@ impl ApplyMachine {
                     PrState::Merged => Outcome::SkippedMerged,
                     PrState::Closed => Outcome::SkippedRejected,
                 };
-                let pr = Some(PrRef {
+                let pr = PrRef {
                     number: *number,
                     url: url.clone(),
-                });
+                };
                 if outcome == Outcome::Applied {
                     if *number == 0 {
                         return self.unexpected(
@@ -608,16 +799,31 @@ impl ApplyMachine {
                         );
                     }
                     // This run's own POST opened it: the profile's labels and reviewers follow.
-                    self.opened = pr;
+                    self.opened = Some(pr);
                     return self.followup(&State::CreatePull);
                 }
-                return self.finish(ApplyResult::Finished {
-                    outcome,
-                    pr,
-                    detail: None,
-                    existing_body: Some(body.clone()),
-                    warnings: Vec::new(),
-                });
+                if after == ListReason::Start && *number > 0 {
+                    if outcome == Outcome::SkippedIdempotent && self.fleet.supersede {
+                        // A run that opened this PR may have died before closing
+                        // the PRs it supersedes: finish that, and stay skipped.
+                        self.resuming = Some((pr, body.clone()));
+                        return self.goto(State::ListOpen { page: 1 }, 0);
+                    }
+                    if outcome == Outcome::SkippedRejected {
+                        // Petrova's own closing (superseded, expired) is no rejection.
+                        self.same_key_closed = Some((pr, body.clone(), author.clone()));
+                        return self.goto(
+                            State::CheckClosed {
+                                number: *number,
+                                why: ClosedCheck::SameKey,
+                            },
+                            0,
+                        );
+                    }
+                }
+                let rejected =
+                    (outcome == Outcome::SkippedRejected).then_some(RejectReason::SameKey);
+                return self.skipped(outcome, pr, Some(body.clone()), rejected);
             }
         }
         if !foreign.is_empty() {
@@ -631,7 +837,7 @@ impl ApplyMachine {
             );
         }
         match after {
-            ListReason::Start => self.goto(State::GetBaseRef, 0),
+            ListReason::Start => self.goto(State::ListOpen { page: 1 }, 0),
             // GitHub said a PR exists but does not list it yet: its index lags. Ask again, boundedly.
             ListReason::PullExists if self.list_retries < self.policy.max_attempts => {
                 self.list_retries += 1;
@@ -641,6 +847,267 @@ impl ApplyMachine {
             ListReason::PullExists => self.finish(ApplyResult::GithubFailed {
                 message: format!("GitHub says a pull request for `{}` exists but does not list it; run again later", self.branch),
             }),
+        }
+    }
+
+    /// A run that ends on an existing pull request (`skipped_*`).
+    fn skipped(
+        &mut self,
+        outcome: Outcome,
+        pr: PrRef,
+        existing_body: Option<String>,
+        rejected: Option<RejectReason>,
+    ) -> Step {
+        let result = ApplyResult::Finished {
+            outcome,
+            pr: Some(pr),
+            detail: None,
+            existing_body,
+            warnings: std::mem::take(&mut self.followup_warnings),
+            rejected,
+            overlapping: Vec::new(),
+            superseded: std::mem::take(&mut self.superseded),
+            reconsidered: None,
+        };
+        self.finish(result)
+    }
+
+    /// One page of open pull requests: the petrova PRs of other proposals.
+    fn on_open_page(
+        &mut self,
+        page: u32,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step {
+        let Some(list) = json.as_array() else {
+            return self.unexpected("the open pull requests", 200, json);
+        };
+        let key = self.key.clone();
+        self.open_prs.extend(
+            list.iter()
+                .filter_map(FleetPr::of)
+                .filter(|p| p.state == PrState::Open && p.metadata.idempotency_key != key),
+        );
+        if fleet::has_next_page(headers) && !list.is_empty() {
+            if page >= fleet::MAX_PAGES {
+                return self.finish(ApplyResult::GithubFailed {
+                    message: format!(
+                        "{}/{} has more than {} open pull requests; petrova reads at most {} pages",
+                        self.owner,
+                        self.repo,
+                        fleet::MAX_PAGES * 100,
+                        fleet::MAX_PAGES
+                    ),
+                });
+            }
+            return self.goto(State::ListOpen { page: page + 1 }, 0);
+        }
+        let mut seen = BTreeSet::new();
+        self.open_prs.retain(|p| seen.insert(p.number));
+        if self.resuming.is_some() {
+            return self.next_files();
+        }
+        self.goto(State::ListClosed, 0)
+    }
+
+    /// Recently closed pull requests: petrova PRs closed unmerged within the memory.
+    fn on_closed_page(&mut self, json: &Value) -> Step {
+        let Some(list) = json.as_array() else {
+            return self.unexpected("the closed pull requests", 200, json);
+        };
+        let since = self.now_s - i64::from(self.fleet.reject_memory_days) * 86_400;
+        let key = self.key.clone();
+        self.closed_prs = list
+            .iter()
+            .filter_map(FleetPr::of)
+            .filter(|p| p.state == PrState::Closed && p.metadata.idempotency_key != key)
+            .filter(|p| {
+                p.closed_at
+                    .as_deref()
+                    .and_then(crate::encoding::date::epoch_seconds)
+                    .is_some_and(|closed| closed >= since && self.fleet.reject_memory_days > 0)
+            })
+            .collect();
+        self.next_files()
+    }
+
+    /// The paths of a petrova PR: its metadata's, else those read from its files.
+    fn paths_of<'a>(&'a self, pr: &'a FleetPr) -> Option<&'a [String]> {
+        pr.metadata
+            .changes
+            .as_deref()
+            .or_else(|| self.files.get(&pr.number).map(Vec::as_slice))
+    }
+
+    /// Whether a closed PR could be similar before its paths are known.
+    fn same_subject(&self, pr: &FleetPr) -> bool {
+        !self.plan_refs.is_empty() && fleet::subject_refs(&pr.metadata) == self.plan_refs
+    }
+
+    /// Reads the files of the next PR whose paths the decision needs and its
+    /// metadata does not list; then decides.
+    fn next_files(&mut self) -> Step {
+        let needs = self
+            .open_prs
+            .iter()
+            .chain(self.closed_prs.iter().filter(|p| self.same_subject(p)))
+            .find(|p| p.metadata.changes.is_none() && !self.files.contains_key(&p.number))
+            .map(|p| p.number);
+        match needs {
+            Some(number) => {
+                self.files.insert(number, Vec::new());
+                self.goto(State::ReadFiles { number, page: 1 }, 0)
+            }
+            None => self.decide(),
+        }
+    }
+
+    fn on_files(
+        &mut self,
+        number: u64,
+        page: u32,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step {
+        let Some(paths) = fleet::paths_of_files(json) else {
+            return self.unexpected("a pull request's files", 200, json);
+        };
+        let more = fleet::has_next_page(headers) && !paths.is_empty();
+        self.files.entry(number).or_default().extend(paths);
+        if more && page < fleet::MAX_PAGES {
+            return self.goto(
+                State::ReadFiles {
+                    number,
+                    page: page + 1,
+                },
+                0,
+            );
+        }
+        self.next_files()
+    }
+
+    /// Overlap, then rejection memory (SPEC §10's order), once every path is known.
+    fn decide(&mut self) -> Step {
+        let overlapping: Vec<FleetPr> = self
+            .open_prs
+            .iter()
+            .filter(|p| {
+                self.paths_of(p).is_some_and(|paths| {
+                    paths.iter().any(|x| {
+                        self.plan_paths
+                            .contains(&crate::encoding::text::path_fold(x))
+                    })
+                })
+            })
+            .cloned()
+            .collect();
+        if let Some((pr, _)) = &self.resuming {
+            let own = pr.number;
+            self.to_supersede = overlapping
+                .into_iter()
+                .filter(|p| p.number != own)
+                .collect();
+            return self.followup(&State::Done);
+        }
+        if !overlapping.is_empty() && !self.fleet.supersede {
+            let named: Vec<String> = overlapping
+                .iter()
+                .map(|p| format!("#{} (key {})", p.number, p.short_key()))
+                .collect();
+            let detail = format!(
+                "the plan changes paths that open petrova pull request{} {} already change{}",
+                if named.len() == 1 { "" } else { "s" },
+                named.join(", "),
+                if named.len() == 1 { "s" } else { "" },
+            );
+            return self.finish(ApplyResult::Finished {
+                outcome: Outcome::Conflict,
+                pr: overlapping.first().map(FleetPr::pr_ref),
+                detail: Some(detail),
+                existing_body: None,
+                warnings: Vec::new(),
+                rejected: None,
+                overlapping: overlapping.iter().map(FleetPr::pr_ref).collect(),
+                superseded: Vec::new(),
+                reconsidered: None,
+            });
+        }
+        self.to_supersede = overlapping;
+        let similar = self
+            .closed_prs
+            .iter()
+            .filter(|p| !self.not_rejections.contains(&p.number) && self.same_subject(p))
+            .find(|p| {
+                self.paths_of(p)
+                    .is_some_and(|paths| fleet::folded_paths(paths) == self.plan_paths)
+            })
+            .map(|p| p.number);
+        match similar {
+            Some(number) => self.goto(
+                State::CheckClosed {
+                    number,
+                    why: ClosedCheck::Similar,
+                },
+                0,
+            ),
+            None => self.goto(State::GetBaseRef, 0),
+        }
+    }
+
+    /// The comments of a closed PR: petrova's own closing is no rejection.
+    fn on_closed_comments(&mut self, number: u64, why: ClosedCheck, json: &Value) -> Step {
+        let author = match why {
+            ClosedCheck::SameKey => self
+                .same_key_closed
+                .as_ref()
+                .map(|(_, _, author)| author.clone())
+                .unwrap_or_default(),
+            ClosedCheck::Similar => self
+                .closed_prs
+                .iter()
+                .find(|p| p.number == number)
+                .map(|p| p.author.clone())
+                .unwrap_or_default(),
+        };
+        let Some(by_petrova) = fleet::closed_by_petrova(json, &author) else {
+            return self.unexpected("a pull request's comments", 200, json);
+        };
+        match (why, by_petrova) {
+            (ClosedCheck::SameKey, true) => {
+                self.same_key_closed = None;
+                self.goto(State::ListOpen { page: 1 }, 0)
+            }
+            (ClosedCheck::SameKey, false) => match self.same_key_closed.take() {
+                Some((pr, body, _)) => self.skipped(
+                    Outcome::SkippedRejected,
+                    pr,
+                    Some(body),
+                    Some(RejectReason::SameKey),
+                ),
+                None => self.unexpected("a pull request's comments", 200, json),
+            },
+            (ClosedCheck::Similar, true) => {
+                self.not_rejections.insert(number);
+                self.decide()
+            }
+            (ClosedCheck::Similar, false) => {
+                let Some(pr) = self.closed_prs.iter().find(|p| p.number == number) else {
+                    return self.unexpected("a pull request's comments", 200, json);
+                };
+                let pr_ref = pr.pr_ref();
+                if self.fleet.reconsider {
+                    self.body = crate::proposal::body::with_reconsidered(&self.body, &pr_ref);
+                    self.reconsidered = Some(pr_ref);
+                    return self.goto(State::GetBaseRef, 0);
+                }
+                // The rejected PR is another proposal: this run's body is reported.
+                self.skipped(
+                    Outcome::SkippedRejected,
+                    pr_ref,
+                    None,
+                    Some(RejectReason::Similar),
+                )
+            }
         }
     }
 
@@ -748,6 +1215,21 @@ impl ApplyMachine {
                     Value::Object(asked),
                 )
             }
+            State::ListOpen { page } => get(fleet::pulls_page(&repo, "open", "created", *page)),
+            State::ListClosed => get(fleet::pulls_page(&repo, "closed", "updated", 1)),
+            State::ReadFiles { number, page } => get(fleet::files_page(&repo, *number, *page)),
+            State::CheckClosed { number, .. } => get(fleet::comments_path(&repo, *number)),
+            State::Supersede { index, step } => {
+                let successor = self
+                    .opened
+                    .as_ref()
+                    .or(self.resuming.as_ref().map(|(pr, _)| pr))?;
+                let closing = Closing::Superseded {
+                    by: successor.number,
+                    key: self.key.chars().take(12).collect(),
+                };
+                step.request(&repo, self.to_supersede.get(*index)?.number, &closing)
+            }
             State::Done => return None,
         })
     }
@@ -794,11 +1276,7 @@ impl ApplyMachine {
     }
 
     fn backoff(&self, attempt: u32) -> u64 {
-        let factor = 1u64 << attempt.saturating_sub(1).min(16);
-        self.policy
-            .base_delay_ms
-            .saturating_mul(factor)
-            .min(self.policy.max_delay_ms)
+        self.policy.backoff(attempt)
     }
 
     fn restart(&mut self, why: &str) -> Step {
@@ -823,12 +1301,17 @@ impl ApplyMachine {
             detail: Some(detail),
             existing_body: None,
             warnings: Vec::new(),
+            rejected: None,
+            overlapping: Vec::new(),
+            superseded: Vec::new(),
+            reconsidered: None,
         })
     }
 
     /// After this run opened its pull request (`from` = `CreatePull`) or
     /// finished one follow-up call: the next of the profile's calls (labels,
-    /// then review requests), or the end, `applied` with any warnings.
+    /// then review requests), then the closing of each superseded PR, then
+    /// the end: `applied` (or, resuming, `skipped_idempotent`) with any warnings.
     fn followup(&mut self, from: &State) -> Step {
         let reviewers =
             !self.shaping.reviewers.is_empty() || !self.shaping.team_reviewers.is_empty();
@@ -837,39 +1320,101 @@ impl ApplyMachine {
             State::CreatePull | State::AddLabels if reviewers => Some(State::RequestReviewers),
             _ => None,
         };
-        match next {
-            Some(state) => self.goto(state, 0),
-            None => {
-                let warnings = std::mem::take(&mut self.followup_warnings);
-                self.finish(ApplyResult::Finished {
-                    outcome: Outcome::Applied,
-                    pr: self.opened.clone(),
-                    detail: None,
-                    existing_body: None,
-                    warnings,
-                })
-            }
+        if let Some(state) = next {
+            return self.goto(state, 0);
         }
+        let index = match from {
+            State::Supersede { index, .. } => index + 1,
+            _ => 0,
+        };
+        if index < self.to_supersede.len() {
+            return self.goto(
+                State::Supersede {
+                    index,
+                    step: CloseStep::ReadComments,
+                },
+                0,
+            );
+        }
+        if let Some((pr, body)) = self.resuming.take() {
+            return self.skipped(Outcome::SkippedIdempotent, pr, Some(body), None);
+        }
+        let result = ApplyResult::Finished {
+            outcome: Outcome::Applied,
+            pr: self.opened.clone(),
+            detail: None,
+            existing_body: None,
+            warnings: std::mem::take(&mut self.followup_warnings),
+            rejected: None,
+            overlapping: Vec::new(),
+            superseded: std::mem::take(&mut self.superseded),
+            reconsidered: self.reconsidered.take(),
+        };
+        self.finish(result)
     }
 
-    /// Whether the run is adding the profile's labels or review requests.
+    /// Whether the pull request is open and the run is adding the profile's
+    /// labels or review requests, or closing the PRs it supersedes.
     fn is_followup(&self) -> bool {
-        matches!(self.state, State::AddLabels | State::RequestReviewers)
+        matches!(
+            self.state,
+            State::AddLabels | State::RequestReviewers | State::Supersede { .. }
+        )
     }
 
-    /// GitHub's answer to a label or review request (transient failures were
-    /// retried by [`Self::retry`], which turns the last one into a warning).
-    /// The pull request exists: a refusal becomes a warning and the run
-    /// still applies.
+    /// GitHub's answer to a follow-up call (transient failures were retried
+    /// by [`Self::retry`], which turns the last one into a warning). The pull
+    /// request exists: a refusal becomes a warning and the run still applies.
     fn on_followup(&mut self, status: u16, json: &Value) -> Step {
+        let from = std::mem::replace(&mut self.state, State::Done);
         if !(200..300).contains(&status) {
+            self.state = from;
             let what = self.describe_state();
+            let from = std::mem::replace(&mut self.state, State::Done);
+            let consequence = match from {
+                State::Supersede { .. } => {
+                    "it stays open; run again with the same choice to close it"
+                }
+                _ => "the pull request is open without them",
+            };
             self.followup_warnings.push(format!(
-                "GitHub refused {what} (HTTP {status}{}); the pull request is open without them",
+                "GitHub refused {what} (HTTP {status}{}); {consequence}",
                 github_message(json)
             ));
+            return self.followup(&from);
         }
-        let from = std::mem::replace(&mut self.state, State::Done);
+        if let State::Supersede { index, step } = from {
+            let next = match step {
+                CloseStep::ReadComments => {
+                    let author = self
+                        .to_supersede
+                        .get(index)
+                        .map(|p| p.author.clone())
+                        .unwrap_or_default();
+                    match fleet::closed_by_petrova(json, &author) {
+                        Some(true) => Some(CloseStep::Close),
+                        Some(false) => Some(CloseStep::Comment),
+                        None => {
+                            self.followup_warnings.push(format!(
+                                "unexpected answer reading the comments of superseded #{}; it stays open",
+                                self.to_supersede.get(index).map_or(0, |p| p.number)
+                            ));
+                            None
+                        }
+                    }
+                }
+                CloseStep::Comment => Some(CloseStep::Close),
+                CloseStep::Close => {
+                    if let Some(pr) = self.to_supersede.get(index) {
+                        self.superseded.push(pr.pr_ref());
+                    }
+                    None
+                }
+            };
+            if let Some(step) = next {
+                return self.goto(State::Supersede { index, step }, 0);
+            }
+        }
         self.followup(&from)
     }
 
@@ -902,6 +1447,17 @@ impl ApplyMachine {
             State::CreatePull => "opening the pull request",
             State::AddLabels => "adding the profile's labels",
             State::RequestReviewers => "requesting the profile's reviewers",
+            State::ListOpen { .. } => "listing open pull requests",
+            State::ListClosed => "listing closed pull requests",
+            State::ReadFiles { .. } => "reading a pull request's files",
+            State::CheckClosed { .. } => "reading a closed pull request's comments",
+            State::Supersede { step, index } => {
+                return format!(
+                    "{} (superseded #{})",
+                    step.describe(),
+                    self.to_supersede.get(*index).map_or(0, |p| p.number)
+                )
+            }
             State::Done => "after finishing",
         }
         .to_owned()
@@ -934,7 +1490,7 @@ fn says(json: &Value, needle: &str) -> bool {
     in_message || in_errors
 }
 
-fn github_message(json: &Value) -> String {
+pub(crate) fn github_message(json: &Value) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(m) = json.get("message").and_then(Value::as_str) {
         parts.push(m.to_owned());
@@ -978,7 +1534,7 @@ fn rate_limit_delay(headers: &BTreeMap<String, String>, now_epoch_s: u64) -> Opt
 }
 
 /// Percent-encodes everything but unreserved characters (and `:` in query values).
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
@@ -1072,6 +1628,10 @@ mod tests {
             upholds: vec![],
             draft: false,
             stale_against: None,
+            fleet: crate::proposal::propose::FleetPolicy {
+                reject_memory_days: 30,
+                ..Default::default()
+            },
         }
     }
 
@@ -1137,6 +1697,8 @@ mod tests {
 
     fn fresh_replies() -> Vec<Reply> {
         vec![
+            ok(200, json!([])),
+            ok(200, json!([])),
             ok(200, json!([])),
             ok(200, json!({"object": {"sha": "base"}})),
             ok(200, json!({"tree": {"sha": "basetree"}})),
@@ -1233,18 +1795,20 @@ mod tests {
         });
         assert_eq!(
             log.len(),
-            9,
-            "a fresh apply with labels and reviewers: 7 + 2 requests"
+            11,
+            "a fresh apply with labels and reviewers: 7 + 2 listings + 2 requests"
         );
     }
 
     #[test]
-    fn fresh_apply_takes_seven_requests() {
+    fn fresh_apply_takes_nine_requests() {
         let (log, result) = drive(fresh_replies());
         assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1234))));
         assert_eq!(
             log,
             vec![
+                "GET /repos/kahn-hq/kahn/pulls",
+                "GET /repos/kahn-hq/kahn/pulls",
                 "GET /repos/kahn-hq/kahn/pulls",
                 "GET /repos/kahn-hq/kahn/git/ref/heads/main",
                 "GET /repos/kahn-hq/kahn/git/commits/base",
@@ -1260,8 +1824,14 @@ mod tests {
     fn rerun_outcomes_take_one_request() {
         let body = proposal().body.text;
         let check = |pulls: Value, expected: Outcome| {
-            let (log, result) = drive(vec![ok(200, pulls)]);
-            assert_eq!(log.len(), 1);
+            // A closed PR's comments say whether a human closed it.
+            let (log, result) = drive(vec![ok(200, pulls), ok(200, json!([]))]);
+            let requests = if expected == Outcome::SkippedRejected {
+                2
+            } else {
+                1
+            };
+            assert_eq!(log.len(), requests);
             assert_eq!(outcome(&result).map(|o| o.0), Some(expected));
         };
         check(
@@ -1339,19 +1909,19 @@ mod tests {
 
     #[test]
     fn existing_branch_with_our_tree_is_finished() {
-        let mut replies = fresh_replies()[..5].to_vec();
+        let mut replies = fresh_replies()[..7].to_vec();
         replies.push(ok(422, json!({"message": "Reference already exists"})));
         replies.push(ok(200, json!({"object": {"sha": "tip"}})));
         replies.push(ok(200, json!({"message": format!("t\n\n{KEY_TRAILER}: {KEY}\n"), "tree": {"sha": "tree1"}, "parents": [{"sha": "base"}]})));
         replies.push(ok(201, json!({"number": 1235, "html_url": "u"})));
         let (log, result) = drive(replies);
         assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1235))));
-        assert_eq!(log.len(), 9);
+        assert_eq!(log.len(), 11);
     }
 
     #[test]
     fn existing_branch_on_older_base_is_compared_on_its_parent() {
-        let mut replies = fresh_replies()[..5].to_vec();
+        let mut replies = fresh_replies()[..7].to_vec();
         replies.push(ok(422, json!({"message": "Reference already exists"})));
         replies.push(ok(200, json!({"object": {"sha": "tip"}})));
         replies.push(ok(200, json!({"message": format!("t\n\n{KEY_TRAILER}: {KEY}\n"), "tree": {"sha": "oldtree"}, "parents": [{"sha": "oldbase"}]})));
@@ -1364,7 +1934,7 @@ mod tests {
 
     #[test]
     fn foreign_branch_is_a_conflict() {
-        let mut replies = fresh_replies()[..5].to_vec();
+        let mut replies = fresh_replies()[..7].to_vec();
         replies.push(ok(422, json!({"message": "Reference already exists"})));
         replies.push(ok(200, json!({"object": {"sha": "tip"}})));
         replies.push(ok(
@@ -1396,7 +1966,7 @@ mod tests {
         replies.extend(fresh_replies());
         let (log, result) = drive(replies);
         assert_eq!(outcome(&result), Some((Outcome::Applied, Some(1234))));
-        assert_eq!(log.len(), 9);
+        assert_eq!(log.len(), 11);
         let (_, result) = drive(vec![
             ok(500, json!({})),
             ok(502, json!({})),
@@ -1414,6 +1984,8 @@ mod tests {
         let (_, result) = drive(vec![ok(401, json!({"message": "Bad credentials"}))]);
         assert_eq!(result.exit_code(), crate::error::Exit::Config);
         let (_, result) = drive(vec![
+            ok(200, json!([])),
+            ok(200, json!([])),
             ok(200, json!([])),
             ok(404, json!({"message": "Not Found"})),
         ]);

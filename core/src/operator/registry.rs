@@ -94,7 +94,16 @@ pub struct Profile {
     pub team_reviewers: Vec<String>,
     /// Put before every pull request's title (`[bot] `).
     pub title_prefix: String,
+    /// `petrova sweep` closes open petrova PRs older than this many days
+    /// (counted from `created_at`); `None`: they never expire.
+    pub expires_days: Option<u32>,
+    /// A plan like one whose PR a human closed unmerged within this many days
+    /// is `skipped_rejected` (default 30; 0 forgets at once).
+    pub reject_memory_days: u32,
 }
+
+/// How long a closed, unmerged petrova PR is remembered by default.
+pub const DEFAULT_REJECT_MEMORY_DAYS: u32 = 30;
 
 impl Default for Profile {
     fn default() -> Self {
@@ -119,6 +128,8 @@ impl Profile {
             reviewers: Vec::new(),
             team_reviewers: Vec::new(),
             title_prefix: String::new(),
+            expires_days: None,
+            reject_memory_days: DEFAULT_REJECT_MEMORY_DAYS,
         }
     }
 }
@@ -246,6 +257,27 @@ struct RawProfile {
     reviewers: Option<Vec<Checked<LoginRule>>>,
     team_reviewers: Option<Vec<Checked<TeamRule>>>,
     title_prefix: Option<Checked<TitlePrefixRule>>,
+    expires_days: Option<Days<1>>,
+    reject_memory_days: Option<Days<0>>,
+}
+
+/// A number of days from `MIN` to 36500, checked while deserializing so that
+/// the error carries its line (an expiry of 0 days would close every PR).
+struct Days<const MIN: u32>(u32);
+
+impl<'de, const MIN: u32> Deserialize<'de> for Days<MIN> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        u32::try_from(n)
+            .ok()
+            .filter(|n| (MIN..=36_500).contains(n))
+            .map(Days)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "{n} days is not a number of days from {MIN} to 36500"
+                ))
+            })
+    }
 }
 
 /// A value checked while deserializing, so that the error carries its line.
@@ -508,6 +540,10 @@ pub fn parse(src: &str, file: &str) -> Result<Registry, ConfigError> {
             reviewers: checked(raw.reviewers),
             team_reviewers: checked(raw.team_reviewers),
             title_prefix: raw.title_prefix.map(|t| t.0).unwrap_or_default(),
+            expires_days: raw.expires_days.map(|d| d.0),
+            reject_memory_days: raw
+                .reject_memory_days
+                .map_or(base.reject_memory_days, |d| d.0),
         };
         profiles.insert(name, profile);
     }

@@ -370,6 +370,38 @@ fn write_head(s: &mut String, input: &BodyInput<'_>, note: Option<&str>) {
     }
 }
 
+/// Characters a `--reconsider` body keeps free for [`with_reconsidered`]'s note.
+pub const RECONSIDERED_NOTE_ROOM: usize = 160;
+
+/// `body` with a note, right after its metadata block, linking the rejected
+/// pull request a `--reconsider` run proposes again. The note holds only a
+/// number and petrova's words; the body was rendered with
+/// [`RECONSIDERED_NOTE_ROOM`] characters to spare.
+pub fn with_reconsidered(body: &str, rejected: &crate::proposal::propose::PrRef) -> String {
+    let note = format!(
+        "> **Reconsidered:** #{} proposed the same change for the same grounding and was closed without merging; the fleet asked to propose it again.\n\n",
+        rejected.number
+    );
+    let Some(start) = body.find(METADATA_MARKER) else {
+        return body.to_owned();
+    };
+    // The block's fence is the line after the marker, `yaml` after it.
+    let after_marker = start + METADATA_MARKER.len() + 1;
+    let fence_line = body[after_marker.min(body.len())..]
+        .lines()
+        .next()
+        .unwrap_or("");
+    let fence = fence_line.trim_end_matches("yaml");
+    let closing = format!("\n{fence}\n\n");
+    match body[after_marker.min(body.len())..].find(&closing) {
+        Some(at) if !fence.is_empty() => {
+            let insert = after_marker + at + closing.len();
+            format!("{}{note}{}", &body[..insert], &body[insert..])
+        }
+        _ => body.to_owned(),
+    }
+}
+
 /// The heading of the one section that holds the plan's own markdown, so a
 /// reader always knows which words are the fleet's and which are petrova's.
 const RATIONALE_HEADING: &str = "### Rationale (the fleet's words)\n\n";

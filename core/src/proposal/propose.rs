@@ -23,6 +23,10 @@ pub struct ProposeInput<'a> {
     pub triggered_by_ref: &'a str,
     /// The time recorded as `applied_at` (RFC 3339, UTC).
     pub now: &'a str,
+    /// `--supersede`.
+    pub supersede: bool,
+    /// `--reconsider`: the body keeps room for the link to a rejected PR.
+    pub reconsider: bool,
 }
 
 /// A validated proposal, ready for a dry run or for the apply protocol.
@@ -46,6 +50,22 @@ pub struct Proposal {
     pub shaping: Shaping,
     /// The current diagnosis id when the cited one was stale.
     pub stale_against: Option<String>,
+    /// How `--apply` treats the repository's other petrova PRs.
+    pub fleet: FleetPolicy,
+}
+
+/// How `--apply` treats the repository's other petrova PRs: the profile's
+/// rejection memory and the run's `supersede`/`reconsider` choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FleetPolicy {
+    /// Close open petrova PRs whose paths overlap this one's (after opening it)
+    /// instead of ending in `conflict`.
+    pub supersede: bool,
+    /// Open the pull request even when a similar one was closed unmerged
+    /// within the memory (the body links it).
+    pub reconsider: bool,
+    /// The profile's `reject_memory_days`.
+    pub reject_memory_days: u32,
 }
 
 /// Validates and prepares a proposal. A refusal lists every problem.
@@ -102,7 +122,15 @@ pub fn prepare(
             upholds: &validated.upholds,
             stale_against: validated.stale_against.as_deref(),
         },
-        input.validation.limits.max_body_chars,
+        if input.reconsider {
+            input
+                .validation
+                .limits
+                .max_body_chars
+                .saturating_sub(body::RECONSIDERED_NOTE_ROOM)
+        } else {
+            input.validation.limits.max_body_chars
+        },
     );
     Ok(Proposal {
         title: pr_title(&format!(
@@ -117,6 +145,11 @@ pub fn prepare(
         draft: input.validation.profile.draft,
         shaping: Shaping::of(input.validation.profile),
         stale_against: validated.stale_against,
+        fleet: FleetPolicy {
+            supersede: input.supersede,
+            reconsider: input.reconsider,
+            reject_memory_days: input.validation.profile.reject_memory_days,
+        },
     })
 }
 
@@ -370,6 +403,23 @@ pub struct ProposeOutput {
     /// request GitHub refused): the run still applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Diagnostic>,
+    /// For `skipped_rejected`: `same_key` (this proposal's PR was closed
+    /// unmerged) or `similar` (a PR changing the same paths for the same
+    /// grounding was, within the profile's `reject_memory_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::github::apply::RejectReason>,
+    /// For a `conflict` over paths: the open petrova PRs that overlap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlapping: Vec<PrRef>,
+    /// The petrova PRs this run closed as superseded (`--supersede`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<PrRef>,
+    /// The rejected PR this run proposed again (`--reconsider`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconsidered: Option<PrRef>,
+    /// What the operator can do next, spelled for the front end that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 impl ProposeOutput {
@@ -399,6 +449,11 @@ impl ProposeOutput {
             error: None,
             shaping: proposal.shaping.clone(),
             warnings: Vec::new(),
+            reason: None,
+            overlapping: Vec::new(),
+            superseded: Vec::new(),
+            reconsidered: None,
+            hint: None,
         }
     }
 
@@ -420,6 +475,11 @@ impl ProposeOutput {
             error: None,
             shaping: Shaping::default(),
             warnings: Vec::new(),
+            reason: None,
+            overlapping: Vec::new(),
+            superseded: Vec::new(),
+            reconsidered: None,
+            hint: None,
         }
     }
 
@@ -507,11 +567,40 @@ impl ProposeOutput {
                 let _ = writeln!(s, "  branch: {branch}");
             }
         }
+        match (self.reason, &self.pr) {
+            (Some(crate::github::apply::RejectReason::SameKey), _) => {
+                let _ = writeln!(
+                    s,
+                    "  reason: same_key (this proposal's pull request was closed without merging)"
+                );
+            }
+            (Some(crate::github::apply::RejectReason::Similar), Some(pr)) => {
+                let _ = writeln!(s, "  reason: similar (PR #{} changed the same paths for the same grounding and was closed without merging)", pr.number);
+            }
+            _ => {}
+        }
+        for pr in &self.superseded {
+            let _ = writeln!(
+                s,
+                "  superseded: PR #{} (closed with a comment linking this one)",
+                pr.number
+            );
+        }
+        if let Some(pr) = &self.reconsidered {
+            let _ = writeln!(
+                s,
+                "  reconsiders: PR #{} (closed without merging; the body links it)",
+                pr.number
+            );
+        }
         for p in &self.problems {
             let _ = writeln!(s, "  {p}");
         }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(s, "  hint: {}", shown(hint));
         }
         s
     }

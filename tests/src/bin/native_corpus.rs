@@ -277,6 +277,9 @@ fn main() {
             triggered_by_kind: "audit_fail".into(),
             triggered_by_ref: format!("ci-run-{i}"),
             allow_stale: false,
+            // A few plans as `--reconsider` runs: their bodies keep room for the link.
+            supersede: i % 13 == 4,
+            reconsider: i % 11 == 5,
             now: "2026-04-29T14:32:18Z".into(),
             // Every fifth plan under operator limits: a tight body budget
             // (long plans come back shortened) and, for a few, a tight plan size.

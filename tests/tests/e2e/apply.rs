@@ -144,7 +144,7 @@ impl World {
 }
 
 #[test]
-fn fresh_apply_opens_one_pull_request_in_seven_requests() {
+fn fresh_apply_opens_one_pull_request_in_nine_requests() {
     let w = world();
     let base = w.main_tip();
     let run = w.apply();
@@ -154,6 +154,8 @@ fn fresh_apply_opens_one_pull_request_in_seven_requests() {
     assert_eq!(
         calls(&log),
         vec![
+            format!("GET {REPO}/pulls"),
+            format!("GET {REPO}/pulls"),
             format!("GET {REPO}/pulls"),
             format!("GET {REPO}/git/ref/heads/main"),
             format!("GET {REPO}/git/commits/{base}"),
@@ -167,14 +169,26 @@ fn fresh_apply_opens_one_pull_request_in_seven_requests() {
     );
     assert_eq!(
         log.iter().map(|r| r.status).collect::<Vec<_>>(),
-        [200, 200, 200, 201, 201, 201, 201].map(Some).to_vec()
+        [200, 200, 200, 200, 200, 201, 201, 201, 201]
+            .map(Some)
+            .to_vec()
     );
     assert!(log.iter().all(|r| r.fault.is_none()));
-    // The lookup asks for every state of PRs whose head is the branch.
+    // The lookup asks for every state of PRs whose head is the branch; then
+    // one listing of open PRs (overlap) and one of recently closed ones
+    // (rejection memory).
     let query = log[0].query.as_deref().unwrap_or("");
     assert!(query.contains("state=all"), "{query}");
     assert!(query.contains("head=kahn-hq"), "{query}");
     assert!(query.contains(&w.key[..8]), "{query}");
+    assert_eq!(
+        log[1].query.as_deref(),
+        Some("state=open&sort=created&direction=desc&per_page=100&page=1")
+    );
+    assert_eq!(
+        log[2].query.as_deref(),
+        Some("state=closed&sort=updated&direction=desc&per_page=100&page=1")
+    );
     let pr = w.assert_one_pull();
     assert_eq!(pr.number, 1234);
     assert_eq!(pr.state, "open");
@@ -221,11 +235,21 @@ fn closed_pull_request_is_skipped_rejected_and_not_reopened() {
     let refs = w.fake.refs();
     let run = w.apply();
     run.expect_code(0);
-    w.expect_lines(&run, "skipped_rejected", "PR #1234 (existing)", 1234);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "propose_fix → skipped_rejected {}\n  upholds: MR-7, MR-12\n  PR #1234 (existing)\n  https://github.com/kahn-hq/kahn/pull/1234\n  reason: same_key (this proposal's pull request was closed without merging)\n",
+            &w.key[..12]
+        )
+    );
+    // The closed PR's comments say a human closed it, not petrova.
     let log = w.log_since(before);
     assert_eq!(
         calls(&log),
-        vec![format!("GET {REPO}/pulls")],
+        vec![
+            format!("GET {REPO}/pulls"),
+            format!("GET {REPO}/issues/1234/comments")
+        ],
         "{}",
         describe(&log)
     );
@@ -236,6 +260,11 @@ fn closed_pull_request_is_skipped_rejected_and_not_reopened() {
     let json = w.run(&["--apply", "--json"], &[]);
     json.expect_code(0);
     assert_eq!(json.json()["outcome"], "skipped_rejected");
+    assert_eq!(json.json()["reason"], "same_key");
+    assert_eq!(w.fake.pulls().len(), 1);
+    // --reconsider overrides a similar rejection only, never this one.
+    let again = w.run(&["--apply", "--json", "--reconsider"], &[]);
+    assert_eq!(again.json()["outcome"], "skipped_rejected");
     assert_eq!(w.fake.pulls().len(), 1);
 }
 
@@ -359,6 +388,9 @@ fn branch_with_a_foreign_tip_is_a_conflict() {
         calls(&log),
         vec![
             format!("GET {REPO}/pulls"),
+            // The listings of open and recently closed pull requests.
+            format!("GET {REPO}/pulls"),
+            format!("GET {REPO}/pulls"),
             format!("GET {REPO}/git/ref/heads/main"),
             format!("GET {REPO}/git/commits/{base}"),
             format!("POST {REPO}/git/trees"),
@@ -370,7 +402,7 @@ fn branch_with_a_foreign_tip_is_a_conflict() {
         "{}",
         describe(&log)
     );
-    assert_eq!(log[5].status, Some(422));
+    assert_eq!(log[7].status, Some(422));
     assert_untouched(&w, &pulls, &refs, &log);
     assert!(pulls.is_empty());
     assert_eq!(w.fake.branch_tip(&w.branch), Some(tip));
@@ -430,6 +462,9 @@ fn run_killed_after_creating_the_branch_is_finished_by_the_next_run() {
         calls(&log),
         vec![
             format!("GET {REPO}/pulls"),
+            // The listings of open and recently closed pull requests.
+            format!("GET {REPO}/pulls"),
+            format!("GET {REPO}/pulls"),
             format!("GET {REPO}/git/ref/heads/main"),
             format!("GET {REPO}/git/commits/{base}"),
             format!("POST {REPO}/git/trees"),
@@ -442,7 +477,7 @@ fn run_killed_after_creating_the_branch_is_finished_by_the_next_run() {
         "{}",
         describe(&log)
     );
-    assert_eq!(log[5].status, Some(422));
+    assert_eq!(log[7].status, Some(422));
     let pr = w.assert_one_pull();
     assert_eq!(pr.state, "open");
     assert_eq!(
@@ -491,7 +526,7 @@ fn seeded_half_done_branch_on_an_older_base_is_finished() {
     let log = w.fake.log();
     let calls = calls(&log);
     assert_eq!(
-        calls[6..],
+        calls[8..],
         [
             format!("GET {REPO}/git/ref/heads/{}", w.branch),
             format!("GET {REPO}/git/commits/{tip}"),
@@ -539,7 +574,7 @@ fn github_token_and_api_url_fallbacks_are_used() {
         ],
     );
     run.expect_code(0);
-    assert_eq!(w.fake.log().len(), 7);
+    assert_eq!(w.fake.log().len(), 9);
     w.assert_one_pull();
 }
 
@@ -584,7 +619,7 @@ fn apply_json_has_outcome_and_pull_request() {
     assert_eq!(again["outcome"], "skipped_idempotent");
     assert_eq!(again["pr"]["number"], 1234);
     assert_eq!(again["pr"]["url"], out["pr"]["url"]);
-    assert_eq!(w.fake.log().len(), 8);
+    assert_eq!(w.fake.log().len(), 10);
 }
 
 #[test]
@@ -643,6 +678,9 @@ fn unknown_repository_or_base_branch_is_configuration() {
         calls(&log),
         vec![
             format!("GET {REPO}/pulls"),
+            // The listings of open and recently closed pull requests.
+            format!("GET {REPO}/pulls"),
+            format!("GET {REPO}/pulls"),
             format!("GET {REPO}/git/ref/heads/trunk"),
         ],
         "{}",
@@ -699,7 +737,7 @@ profiles:
 }
 
 /// The operator's profile labels the pull request, asks its reviewers and
-/// prefixes its title: two calls after the seven of a fresh apply; a re-run
+/// prefixes its title: two calls after the nine of a fresh apply; a re-run
 /// still takes one request and changes nothing. The dry run says so first.
 #[test]
 fn the_profile_labels_asks_reviewers_and_prefixes_the_title() {
@@ -725,7 +763,7 @@ fn the_profile_labels_asks_reviewers_and_prefixes_the_title() {
     let run = w.apply();
     run.expect_code(0);
     let log = w.fake.log();
-    let tail: Vec<String> = calls(&log).into_iter().skip(7).collect();
+    let tail: Vec<String> = calls(&log).into_iter().skip(9).collect();
     assert_eq!(
         tail,
         [

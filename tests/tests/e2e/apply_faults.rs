@@ -15,9 +15,9 @@ use petrova_tests::Run;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-/// The request count of a fresh apply: list, base ref, base commit, tree,
-/// commit, ref, pull request.
-const FRESH_REQUESTS: u64 = 7;
+/// The request count of a fresh apply: the branch's PRs, open PRs, recently
+/// closed PRs, base ref, base commit, tree, commit, ref, pull request.
+const FRESH_REQUESTS: u64 = 9;
 /// The client's HTTP timeout in these tests; the timeout faults sleep longer.
 const HTTP_TIMEOUT_MS: u64 = 800;
 
@@ -364,30 +364,30 @@ fn check(cells: usize, failures: &[String]) {
 }
 
 #[test]
-fn fault_matrix_7_positions_x_7_faults_retried() {
+fn fault_matrix_9_positions_x_7_faults_retried() {
     let (cells, failures) = matrix(&Kind::QUICK, 4);
-    assert_eq!(cells, 49);
+    assert_eq!(cells, 63);
     check(cells, &failures);
 }
 
 #[test]
-fn fault_matrix_7_positions_x_2_timeouts_retried() {
+fn fault_matrix_9_positions_x_2_timeouts_retried() {
     let (cells, failures) = matrix(&Kind::TIMEOUTS, 4);
-    assert_eq!(cells, 14);
+    assert_eq!(cells, 18);
     check(cells, &failures);
 }
 
 #[test]
-fn fault_matrix_7_positions_x_7_faults_without_retry_then_resume() {
+fn fault_matrix_9_positions_x_7_faults_without_retry_then_resume() {
     let (cells, failures) = matrix(&Kind::QUICK, 1);
-    assert_eq!(cells, 49);
+    assert_eq!(cells, 63);
     check(cells, &failures);
 }
 
 #[test]
-fn fault_matrix_7_positions_x_2_timeouts_without_retry_then_resume() {
+fn fault_matrix_9_positions_x_2_timeouts_without_retry_then_resume() {
     let (cells, failures) = matrix(&Kind::TIMEOUTS, 1);
-    assert_eq!(cells, 14);
+    assert_eq!(cells, 18);
     check(cells, &failures);
 }
 
@@ -402,18 +402,18 @@ fn pull_list_lagging_after_already_exists_is_asked_again() {
         Fault::status(502)
             .perform_then_fail()
             .on("POST", pulls)
-            .nth(6),
+            .nth(8),
         Fault::status(200)
             .body(serde_json::json!([]))
             .on("GET", pulls)
-            .nth(8),
+            .nth(10),
     ]);
     let run = w.apply_with_retries(4, "10");
     let log = w.fake.log();
     run.expect_code(0);
     assert_eq!(run.json()["outcome"], "applied", "{}", describe(&log));
     assert_eq!(run.json()["pr"]["number"], 1234);
-    let tail: Vec<(String, Option<u16>)> = log[6..]
+    let tail: Vec<(String, Option<u16>)> = log[8..]
         .iter()
         .map(|r| (format!("{} {}", r.method, r.path), r.status))
         .collect();
@@ -433,7 +433,7 @@ fn pull_list_lagging_after_already_exists_is_asked_again() {
 }
 
 #[test]
-fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
+fn permission_403_at_each_of_9_positions_is_configuration_then_resumes() {
     let w = world();
     for n in 0..FRESH_REQUESTS {
         w.fake.reset();
@@ -476,7 +476,7 @@ fn permission_403_at_each_of_7_positions_is_configuration_then_resumes() {
     }
 }
 
-/// The profile's follow-up calls (labels at position 8, reviewers at 9) under
+/// The profile's follow-up calls (labels at position 10, reviewers at 11) under
 /// every quick fault, with and without retries: the first run always ends
 /// `applied` (exit 0) — with retries the labels and reviewers all land, without
 /// them a failed call is a warning — and a re-run takes one request and
