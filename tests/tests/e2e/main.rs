@@ -18,6 +18,7 @@ mod common;
 mod diagnosis_id;
 mod doctor;
 mod dry_run;
+mod fleet;
 mod github_rendering;
 mod governance_parsing;
 mod hostile_corpus;
