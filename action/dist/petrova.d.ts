@@ -28,6 +28,68 @@ export class ApplyRun {
 }
 
 /**
+ * `status` or `sweep` as a request asks (one repository, or each with `all`).
+ */
+export class FleetJob {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Where and how to send requests (as [`PreparedProposal::executor`]).
+     */
+    executor(): string;
+    /**
+     * The protocol of repository `index`.
+     */
+    run(index: number): FleetProtocol;
+    /**
+     * How many repositories it covers.
+     */
+    readonly count: number;
+}
+
+/**
+ * One repository's `status` or `sweep`; the caller executes each request with `fetch`.
+ */
+export class FleetProtocol {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Why the run failed, as core's failure JSON, or null.
+     */
+    error(): string | undefined;
+    /**
+     * The output as the CLI's `--json` prints it: one line per pull request.
+     */
+    jsonLines(): string;
+    /**
+     * The output as one JSON object.
+     */
+    outputJson(): string;
+    /**
+     * Feeds a reply and returns the next step (as [`ApplyRun::reply`]).
+     */
+    reply(reply_json: string, now_epoch_s: number): string;
+    /**
+     * The first step as JSON (as [`ApplyRun::start`]).
+     */
+    start(): string;
+    /**
+     * The step summary (a table).
+     */
+    summary(): string;
+    /**
+     * The output as the CLI prints it.
+     */
+    text(): string;
+    /**
+     * The documented exit code.
+     */
+    readonly exitCode: number;
+}
+
+/**
  * A validated (or refused) proposal.
  */
 export class PreparedProposal {
@@ -137,6 +199,11 @@ export function prepare(request_json: string, plan_bytes: Uint8Array | number[],
 export function prepareFiles(request_json: string, plan_bytes: Uint8Array | number[], files: any, diagnoses_json: string): PreparedProposal;
 
 /**
+ * Prepares `status` or `sweep` from a request (`FleetRequest` as JSON).
+ */
+export function prepareFleet(request_json: string): FleetJob;
+
+/**
  * The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
  */
 export function preview(request_json: string): string;
@@ -199,6 +266,8 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_applyrun_free: (a: number, b: number) => void;
+    readonly __wbg_fleetjob_free: (a: number, b: number) => void;
+    readonly __wbg_fleetprotocol_free: (a: number, b: number) => void;
     readonly __wbg_preparedproposal_free: (a: number, b: number) => void;
     readonly actionInputs: (a: number, b: number) => [number, number, number, number];
     readonly actionOutputs: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number, number];
@@ -212,11 +281,23 @@ export interface InitOutput {
     readonly diagnosisCacheText: (a: number, b: number) => [number, number, number, number];
     readonly diagnosisSummary: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly failureCommand: (a: number, b: number) => [number, number, number, number];
+    readonly fleetjob_count: (a: number) => number;
+    readonly fleetjob_executor: (a: number) => [number, number, number, number];
+    readonly fleetjob_run: (a: number, b: number) => [number, number, number];
+    readonly fleetprotocol_error: (a: number) => [number, number, number, number];
+    readonly fleetprotocol_exitCode: (a: number) => [number, number, number];
+    readonly fleetprotocol_jsonLines: (a: number) => [number, number, number, number];
+    readonly fleetprotocol_outputJson: (a: number) => [number, number, number, number];
+    readonly fleetprotocol_reply: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly fleetprotocol_start: (a: number) => [number, number];
+    readonly fleetprotocol_summary: (a: number) => [number, number, number, number];
+    readonly fleetprotocol_text: (a: number) => [number, number, number, number];
     readonly internalError: (a: number, b: number) => [number, number];
     readonly parseMetadata: (a: number, b: number) => [number, number, number, number];
     readonly planSchema: () => [number, number];
     readonly prepare: (a: number, b: number, c: number, d: number, e: any, f: any) => [number, number, number];
     readonly prepareFiles: (a: number, b: number, c: number, d: number, e: any, f: number, g: number) => [number, number, number];
+    readonly prepareFleet: (a: number, b: number) => [number, number, number];
     readonly preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
     readonly preparedproposal_apply: (a: number) => [number, number, number];
     readonly preparedproposal_dryRunJson: (a: number) => [number, number];

@@ -112,6 +112,252 @@ export class ApplyRun {
 if (Symbol.dispose) ApplyRun.prototype[Symbol.dispose] = ApplyRun.prototype.free;
 
 /**
+ * `status` or `sweep` as a request asks (one repository, or each with `all`).
+ */
+export class FleetJob {
+    static __wrap(ptr) {
+        const obj = Object.create(FleetJob.prototype);
+        obj.__wbg_ptr = ptr;
+        FleetJobFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        FleetJobFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_fleetjob_free(ptr, 0);
+    }
+    /**
+     * How many repositories it covers.
+     * @returns {number}
+     */
+    get count() {
+        const ret = wasm.fleetjob_count(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
+     * Where and how to send requests (as [`PreparedProposal::executor`]).
+     * @returns {string}
+     */
+    executor() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.fleetjob_executor(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
+     * The protocol of repository `index`.
+     * @param {number} index
+     * @returns {FleetProtocol}
+     */
+    run(index) {
+        const ret = wasm.fleetjob_run(this.__wbg_ptr, index);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return FleetProtocol.__wrap(ret[0]);
+    }
+}
+if (Symbol.dispose) FleetJob.prototype[Symbol.dispose] = FleetJob.prototype.free;
+
+/**
+ * One repository's `status` or `sweep`; the caller executes each request with `fetch`.
+ */
+export class FleetProtocol {
+    static __wrap(ptr) {
+        const obj = Object.create(FleetProtocol.prototype);
+        obj.__wbg_ptr = ptr;
+        FleetProtocolFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        FleetProtocolFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_fleetprotocol_free(ptr, 0);
+    }
+    /**
+     * Why the run failed, as core's failure JSON, or null.
+     * @returns {string | undefined}
+     */
+    error() {
+        const ret = wasm.fleetprotocol_error(this.__wbg_ptr);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        let v1;
+        if (ret[0] !== 0) {
+            v1 = getStringFromWasm0(ret[0], ret[1]);
+            wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+        }
+        return v1;
+    }
+    /**
+     * The documented exit code.
+     * @returns {number}
+     */
+    get exitCode() {
+        const ret = wasm.fleetprotocol_exitCode(this.__wbg_ptr);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0];
+    }
+    /**
+     * The output as the CLI's `--json` prints it: one line per pull request.
+     * @returns {string}
+     */
+    jsonLines() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.fleetprotocol_jsonLines(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
+     * The output as one JSON object.
+     * @returns {string}
+     */
+    outputJson() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.fleetprotocol_outputJson(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
+     * Feeds a reply and returns the next step (as [`ApplyRun::reply`]).
+     * @param {string} reply_json
+     * @param {number} now_epoch_s
+     * @returns {string}
+     */
+    reply(reply_json, now_epoch_s) {
+        let deferred4_0;
+        let deferred4_1;
+        try {
+            const val2 = +now_epoch_s;
+            const ptr0 = passStringToWasm0(reply_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len0 = WASM_VECTOR_LEN;
+            const ret = wasm.fleetprotocol_reply(this.__wbg_ptr, ptr0, len0, val2);
+            var ptr3 = ret[0];
+            var len3 = ret[1];
+            if (ret[3]) {
+                ptr3 = 0; len3 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred4_0 = ptr3;
+            deferred4_1 = len3;
+            return getStringFromWasm0(ptr3, len3);
+        } finally {
+            wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
+        }
+    }
+    /**
+     * The first step as JSON (as [`ApplyRun::start`]).
+     * @returns {string}
+     */
+    start() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.fleetprotocol_start(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * The step summary (a table).
+     * @returns {string}
+     */
+    summary() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.fleetprotocol_summary(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+    /**
+     * The output as the CLI prints it.
+     * @returns {string}
+     */
+    text() {
+        let deferred2_0;
+        let deferred2_1;
+        try {
+            const ret = wasm.fleetprotocol_text(this.__wbg_ptr);
+            var ptr1 = ret[0];
+            var len1 = ret[1];
+            if (ret[3]) {
+                ptr1 = 0; len1 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred2_0 = ptr1;
+            deferred2_1 = len1;
+            return getStringFromWasm0(ptr1, len1);
+        } finally {
+            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+        }
+    }
+}
+if (Symbol.dispose) FleetProtocol.prototype[Symbol.dispose] = FleetProtocol.prototype.free;
+
+/**
  * A validated (or refused) proposal.
  */
 export class PreparedProposal {
@@ -593,6 +839,21 @@ export function prepareFiles(request_json, plan_bytes, files, diagnoses_json) {
 }
 
 /**
+ * Prepares `status` or `sweep` from a request (`FleetRequest` as JSON).
+ * @param {string} request_json
+ * @returns {FleetJob}
+ */
+export function prepareFleet(request_json) {
+    const ptr0 = passStringToWasm0(request_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.prepareFleet(ptr0, len0);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return FleetJob.__wrap(ret[0]);
+}
+
+/**
  * The browser preview: problems, key, branch, upholds, changes, title, body and its HTML.
  * @param {string} request_json
  * @returns {string}
@@ -1007,6 +1268,12 @@ function __wbg_get_imports() {
 const ApplyRunFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_applyrun_free(ptr, 1));
+const FleetJobFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_fleetjob_free(ptr, 1));
+const FleetProtocolFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_fleetprotocol_free(ptr, 1));
 const PreparedProposalFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_preparedproposal_free(ptr, 1));

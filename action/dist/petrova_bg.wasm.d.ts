@@ -2,6 +2,8 @@
 /* eslint-disable */
 export const memory: WebAssembly.Memory;
 export const __wbg_applyrun_free: (a: number, b: number) => void;
+export const __wbg_fleetjob_free: (a: number, b: number) => void;
+export const __wbg_fleetprotocol_free: (a: number, b: number) => void;
 export const __wbg_preparedproposal_free: (a: number, b: number) => void;
 export const actionInputs: (a: number, b: number) => [number, number, number, number];
 export const actionOutputs: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number, number];
@@ -15,11 +17,23 @@ export const diagnosisCachePaths: (a: number, b: number, c: number, d: number) =
 export const diagnosisCacheText: (a: number, b: number) => [number, number, number, number];
 export const diagnosisSummary: (a: number, b: number, c: number, d: number) => [number, number, number, number];
 export const failureCommand: (a: number, b: number) => [number, number, number, number];
+export const fleetjob_count: (a: number) => number;
+export const fleetjob_executor: (a: number) => [number, number, number, number];
+export const fleetjob_run: (a: number, b: number) => [number, number, number];
+export const fleetprotocol_error: (a: number) => [number, number, number, number];
+export const fleetprotocol_exitCode: (a: number) => [number, number, number];
+export const fleetprotocol_jsonLines: (a: number) => [number, number, number, number];
+export const fleetprotocol_outputJson: (a: number) => [number, number, number, number];
+export const fleetprotocol_reply: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+export const fleetprotocol_start: (a: number) => [number, number];
+export const fleetprotocol_summary: (a: number) => [number, number, number, number];
+export const fleetprotocol_text: (a: number) => [number, number, number, number];
 export const internalError: (a: number, b: number) => [number, number];
 export const parseMetadata: (a: number, b: number) => [number, number, number, number];
 export const planSchema: () => [number, number];
 export const prepare: (a: number, b: number, c: number, d: number, e: any, f: any) => [number, number, number];
 export const prepareFiles: (a: number, b: number, c: number, d: number, e: any, f: number, g: number) => [number, number, number];
+export const prepareFleet: (a: number, b: number) => [number, number, number];
 export const preparedproposal_annotations: (a: number, b: number, c: number) => [number, number];
 export const preparedproposal_apply: (a: number) => [number, number, number];
 export const preparedproposal_dryRunJson: (a: number) => [number, number];

@@ -6,6 +6,7 @@
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use petrova_core::error::{Code, Failure, Frontend};
 use petrova_core::github::apply::{ApplyMachine, ApplyResult, Reply, RetryPolicy, Step};
+use petrova_core::github::fleet::{FleetMachine, FleetOutput};
 use petrova_core::governance::source::{
     parse_listing, Checkout, DirEntry, EntryKind, MemoryCheckout, SourceError, SourceErrorKind,
 };
@@ -550,4 +551,128 @@ pub fn step_summary(
         None => None,
     };
     Ok(request::step_summary(verb, text, output.as_ref()))
+}
+
+/// `status` or `sweep` as a request asks (one repository, or each with `all`).
+#[wasm_bindgen]
+pub struct FleetJob {
+    runs: Vec<request::FleetRun>,
+    settings: petrova_core::operator::settings::Settings,
+    now: String,
+}
+
+/// Prepares `status` or `sweep` from a request (`FleetRequest` as JSON).
+#[wasm_bindgen(js_name = prepareFleet)]
+pub fn prepare_fleet(request_json: &str) -> Result<FleetJob, JsValue> {
+    let req: request::FleetRequest = from_json("fleet request", request_json)?;
+    let (runs, settings, now) = request::fleet(&req).map_err(|f| js_error(&f))?;
+    Ok(FleetJob {
+        runs,
+        settings,
+        now,
+    })
+}
+
+#[wasm_bindgen]
+impl FleetJob {
+    /// How many repositories it covers.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Where and how to send requests (as [`PreparedProposal::executor`]).
+    pub fn executor(&self) -> Result<String, JsValue> {
+        let api_url = self
+            .settings
+            .api_url_for_token()
+            .map_err(|f| js_error(&f))?;
+        Ok(to_json(&serde_json::json!({
+            "api_url": api_url,
+            "http_timeout_ms": self.settings.http_timeout_ms,
+        })))
+    }
+
+    /// The protocol of repository `index`.
+    pub fn run(&self, index: usize) -> Result<FleetProtocol, JsValue> {
+        let run = self
+            .runs
+            .get(index)
+            .ok_or_else(|| input_error("fleet run", format!("no repository {index}")))?;
+        Ok(FleetProtocol {
+            machine: FleetMachine::new(&run.entry, run.command, &self.now, self.settings.retry),
+            output: None,
+        })
+    }
+}
+
+/// One repository's `status` or `sweep`; the caller executes each request with `fetch`.
+#[wasm_bindgen]
+pub struct FleetProtocol {
+    machine: FleetMachine,
+    output: Option<FleetOutput>,
+}
+
+impl FleetProtocol {
+    fn record(&mut self, step: Step<FleetOutput>) -> String {
+        if let Step::Done { result } = &step {
+            self.output = Some(result.clone());
+        }
+        to_json(&step)
+    }
+
+    fn finished(&self) -> Result<&FleetOutput, JsValue> {
+        self.output
+            .as_ref()
+            .ok_or_else(|| input_error("fleet run", "the protocol has not finished"))
+    }
+}
+
+#[wasm_bindgen]
+impl FleetProtocol {
+    /// The first step as JSON (as [`ApplyRun::start`]).
+    pub fn start(&mut self) -> String {
+        let step = self.machine.start();
+        self.record(step)
+    }
+
+    /// Feeds a reply and returns the next step (as [`ApplyRun::reply`]).
+    pub fn reply(&mut self, reply_json: &str, now_epoch_s: f64) -> Result<String, JsValue> {
+        let reply: Reply = from_json("reply", reply_json)?;
+        let step = self.machine.on_reply(&reply, now_epoch_s.max(0.0) as u64);
+        Ok(self.record(step))
+    }
+
+    /// The output as one JSON object.
+    #[wasm_bindgen(js_name = outputJson)]
+    pub fn output_json(&self) -> Result<String, JsValue> {
+        self.finished().map(to_json)
+    }
+
+    /// The output as the CLI prints it.
+    pub fn text(&self) -> Result<String, JsValue> {
+        self.finished().map(FleetOutput::render_text)
+    }
+
+    /// The output as the CLI's `--json` prints it: one line per pull request.
+    #[wasm_bindgen(js_name = jsonLines)]
+    pub fn json_lines(&self) -> Result<String, JsValue> {
+        self.finished().map(FleetOutput::json_lines)
+    }
+
+    /// The step summary (a table).
+    pub fn summary(&self) -> Result<String, JsValue> {
+        self.finished().map(FleetOutput::step_summary)
+    }
+
+    /// The documented exit code.
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> Result<u8, JsValue> {
+        self.finished().map(|o| o.exit_code().code())
+    }
+
+    /// Why the run failed, as core's failure JSON, or null.
+    pub fn error(&self) -> Result<Option<String>, JsValue> {
+        self.finished().map(|o| o.error.as_ref().map(to_json))
+    }
 }

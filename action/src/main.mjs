@@ -8,7 +8,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import {
   initSync, actionInputs, diagnose, diagnosisCachePaths, diagnosisCacheText, diagnosisSummary, failureCommand,
-  internalError, prepare, registryMatrix, requireToken, registrySource, renderOutputText, stepSummary, actionOutputs, unreadable,
+  internalError, prepare, prepareFleet, registryMatrix, requireToken, registrySource, renderOutputText, stepSummary, actionOutputs, unreadable,
 } from '../dist/petrova.js';
 
 // A step is one short process: V8's default eagerness to recompile hot wasm
@@ -132,10 +132,35 @@ async function send(request, api, token, timeoutMs) {
   }
 }
 
-async function runPropose(ctx) {
-  const { inputs } = ctx;
+/** The token for GitHub, each of its lines masked in the runner's log. */
+function githubToken() {
   const token = process.env.INPUT_TOKEN?.trim() || process.env.PETROVA_GITHUB_TOKEN || process.env.GITHUB_TOKEN || '';
   for (const line of tokenLines(token)) write(`::add-mask::${line}\n`);
+  return token;
+}
+
+/** Drives one of core's protocols (`run`: start/reply) to its end with fetch. */
+async function drive(run, executorJson, token) {
+  const { api_url: api, http_timeout_ms: timeoutMs } = JSON.parse(executorJson);
+  let step = JSON.parse(run.start());
+  while (step.step === 'send') {
+    if (step.delay_ms > 0) await new Promise((r) => setTimeout(r, step.delay_ms));
+    const reply = await send(step.request, api, token, timeoutMs);
+    step = JSON.parse(run.reply(JSON.stringify(reply), Date.now() / 1000));
+  }
+}
+
+/** Writes a whole output where later steps can read it; returns the path. */
+function resultFile(ctx, verb, json) {
+  const file = path.join(ctx.stateDir, 'results', `${verb}-${Date.now()}-${process.pid}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${json}\n`);
+  return file;
+}
+
+async function runPropose(ctx) {
+  const { inputs } = ctx;
+  const token = githubToken();
   // Configuration first: an apply run without a token stops before reading anything else.
   if (inputs.apply) requireToken(token !== '');
   const planPath = path.resolve(ctx.workspace, inputs.input ?? '');
@@ -147,6 +172,8 @@ async function runPropose(ctx) {
     triggered_by_kind: inputs.triggered_by_kind,
     triggered_by_ref: inputs.triggered_by_ref,
     allow_stale: inputs.allow_stale,
+    supersede: inputs.supersede,
+    reconsider: inputs.reconsider,
     now: clock(),
     env,
     frontend: 'action',
@@ -170,14 +197,9 @@ async function runPropose(ctx) {
   if (!prepared.ok) {
     for (const line of JSON.parse(prepared.annotations(relPlan))) write(`${line}\n`);
   } else if (inputs.apply) {
-    const { api_url: api, http_timeout_ms: timeoutMs } = JSON.parse(prepared.executor());
+    const executor = prepared.executor();
     const run = prepared.apply();
-    let step = JSON.parse(run.start());
-    while (step.step === 'send') {
-      if (step.delay_ms > 0) await new Promise((r) => setTimeout(r, step.delay_ms));
-      const reply = await send(step.request, api, token, timeoutMs);
-      step = JSON.parse(run.reply(JSON.stringify(reply), Date.now() / 1000));
-    }
+    await drive(run, executor, token);
     const report = JSON.parse(run.report());
     outputJson = run.outputJson();
     exitCode = report.exit_code;
@@ -186,13 +208,29 @@ async function runPropose(ctx) {
   const text = renderOutputText(outputJson);
   write(text);
   // The whole output, as `petrova propose_fix --json` prints it, for later steps.
-  const resultFile = path.join(ctx.stateDir, 'results', `propose_fix-${Date.now()}-${process.pid}.json`);
-  mkdirSync(path.dirname(resultFile), { recursive: true });
-  writeFileSync(resultFile, `${outputJson}\n`);
-  setOutputs(JSON.parse(actionOutputs('propose_fix', outputJson, resultFile)));
+  const file = resultFile(ctx, 'propose_fix', outputJson);
+  setOutputs(JSON.parse(actionOutputs('propose_fix', outputJson, file)));
   summary(stepSummary('propose_fix', text, outputJson));
   if (error) write(`${failureCommand(JSON.stringify(error))}\n`);
   return exitCode;
+}
+
+/** `status` or `sweep` on the target repository: the table goes to the step summary. */
+async function runFleet(ctx, verb) {
+  const token = githubToken();
+  requireToken(token !== '');
+  const request = { registry: ctx.registry, target: ctx.target, verb, apply: ctx.inputs.apply, now: clock(), env };
+  const job = prepareFleet(JSON.stringify(request));
+  const executor = job.executor();
+  const run = job.run(0);
+  await drive(run, executor, token);
+  write(run.text());
+  const outputJson = run.outputJson();
+  setOutputs(JSON.parse(actionOutputs(verb, outputJson, resultFile(ctx, verb, outputJson))));
+  summary(run.summary());
+  const error = run.error();
+  if (error) write(`${failureCommand(error)}\n`);
+  return run.exitCode;
 }
 
 function runMatrix(ctx) {
@@ -208,6 +246,9 @@ async function main() {
       return runMatrix(ctx);
     case 'diagnose':
       return runDiagnose(ctx);
+    case 'sweep':
+    case 'status':
+      return runFleet(ctx, ctx.inputs.command);
     default:
       return runPropose(ctx);
   }

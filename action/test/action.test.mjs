@@ -132,7 +132,7 @@ const declaredInputs = (() => {
 })();
 const declaredOutputs = [...ymlSection('outputs').matchAll(/^ {2}([a-z][a-z-]*):$/gm)].map((m) => m[1]);
 // The inputs these tests drive (every one must be declared).
-const drivenInputs = ['command', 'target', 'registry', 'since', 'until', 'input', 'actor', 'triggered-by-kind', 'triggered-by-ref', 'allow-stale', 'apply', 'token', 'workspace'];
+const drivenInputs = ['command', 'target', 'registry', 'since', 'until', 'input', 'actor', 'triggered-by-kind', 'triggered-by-ref', 'allow-stale', 'supersede', 'reconsider', 'apply', 'token', 'workspace'];
 const envName = (input) => `INPUT_${input.toUpperCase().replace(/[- ]/g, '_')}`;
 
 /** Runs one step of `job`: `node action/src/main.mjs` with the runner's environment. */
@@ -610,6 +610,85 @@ test('an unknown command: exit 2', async () => {
   const run = await runStep(job, { command: 'merge' });
   assert.equal(run.code, 2, run.stdout + run.stderr);
   assert.equal(commandLines(run.stdout).filter((l) => l.startsWith('::error')).length, 1, run.stdout);
+});
+
+// ---------------------------------------------------------------- fleet PRs
+
+/** A petrova metadata body for `key`, listing `paths`. */
+function petrovaBody(key, paths) {
+  const changes = paths.map((p) => `  - ${p}\n`).join('');
+  return `## Petrova action: \`propose_fix\`\n\n<!-- petrova:metadata -->\n\`\`\`yaml\npetrova:\n  verb: propose_fix\n  target_repo: kahn-hq\n  idempotency_key: ${key}\n  schema_version: 1\n  schema_fingerprint: '000000000000'\n  actor: fleet:kahn-implementer\n  triggered_by:\n    kind: audit_fail\n    ref: 'ci-run-1 | @alice <b>x</b>'\n  applied_at: 2026-03-01T00:00:00Z\n  changes:\n${changes}\`\`\`\n`;
+}
+
+/** A job whose registry gives kahn-hq a profile that expires PRs after 30 days. */
+function fleetJob(name) {
+  const fleet = makeJob(name);
+  const registry = path.join(fleet.workspace, 'petrova-registry.yaml');
+  const text = readFileSync(registry, 'utf8').replace('profile: standard', 'profile: tidy');
+  writeFileSync(registry, `repos:\n${text.replace(/^(?=.)/gm, '  ')}profiles:\n  tidy:\n    expires_days: 30\n`);
+  return fleet;
+}
+
+test('status and sweep: outcomes, outputs and a table in the step summary; only apply closes', async () => {
+  const fleet = fleetJob('fleet');
+  await fakeReset();
+  const seed = (head, key, created) => fakeCall('POST', '/_fake/pulls', { head, body: petrovaBody(key, ['docs/x.md']), created_at: created });
+  const old = (await seed('petrova/propose-fix/aaaaaaaa', `aaaaaaaa${'0'.repeat(56)}`, '2026-03-01T10:00:00Z')).number;
+  const young = (await seed('petrova/propose-fix/bbbbbbbb', `bbbbbbbb${'0'.repeat(56)}`, '2026-04-20T10:00:00Z')).number;
+  await fakeCall('POST', '/_fake/pulls', { head: 'alice/old', author: 'alice', created_at: '2025-01-01T00:00:00Z' });
+
+  const status = await runStep(fleet, { command: 'status' });
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assertMasked(status);
+  assert.equal(status.outputs.outcome, 'listed');
+  assert.equal(status.outputs['pr-numbers'].split(',').sort().join(','), [old, young].sort().join(','));
+  assert.match(status.summary, /^### petrova status: kahn-hq\n\n\| PR \| state \| key \|/);
+  // Table cells from metadata cannot break the row, mention anyone or open HTML.
+  assert.ok(status.summary.includes('ci-run-1 &#124; @\u2060alice &lt;b>x&lt;/b>'), status.summary);
+  assert.equal(JSON.parse(readFileSync(status.outputs['result-file'], 'utf8')).pulls.length, 2);
+
+  const dry = await runStep(fleet, { command: 'sweep' });
+  assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+  assert.equal(dry.outputs.outcome, 'dry_run');
+  assert.equal(dry.outputs.expired, String(old));
+  assert.equal(dry.outputs.closed, '');
+  assert.ok((await fakeLog()).every((e) => e.method === 'GET'), 'a dry sweep only reads');
+
+  const swept = await runStep(fleet, { command: 'sweep', apply: 'true' });
+  assert.equal(swept.code, 0, swept.stdout + swept.stderr);
+  assert.equal(swept.outputs.outcome, 'swept');
+  assert.equal(swept.outputs.closed, String(old));
+  assert.match(swept.summary, /\| closed \|\n/);
+  const state = await fakeState();
+  const byNumber = Object.fromEntries(state.pulls.map((p) => [p.number, p]));
+  assert.equal(byNumber[old].state, 'closed');
+  assert.equal(byNumber[young].state, 'open');
+  assert.equal(byNumber[old].comments.length, 1);
+  assert.match(byNumber[old].comments[0].body, /^<!-- petrova:closing -->\n/);
+  assert.equal(state.pulls.filter((p) => p.state === 'open').length, 2, 'the human PR stays open');
+});
+
+test('supersede as an input: the overlapping petrova PR is closed with a link', async () => {
+  await diagnosed(); // the job's diagnose step
+  await fakeReset();
+  const other = (await fakeCall('POST', '/_fake/pulls', {
+    head: 'petrova/propose-fix/0badc0de',
+    body: petrovaBody(`0badc0de${'0'.repeat(56)}`, ['backend/migrations/0046_kahn_internal_rls.sql']),
+  })).number;
+  const conflict = await runStep(job, proposeInputs({ apply: 'true' }));
+  assert.equal(conflict.code, 1, conflict.stdout + conflict.stderr);
+  assert.equal(conflict.outputs.outcome, 'conflict');
+  const errors = commandLines(conflict.stdout).filter((l) => l.startsWith('::error'));
+  assert.equal(errors.length, 1, conflict.stdout);
+  assert.match(errors[0], /input `supersede: true`/);
+  const run = await runStep(job, proposeInputs({ apply: 'true', supersede: 'yes' }));
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(run.outputs.outcome, 'applied');
+  const state = await fakeState();
+  assert.equal(state.pulls.find((p) => p.number === other).state, 'closed');
+  assert.match(run.stdout, new RegExp(`superseded: PR #${other} `));
+  const bad = await runStep(job, proposeInputs({ apply: 'true', reconsider: 'maybe' }));
+  assert.equal(bad.code, 2, bad.stdout + bad.stderr);
 });
 
 // ---------------------------------------------------------------- native CLI agreement

@@ -502,8 +502,9 @@ pub fn refusal(problems: &[Diagnostic], list: bool) -> Failure {
 /// line (control characters escaped), for `$GITHUB_OUTPUT`.
 ///
 /// `verb` is `diagnose` (`json` is the diagnosis, `file` the cache file),
-/// `propose_fix` (`json` is the output, `file` where it was written) or
-/// `matrix` (`json` is the matrix).
+/// `propose_fix` (`json` is the output, `file` where it was written),
+/// `matrix` (`json` is the matrix), or `status`/`sweep` (`json` is the
+/// fleet output, `file` where it was written).
 pub fn action_outputs(
     verb: &str,
     json: &str,
@@ -523,6 +524,30 @@ pub fn action_outputs(
         "matrix" => {
             out.push(("outcome", "matrix".to_owned()));
             out.push(("matrix", json.to_owned()));
+        }
+        "status" | "sweep" => {
+            let output: crate::github::fleet::FleetOutput =
+                serde_json::from_slice(json.as_bytes()).map_err(bad)?;
+            out.push(("outcome", output.outcome.clone()));
+            let numbers = |keep: &dyn Fn(&crate::github::fleet::FleetRow) -> bool| {
+                output
+                    .pulls
+                    .iter()
+                    .filter(|r| keep(r))
+                    .map(|r| r.number.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            out.push(("pr-numbers", numbers(&|_| true)));
+            if verb == "sweep" {
+                use crate::github::fleet::SweepAction;
+                out.push((
+                    "closed",
+                    numbers(&|r| r.action == Some(SweepAction::Closed)),
+                ));
+                out.push(("expired", numbers(&|r| r.action != Some(SweepAction::Kept))));
+            }
+            out.push(("result-file", file.unwrap_or_default().to_owned()));
         }
         _ => {
             let output: ProposeOutput = serde_json::from_slice(json.as_bytes()).map_err(bad)?;

@@ -227,7 +227,7 @@ pub fn is_rfc3339(s: &str) -> bool {
 /// executor and is not part of this.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ActionInputs {
-    /// `command`: `diagnose`, `propose_fix`, `matrix`.
+    /// `command`: `diagnose`, `propose_fix`, `matrix`, `sweep`, `status`.
     pub command: String,
     /// `target`: a registry slug (else `GITHUB_REPOSITORY` picks the entry).
     pub target: Option<String>,
@@ -247,6 +247,10 @@ pub struct ActionInputs {
     pub apply: bool,
     /// `allow-stale`.
     pub allow_stale: bool,
+    /// `supersede`: close overlapping petrova PRs instead of a conflict.
+    pub supersede: bool,
+    /// `reconsider`: propose again what a human rejected.
+    pub reconsider: bool,
     /// `filter`: `KEY=VALUE` items, one per line or comma-separated.
     pub filters: Vec<String>,
     /// `workspace`: the target repository's checkout (default: `GITHUB_WORKSPACE`, else `.`).
@@ -308,13 +312,11 @@ impl ActionInputs {
         let command = get("command").unwrap_or_default().trim().to_owned();
         let command = match command.as_str() {
             "propose-fix" => "propose_fix".to_owned(),
-            "diagnose" | "propose_fix" | "matrix" => command,
-            other => {
-                return Err(invalid(format!(
-                    "input `command` must be diagnose, propose_fix or matrix, not `{}`",
-                    other.escape_debug()
-                )))
-            }
+            "diagnose" | "propose_fix" | "matrix" | "sweep" | "status" => command,
+            other => return Err(invalid(format!(
+                "input `command` must be diagnose, propose_fix, matrix, sweep or status, not `{}`",
+                other.escape_debug()
+            ))),
         };
         Ok(ActionInputs {
             command,
@@ -326,6 +328,8 @@ impl ActionInputs {
             triggered_by_ref: get("triggered-by-ref").unwrap_or_default(),
             apply: flag("apply")?,
             allow_stale: flag("allow-stale")?,
+            supersede: flag("supersede")?,
+            reconsider: flag("reconsider")?,
             filters: get("filter")
                 .unwrap_or_default()
                 .split(['\n', '\r', ','])
