@@ -14,7 +14,9 @@
 // (skipped_idempotent) → doctor → PR closed, apply (skipped_rejected) → branch
 // left by a half-done run, apply (POST git/refs 422, resume, applied) → a
 // foreign branch (conflict) → two racing applies (POST pulls 422) → doctor on
-// a missing branch and a missing repository (404s).
+// a missing branch and a missing repository (404s) → fleet hygiene (an older
+// petrova PR read through its files, a conflict, --supersede commenting and
+// closing it, rejection memory reading a closed PR's comments, status, sweep).
 //
 //   npm ci --prefix contract --ignore-scripts && node --test contract/   (or contract/run)
 import { after, before, describe, test } from 'node:test';
@@ -38,7 +40,9 @@ const mainScript = path.join(root, 'action/src/main.mjs');
 const outDir = path.join(here, 'out');
 const example = path.join(root, 'examples/workspace');
 
-const TOKEN = 'T';
+// Long and distinctive like a real one: executors redact the token from every
+// response, so a one-letter token would rewrite timestamps (`2026-04-29T…`).
+const TOKEN = 'ghp_contractTestToken0123456789abcdef';
 const REPO = '/repos/kahn-hq/kahn';
 const PRISM_READY_MS = 60_000; // Prism loads the cut spec in ~2 s, the whole one in ~10 s
 const CLI_MS = 60_000; // one CLI run
@@ -459,6 +463,60 @@ describe('petrova ↔ fake-github, checked against GitHub\'s OpenAPI description
         `POST ${REPO}/issues/1234/labels 200`,
         `POST ${REPO}/pulls/1234/requested_reviewers 201`,
       ]);
+    }));
+
+  test('fleet hygiene: listings, PR files, comments, closing, status and sweep, all valid', () =>
+    step('fleet', async () => {
+      await control('POST', '/_fake/reset');
+      const body = (key, paths) => [
+        '## Petrova action: `propose_fix`', '', '<!-- petrova:metadata -->', '```yaml', 'petrova:',
+        '  verb: propose_fix', '  target_repo: kahn-hq', `  idempotency_key: ${key}`, '  schema_version: 1',
+        "  schema_fingerprint: '000000000000'", '  actor: fleet:kahn-implementer', '  triggered_by:',
+        '    kind: audit_fail', '    ref: ci-run-1', '  applied_at: 2026-03-01T00:00:00Z', '  grounding:',
+        '  - kind: finding', '    ref: docs/findings/20260428-1430-rls-tenant-drift.md',
+        ...(paths ? ['  changes:', ...paths.map((p) => `  - ${p}`)] : []), '```', '',
+      ].join('\n');
+      const planned = 'backend/migrations/0046_kahn_internal_rls.sql';
+      const daysAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await control('POST', '/_fake/branches', { branch: 'petrova/propose-fix/0badc0de', files: { [planned]: '-- older\n' } });
+      // An older body without `changes`: its paths come from the PR's files.
+      const older = (await control('POST', '/_fake/pulls', {
+        head: 'petrova/propose-fix/0badc0de', body: body(`0badc0de${'0'.repeat(56)}`, null), created_at: '2026-03-01T10:00:00Z',
+      })).number;
+      const conflict = await proposeFix();
+      assert.equal(conflict.code, 1, describeRun(conflict));
+      assert.equal(conflict.json?.outcome, 'conflict', describeRun(conflict));
+      const superseding = await proposeFix(['--supersede']);
+      assert.equal(superseding.json?.outcome, 'applied', describeRun(superseding));
+      assert.equal(superseding.json?.superseded?.[0]?.number, older, describeRun(superseding));
+      // A similar PR a human closed: its comments are read, the run is skipped.
+      await control('POST', '/_fake/reset');
+      await control('POST', '/_fake/pulls', {
+        head: 'petrova/propose-fix/0badc0de', body: body(`0badc0de${'0'.repeat(56)}`, [planned]),
+        // Within the default 30-day memory of this run's clock.
+        state: 'closed', created_at: daysAgo(6), closed_at: daysAgo(5),
+      });
+      const rejected = await proposeFix();
+      console.error('DEBUG', JSON.stringify((await fakeLog()).map((e) => `${e.method} ${e.path} ${e.query} ${e.status}`)), JSON.stringify((await control('GET', '/_fake/state')).pulls.map((p) => [p.number, p.state, p.closed_at, p.head])));
+      assert.equal(rejected.json?.outcome, 'skipped_rejected', describeRun(rejected));
+      assert.equal(rejected.json?.reason, 'similar', describeRun(rejected));
+      const status = await petrova(['status', 'kahn-hq', '--json'], githubEnv());
+      assert.equal(status.code, 0, describeRun(status));
+      const tidy = path.join(scratch, 'registry-tidy.yaml');
+      writeFileSync(tidy, [
+        'repos:', '  - slug: kahn-hq', '    url: https://github.com/kahn-hq/kahn', '    default_branch: main',
+        '    role: production', '    profile: tidy', '    fleets_allowed: [kahn-implementer]', '    added: "2026-04-29"',
+        'profiles:', '  tidy:', '    expires_days: 30', '',
+      ].join('\n'));
+      await control('POST', '/_fake/pulls', {
+        head: 'petrova/propose-fix/aaaaaaaa', body: body(`aaaaaaaa${'0'.repeat(56)}`, ['docs/x.md']), created_at: '2026-03-01T10:00:00Z',
+      });
+      const sweep = await petrova(['--registry', tidy, 'sweep', 'kahn-hq', '--apply', '--json'], githubEnv());
+      assert.equal(sweep.code, 0, describeRun(sweep));
+      const calls = new Set(tap.records.filter((r) => r.step === 'fleet').map((r) => `${r.method} ${r.url.split('?')[0].replace(/\/\d+(?=\/|$)/g, '/{n}')}`));
+      for (const call of [
+        `GET ${REPO}/pulls/{n}/files`, `GET ${REPO}/issues/{n}/comments`, `POST ${REPO}/issues/{n}/comments`, `PATCH ${REPO}/pulls/{n}`,
+      ]) assert.ok(calls.has(call), `${call} was exercised: ${[...calls].join(', ')}`);
     }));
 
   test('doctor on a missing default branch and a missing repository (404s)', () =>

@@ -16,13 +16,15 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The operations petrova sends (core/src/apply.rs and core/src/doctor.rs), and a few it may. */
+/** The operations petrova sends (core/src/github/{apply,fleet,doctor}.rs), and a few it may. */
 export const KEPT = {
   "/repos/{owner}/{repo}": ["get", "patch"],
   "/repos/{owner}/{repo}/pulls": ["get", "post"],
   "/repos/{owner}/{repo}/pulls/{pull_number}": ["get", "patch"],
   "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers": ["post"],
   "/repos/{owner}/{repo}/issues/{issue_number}/labels": ["post"],
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments": ["get", "post"],
+  "/repos/{owner}/{repo}/pulls/{pull_number}/files": ["get"],
   "/repos/{owner}/{repo}/git/ref/{ref}": ["get"],
   "/repos/{owner}/{repo}/git/refs": ["post"],
   "/repos/{owner}/{repo}/git/commits": ["post"],
