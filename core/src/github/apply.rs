@@ -461,6 +461,8 @@ pub struct ApplyMachine {
     to_supersede: Vec<FleetPr>,
     superseded: Vec<PrRef>,
     reconsidered: Option<PrRef>,
+    /// Failed attempts at the closing comment of the PR being superseded.
+    comment_failures: u32,
 }
 
 impl ApplyMachine {
@@ -524,6 +526,7 @@ impl ApplyMachine {
             to_supersede: Vec::new(),
             superseded: Vec::new(),
             reconsidered: None,
+            comment_failures: 0,
         }
     }
 
@@ -1254,6 +1257,27 @@ impl ApplyMachine {
 
     fn retry(&mut self, why: &str, delay_ms: Option<u64>) -> Step {
         self.attempt += 1;
+        // A comment that may have been posted is never posted again blindly:
+        // the comments are read first (boundedly), and the marker found there
+        // lets the run go straight to closing.
+        if let State::Supersede {
+            index,
+            step: CloseStep::Comment,
+        } = self.state
+        {
+            self.comment_failures += 1;
+            self.attempt = self.comment_failures;
+            if self.comment_failures < self.policy.max_attempts {
+                let delay = delay_ms
+                    .unwrap_or_else(|| self.backoff(self.comment_failures))
+                    .min(self.policy.max_delay_ms);
+                self.state = State::Supersede {
+                    index,
+                    step: CloseStep::ReadComments,
+                };
+                return self.send(delay);
+            }
+        }
         if self.attempt >= self.policy.max_attempts {
             let what = self.describe_state();
             if self.is_followup() {
@@ -1328,6 +1352,7 @@ impl ApplyMachine {
             _ => 0,
         };
         if index < self.to_supersede.len() {
+            self.comment_failures = 0;
             return self.goto(
                 State::Supersede {
                     index,

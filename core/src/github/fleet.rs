@@ -568,6 +568,8 @@ pub struct FleetMachine {
     pulls: Vec<FleetPr>,
     rows: Vec<FleetRow>,
     requests_sent: u32,
+    /// Failed attempts at the closing comment of the PR being closed.
+    comment_failures: u32,
 }
 
 impl FleetMachine {
@@ -589,6 +591,7 @@ impl FleetMachine {
             pulls: Vec::new(),
             rows: Vec::new(),
             requests_sent: 0,
+            comment_failures: 0,
         }
     }
 
@@ -802,6 +805,26 @@ impl FleetMachine {
 
     fn retry(&mut self, why: &str, delay_ms: Option<u64>) -> Step<FleetOutput> {
         self.attempt += 1;
+        // A comment that may have been posted is not posted again blindly:
+        // the comments are read first (the marker then leads to closing).
+        if let FleetState::Close {
+            index,
+            step: CloseStep::Comment,
+        } = self.state
+        {
+            self.comment_failures += 1;
+            self.attempt = self.comment_failures;
+            if self.comment_failures < self.policy.max_attempts {
+                let delay = delay_ms
+                    .unwrap_or_else(|| self.policy.backoff(self.comment_failures))
+                    .min(self.policy.max_delay_ms);
+                self.state = FleetState::Close {
+                    index,
+                    step: CloseStep::ReadComments,
+                };
+                return self.send(delay);
+            }
+        }
         if self.attempt >= self.policy.max_attempts {
             let message = format!(
                 "GitHub failed {} after {} attempts: {why}; run again to resume",

@@ -313,10 +313,12 @@ impl ActionInputs {
         let command = match command.as_str() {
             "propose-fix" => "propose_fix".to_owned(),
             "diagnose" | "propose_fix" | "matrix" | "sweep" | "status" => command,
-            other => return Err(invalid(format!(
+            other => {
+                return Err(invalid(format!(
                 "input `command` must be diagnose, propose_fix, matrix, sweep or status, not `{}`",
                 other.escape_debug()
-            ))),
+            )))
+            }
         };
         Ok(ActionInputs {
             command,

@@ -121,11 +121,18 @@ fn ended(run: &Run) -> (i32, String) {
 
 impl World {
     fn apply_with_retries(&self, attempts: u32, retry_base_ms: &str) -> Run {
+        let plan = self.fix.to_string_lossy().into_owned();
+        let mut args = petrova_tests::propose_args(&plan);
+        args.extend_from_slice(&["--apply", "--json"]);
+        self.petrova_with_retries(&args, attempts, retry_base_ms)
+    }
+
+    /// `petrova ARGS` against the fake with this many attempts per request.
+    fn petrova_with_retries(&self, args: &[&str], attempts: u32, retry_base_ms: &str) -> Run {
         let attempts = attempts.to_string();
         let timeout = HTTP_TIMEOUT_MS.to_string();
-        let run = self.sb.propose_env(
-            &self.fix,
-            &["--apply", "--json"],
+        let run = self.sb.petrova_env(
+            args,
             &[
                 ("PETROVA_GITHUB_TOKEN", TOKEN),
                 ("PETROVA_GITHUB_API_URL", &self.fake.base_url),
@@ -556,5 +563,160 @@ fn fault_matrix_label_and_review_positions() {
         }
     }
     assert_eq!(cells, 28);
+    check(cells, &failures);
+}
+
+/// The three calls `--supersede` adds once the new PR is open (read the
+/// overlapping PR's comments at 9, comment at 10, close at 11), under every
+/// quick fault, with and without retries: the first run always ends `applied`
+/// (a close that keeps failing is a warning), and a re-run with `--supersede`
+/// ends with the same PRs open and closed — the new one open, the old one
+/// closed with exactly one marker comment, however often the comment call
+/// failed after it was performed.
+#[test]
+fn fault_matrix_supersede_positions() {
+    let w = world();
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    let supersede = {
+        let plan = w.fix.to_string_lossy().into_owned();
+        let mut args: Vec<String> = petrova_tests::propose_args(&plan)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        args.extend(["--apply", "--json", "--supersede"].map(str::to_owned));
+        args
+    };
+    let args: Vec<&str> = supersede.iter().map(String::as_str).collect();
+    for attempts in [4, 1] {
+        for kind in Kind::QUICK {
+            for n in [FRESH_REQUESTS, FRESH_REQUESTS + 1, FRESH_REQUESTS + 2] {
+                cells += 1;
+                w.fake.reset();
+                let old = w.fake.seed_pull(super::fleet::overlapping_pull());
+                w.fake.push_faults(vec![kind.fault(n)]);
+                let first = w.petrova_with_retries(&args, attempts, kind.retry_base_ms());
+                let second = w.petrova_with_retries(&args, 4, "10");
+                w.wait_quiet();
+                let mut problems = Vec::new();
+                let (code1, out1) = ended(&first);
+                if (code1, out1.as_str()) != (0, "applied") {
+                    problems.push(format!(
+                        "the first run ended {code1} {out1}: {}",
+                        first.stderr
+                    ));
+                }
+                let (code2, out2) = ended(&second);
+                if (code2, out2.as_str()) != (0, "skipped_idempotent") {
+                    problems.push(format!(
+                        "the re-run ended {code2} {out2}: {}",
+                        second.stderr
+                    ));
+                }
+                let open: Vec<u64> = w
+                    .fake
+                    .pulls()
+                    .iter()
+                    .filter(|p| p.state == "open")
+                    .map(|p| p.number)
+                    .collect();
+                if open.len() != 1 || open.contains(&old) {
+                    problems.push(format!("open pull requests {open:?}"));
+                }
+                let markers = w
+                    .fake
+                    .comments(old)
+                    .iter()
+                    .filter(|c| c.body.starts_with("<!-- petrova:closing -->"))
+                    .count();
+                if markers != 1 {
+                    problems.push(format!("{markers} closing comments on #{old}"));
+                }
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{} n={n} attempts={attempts}: {}\n{}",
+                        kind.name(),
+                        problems.join("; "),
+                        describe(&w.fake.log())
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 42);
+    check(cells, &failures);
+}
+
+/// `sweep --apply` under every quick fault at each of its calls (the listing
+/// at 0, the expired PR's comments at 1, the comment at 2, the close at 3),
+/// with and without retries; whatever the first run's exit, a second sweep
+/// ends with the expired PR closed and exactly one closing comment, and the
+/// young petrova PR and the human's PR still open.
+#[test]
+fn fault_matrix_sweep_positions() {
+    let w = world();
+    w.set_profile(30, 30);
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    let sweep = ["sweep", petrova_tests::SLUG, "--apply", "--json"];
+    for attempts in [4, 1] {
+        for kind in Kind::QUICK {
+            for n in 0..4 {
+                cells += 1;
+                w.fake.reset();
+                let (expired, young, human) = super::fleet::seed_sweepable(&w);
+                w.fake.push_faults(vec![kind.fault(n)]);
+                let first = w.petrova_with_retries(&sweep, attempts, kind.retry_base_ms());
+                let second = w.petrova_with_retries(&sweep, 4, "10");
+                w.wait_quiet();
+                let mut problems = Vec::new();
+                if attempts > 1 && first.code != 0 {
+                    problems.push(format!(
+                        "with retries the first sweep ended {}: {}",
+                        first.code, first.stderr
+                    ));
+                }
+                if ![0, 4].contains(&first.code) {
+                    problems.push(format!(
+                        "the first sweep ended {}: {}",
+                        first.code, first.stderr
+                    ));
+                }
+                if second.code != 0 {
+                    problems.push(format!(
+                        "the second sweep ended {}: {}",
+                        second.code, second.stderr
+                    ));
+                }
+                let state = |n: u64| w.fake.pull(n).map(|p| p.state).unwrap_or_default();
+                if (
+                    state(expired).as_str(),
+                    state(young).as_str(),
+                    state(human).as_str(),
+                ) != ("closed", "open", "open")
+                {
+                    problems.push(format!(
+                        "states expired={} young={} human={}",
+                        state(expired),
+                        state(young),
+                        state(human)
+                    ));
+                }
+                let markers = w.fake.comments(expired).len();
+                if markers != 1 {
+                    problems.push(format!("{markers} comments on #{expired}"));
+                }
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{} n={n} attempts={attempts}: {}\n{}",
+                        kind.name(),
+                        problems.join("; "),
+                        describe(&w.fake.log())
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 56);
     check(cells, &failures);
 }

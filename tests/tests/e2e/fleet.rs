@@ -48,6 +48,36 @@ fn other(state: SeedState, paths: Option<&[&str]>, finding: Option<&str>) -> See
     }
 }
 
+/// An open petrova PR of another proposal changing the example plan's file
+/// (for the fault matrix).
+pub(crate) fn overlapping_pull() -> SeedPull {
+    other(SeedState::Open, Some(&[PLANNED_PATH]), None)
+}
+
+/// An expired petrova PR (59 days), a young one (9 days) and a human's old PR,
+/// for a profile with `expires_days: 30`: their numbers.
+pub(crate) fn seed_sweepable(w: &World) -> (u64, u64, u64) {
+    let aged = |hex: &str, created: &str| SeedPull {
+        head: format!("petrova/propose-fix/{hex}"),
+        body: Some(petrova_body(
+            &format!("{hex}{}", "0".repeat(56)),
+            Some(&["docs/x.md"]),
+            None,
+        )),
+        created_at: Some(created.to_owned()),
+        ..SeedPull::default()
+    };
+    let expired = w.fake.seed_pull(aged("aaaaaaaa", "2026-03-01T10:00:00Z"));
+    let young = w.fake.seed_pull(aged("bbbbbbbb", "2026-04-20T10:00:00Z"));
+    let human = w.fake.seed_pull(SeedPull {
+        head: "alice/old".to_owned(),
+        author: Some("alice".to_owned()),
+        created_at: Some("2025-01-01T00:00:00Z".to_owned()),
+        ..SeedPull::default()
+    });
+    (expired, young, human)
+}
+
 impl World {
     fn fleet_env(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -80,7 +110,7 @@ impl World {
 
     /// The registry with a profile that expires PRs after `days` and
     /// remembers rejections for `memory` days.
-    fn set_profile(&self, days: u32, memory: u32) {
+    pub(crate) fn set_profile(&self, days: u32, memory: u32) {
         std::fs::write(
             self.sb.ws.join("registry.yaml"),
             format!(
