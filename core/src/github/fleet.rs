@@ -873,3 +873,158 @@ impl FleetMachine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "4f8c3e21d97a00000000000000000000000000000000000000000000000000aa";
+
+    fn body(key: &str) -> String {
+        format!("## Petrova action: `propose_fix`\n\n<!-- petrova:metadata -->\n```yaml\npetrova:\n  verb: propose_fix\n  target_repo: kahn-hq\n  idempotency_key: {key}\n  schema_version: 1\n  schema_fingerprint: '000000000000'\n  actor: fleet:f\n  triggered_by:\n    kind: k\n    ref: r\n  applied_at: 2026-04-29T14:32:18Z\n```\n")
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // Cases read better with owned `json!` values.
+    fn pr(number: u64, head: &str, head_repo: Value, body: Value) -> Value {
+        json!({"number": number, "state": "open", "html_url": "u", "user": {"login": "petrova-bot"},
+               "created_at": "2026-04-01T00:00:00Z", "body": body,
+               "head": {"ref": head, "repo": head_repo}, "base": {"ref": "main", "repo": {"full_name": "kahn-hq/kahn"}}})
+    }
+
+    fn check(name: &str, value: &Value, petrova: bool) {
+        assert_eq!(FleetPr::of(value).is_some(), petrova, "{name}");
+    }
+
+    #[test]
+    fn a_petrova_pr_is_a_same_repo_head_named_for_its_key() {
+        let same = json!({"full_name": "kahn-hq/kahn"});
+        let branch = "petrova/propose-fix/4f8c3e21";
+        let b = json!(body(KEY));
+        check("petrova's", &pr(7, branch, same.clone(), b.clone()), true);
+        check(
+            "owner case differs",
+            &pr(7, branch, json!({"full_name": "Kahn-HQ/kahn"}), b.clone()),
+            true,
+        );
+        check(
+            "a fork",
+            &pr(7, branch, json!({"full_name": "mallory/kahn"}), b.clone()),
+            false,
+        );
+        check(
+            "a deleted fork",
+            &pr(7, branch, Value::Null, b.clone()),
+            false,
+        );
+        check(
+            "a human's branch",
+            &pr(7, "alice/fix", same.clone(), b.clone()),
+            false,
+        );
+        check(
+            "upper-case hex",
+            &pr(7, "petrova/propose-fix/4F8C3E21", same.clone(), b.clone()),
+            false,
+        );
+        check(
+            "nine hex digits",
+            &pr(7, "petrova/propose-fix/4f8c3e21d", same.clone(), b.clone()),
+            false,
+        );
+        check(
+            "a key of another prefix",
+            &pr(7, "petrova/propose-fix/12345678", same.clone(), b.clone()),
+            false,
+        );
+        check("no body", &pr(7, branch, same.clone(), Value::Null), false);
+        check(
+            "a body without metadata",
+            &pr(7, branch, same.clone(), json!("hand-written")),
+            false,
+        );
+        check("no number", &pr(0, branch, same, b), false);
+    }
+
+    #[test]
+    fn the_link_header_says_whether_a_next_page_exists() {
+        let link = |v: &str| BTreeMap::from([("link".to_owned(), v.to_owned())]);
+        for (header, next) in [
+            (link("<https://api.github.com/repositories/1/pulls?page=2>; rel=\"next\", <https://api.github.com/repositories/1/pulls?page=5>; rel=\"last\""), true),
+            (link("<https://api.github.com/repositories/1/pulls?page=1>; rel=\"prev\", <https://api.github.com/repositories/1/pulls?page=1>; rel=\"first\""), false),
+            (link("<https://x/?rel=\"next\">; rel=\"last\""), false),
+            (BTreeMap::new(), false),
+        ] {
+            assert_eq!(has_next_page(&header), next, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_authors_marker_says_petrova_closed_it() {
+        let comment = |login: &str, body: &str| json!({"user": {"login": login}, "body": body});
+        for (comments, author, expected) in [
+            (
+                json!([comment("petrova-bot", "<!-- petrova:closing -->\nClosed")]),
+                "petrova-bot",
+                Some(true),
+            ),
+            (
+                json!([comment("Petrova-Bot", "  <!-- petrova:closing -->")]),
+                "petrova-bot",
+                Some(true),
+            ),
+            (
+                json!([comment("mallory", "<!-- petrova:closing -->")]),
+                "petrova-bot",
+                Some(false),
+            ),
+            (
+                json!([comment("petrova-bot", "quote: <!-- petrova:closing -->")]),
+                "petrova-bot",
+                Some(false),
+            ),
+            (
+                json!([comment("", "<!-- petrova:closing -->")]),
+                "",
+                Some(false),
+            ),
+            (json!([]), "petrova-bot", Some(false)),
+            (json!({"message": "Not Found"}), "petrova-bot", None),
+        ] {
+            assert_eq!(
+                closed_by_petrova(&comments, author),
+                expected,
+                "{comments} {author}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_cells_cannot_break_the_row_mention_or_make_html() {
+        for (value, expected) in [
+            ("fleet:kahn", "fleet:kahn"),
+            ("a | b", "a &#124; b"),
+            ("ends with \\", "ends with \\ "),
+            ("@alice", "@\u{2060}alice"),
+            ("<b>x</b>", "&lt;b>x&lt;/b>"),
+            ("two\nlines", "two\\nlines"),
+            ("# heading", "\\# heading"),
+        ] {
+            assert_eq!(cell(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn epoch_ages_count_whole_days() {
+        let mut p = FleetPr::of(&pr(
+            7,
+            "petrova/propose-fix/4f8c3e21",
+            json!({"full_name": "kahn-hq/kahn"}),
+            json!(body(KEY)),
+        ))
+        .expect("petrova's");
+        let now = crate::encoding::date::epoch_seconds("2026-04-30T23:59:59Z").expect("now");
+        assert_eq!(p.age_days(now), 29);
+        p.created_at = "not a time".into();
+        assert_eq!(p.age_days(now), 0);
+    }
+}

@@ -648,3 +648,90 @@ fn sweep_after_expiry_lets_the_fleet_propose_again() {
     assert_eq!(open.len(), 1);
     assert_ne!(open[0], n);
 }
+
+/// The status table as github.com renders the step summary: hostile metadata
+/// values (a trigger reference, an actor, paths) stay inside their cells —
+/// every row keeps its cells — and make no HTML, image, heading, live mention
+/// or closing reference. Judged by cmark-gfm.
+#[test]
+fn status_table_cells_stay_cells_on_github() {
+    use petrova_core::github::fleet::{FleetOutput, FleetRow};
+    use petrova_core::proposal::body::TriggeredBy;
+    let hostile = [
+        "a | b | c",
+        "@alice and @org/team",
+        "Fixes #12",
+        "<img src=x onerror=alert(1)>",
+        "<details open>",
+        "![x](https://e.example/x.png)",
+        "`code | pipe`",
+        "ends with \\",
+        "line\nbreak\r::set-output name=x::y",
+        "# not a heading",
+        "[link]: https://e.example",
+        "&#124; &amp; &lt;b>",
+        "**Fixes** #3",
+    ];
+    let rows: Vec<FleetRow> = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, h)| FleetRow {
+            number: i as u64 + 1,
+            state: "open".into(),
+            url: "https://github.com/kahn-hq/kahn/pull/1".into(),
+            idempotency_key: "0".repeat(64),
+            actor: (*h).to_owned(),
+            triggered_by: TriggeredBy {
+                kind: (*h).to_owned(),
+                reference: (*h).to_owned(),
+            },
+            diagnosis_id: Some((*h).to_owned()),
+            created_at: "2026-04-01T00:00:00Z".into(),
+            age_days: 3,
+            paths: Some(vec![(*h).to_owned(), "docs/x.md".into()]),
+            action: None,
+        })
+        .collect();
+    let output = FleetOutput {
+        verb: "status".into(),
+        target_repo: "kahn-hq".into(),
+        outcome: "listed".into(),
+        expires_days: None,
+        pulls: rows,
+        error: None,
+    };
+    let summary = output.step_summary();
+    let rendered = petrova_tests::github_view::render(&summary);
+    assert_eq!(rendered.raw_html, 0, "{summary}");
+    assert_eq!(rendered.images, 0, "{summary}");
+    assert_eq!(rendered.headings.len(), 1, "{summary}");
+    assert!(
+        petrova_tests::github_view::live_references(&rendered.visible).is_empty(),
+        "{:?}\n{summary}",
+        petrova_tests::github_view::live_references(&rendered.visible)
+    );
+    // One header row and one row per pull request, each with its 8 cells.
+    let rows = rendered.html.matches("<tr>").count();
+    assert_eq!(rows, hostile.len() + 1, "{}", rendered.html);
+    let cells = rendered.html.matches("<td").count();
+    assert_eq!(cells, hostile.len() * 8, "{}", rendered.html);
+    // GitHub drops the cells past the header's count: had a value split its
+    // cell, the last one (the paths, ending in docs/x.md) would be gone.
+    assert_eq!(
+        rendered.visible.matches("docs/x.md").count(),
+        hostile.len(),
+        "{}",
+        rendered.html
+    );
+    assert!(
+        rendered.visible.contains("a | b | c"),
+        "{}",
+        rendered.visible
+    );
+    // The runner sees no command in the text form either.
+    let text = output.render_text();
+    assert!(
+        petrova_tests::github_view::runner_problems(&text, &[]).is_empty(),
+        "{text}"
+    );
+}

@@ -37,9 +37,9 @@ fn example_workflows_use_only_inputs_and_outputs_that_exist() {
     let action = load(&root().join("action.yml"));
     let inputs = keys(&action, "inputs");
     let outputs = keys(&action, "outputs");
-    let commands = ["diagnose", "propose_fix", "matrix"];
+    let commands = ["diagnose", "propose_fix", "matrix", "sweep", "status"];
     let mut checked_steps = 0;
-    for name in ["fleet-diagnose.yml", "propose-fix.yml"] {
+    for name in ["fleet-diagnose.yml", "propose-fix.yml", "fleet-sweep.yml"] {
         let path = root().join("examples/workflows").join(name);
         let text = std::fs::read_to_string(&path).expect("read");
         let workflow = load(&path);
@@ -103,7 +103,7 @@ fn example_workflows_use_only_inputs_and_outputs_that_exist() {
         }
     }
     assert!(
-        checked_steps >= 5,
+        checked_steps >= 7,
         "expected the examples to use the action, found {checked_steps} steps"
     );
 }
