@@ -646,6 +646,11 @@ test('status and sweep: outcomes, outputs and a table in the step summary; only 
   // Table cells from metadata cannot break the row, mention anyone or open HTML.
   assert.ok(status.summary.includes('ci-run-1 &#124; @\u2060alice &lt;b>x&lt;/b>'), status.summary);
   assert.equal(JSON.parse(readFileSync(status.outputs['result-file'], 'utf8')).pulls.length, 2);
+  // One boundary: the CLI prints the same text on the same repository.
+  const cliEnv = { PETROVA_NOW: PROPOSE_NOW, PETROVA_GITHUB_TOKEN: TOKEN, PETROVA_GITHUB_API_URL: fake.url };
+  const registryArgs = ['--workspace', fleet.workspace, '--registry', path.join(fleet.workspace, 'petrova-registry.yaml')];
+  const cliStatus = await runCli([...registryArgs, 'status', 'kahn-hq'], cliEnv);
+  assert.equal(status.stdout, `::add-mask::${TOKEN}\n${cliStatus}`, 'the same status text as the CLI');
 
   const dry = await runStep(fleet, { command: 'sweep' });
   assert.equal(dry.code, 0, dry.stdout + dry.stderr);
@@ -653,6 +658,8 @@ test('status and sweep: outcomes, outputs and a table in the step summary; only 
   assert.equal(dry.outputs.expired, String(old));
   assert.equal(dry.outputs.closed, '');
   assert.ok((await fakeLog()).every((e) => e.method === 'GET'), 'a dry sweep only reads');
+  const cliSweep = await runCli([...registryArgs, 'sweep', 'kahn-hq'], cliEnv);
+  assert.equal(dry.stdout, `::add-mask::${TOKEN}\n${cliSweep}`, 'the same sweep text as the CLI');
 
   const swept = await runStep(fleet, { command: 'sweep', apply: 'true' });
   assert.equal(swept.code, 0, swept.stdout + swept.stderr);

@@ -559,6 +559,12 @@ impl ProposeOutput {
                 let _ = writeln!(s, "  PR #{} {branch}", pr.number);
                 let _ = writeln!(s, "  {}", shown(&pr.url));
             }
+            (Outcome::Conflict, _) if !self.overlapping.is_empty() => {
+                let _ = writeln!(s, "  branch: {branch}");
+                for pr in &self.overlapping {
+                    let _ = writeln!(s, "  overlaps: PR #{} {}", pr.number, shown(&pr.url));
+                }
+            }
             (_, Some(pr)) => {
                 let _ = writeln!(s, "  PR #{} (existing)", pr.number);
                 let _ = writeln!(s, "  {}", shown(&pr.url));

@@ -152,6 +152,23 @@ fn overlap_with_an_open_petrova_pr_is_a_conflict_naming_it() {
     assert!(w.fake.comments(n).is_empty());
     let log = w.fake.log();
     assert!(log.iter().all(|r| r.method == "GET"), "{}", describe(&log));
+    let text = w.sb.propose_env(
+        &w.fix,
+        &["--apply"],
+        &w.fleet_env()
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    text.expect_code(1);
+    assert!(
+        text.stdout.contains(&format!(
+            "  branch: {}\n  overlaps: PR #{n} https://github.com/kahn-hq/kahn/pull/{n}\n",
+            w.branch
+        )),
+        "{}",
+        text.stdout
+    );
     // Paths compare folded: a case-only difference still overlaps.
     w.fake.reset();
     w.fake.seed_pull(other(
