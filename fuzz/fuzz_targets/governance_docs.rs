@@ -88,8 +88,18 @@ fn readers(data: &[u8]) {
     for first_look in [1, 16, 200] {
         let prefix = records::read_looking("d.md", data, ScanLimits::default(), first_look);
         assert_eq!(
-            (&prefix.title, &prefix.status, &prefix.written_date, &prefix.superseded_by),
-            (&whole.title, &whole.status, &whole.written_date, &whole.superseded_by),
+            (
+                &prefix.title,
+                &prefix.status,
+                &prefix.written_date,
+                &prefix.superseded_by
+            ),
+            (
+                &whole.title,
+                &whole.status,
+                &whole.written_date,
+                &whole.superseded_by
+            ),
             "first look {first_look}"
         );
     }

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::proposal::body::{self, BodyInput};
 use petrova_core::plan::Plan;
+use petrova_core::proposal::body::{self, BodyInput};
 
 fuzz_target!(|data: &[u8]| {
     // Bodies come from GitHub as JSON strings: always UTF-8.

@@ -12,8 +12,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use petrova_core::proposal::body::{self, GITHUB_BODY_LIMIT};
 use petrova_core::plan;
+use petrova_core::proposal::body::{self, GITHUB_BODY_LIMIT};
 use petrova_core::request;
 use petrova_fuzz::{checkout, request as propose_request, store};
 use petrova_tests::github_view::runner_problems;

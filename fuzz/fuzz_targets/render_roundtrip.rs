@@ -16,11 +16,11 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use petrova_core::governance::docs::MetaRule;
+use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
 use petrova_core::proposal::body::{
     self, BodyInput, GroundingRef, Metadata, TriggeredBy, GITHUB_BODY_LIMIT,
 };
-use petrova_core::governance::docs::MetaRule;
-use petrova_core::plan::{Change, Grounding, GroundingKind, Operation, Plan};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -158,5 +158,8 @@ fuzz_target!(|input: Input| {
     let problems = petrova_tests::body_structure_problems(text);
     assert!(problems.is_empty(), "{problems:?} in\n{text}");
     let problems = petrova_tests::github_view::body_problems_on_github(text);
-    assert!(problems.is_empty(), "as github.com shows it: {problems:?} in\n{text}");
+    assert!(
+        problems.is_empty(),
+        "as github.com shows it: {problems:?} in\n{text}"
+    );
 });

@@ -8,12 +8,12 @@
 //! the deep checks (paths, profile, guards, grounding) instead of stopping at
 //! `diagnosis_unknown`.
 
+use petrova_core::error::Frontend;
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput, Diagnosis, ScanInput, Window};
 use petrova_core::governance::docs::ScanLimits;
-use petrova_core::error::Frontend;
-use petrova_core::request::{ProposeRequest, RegistrySource, Target};
 use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::plan::validate::MemoryStore;
+use petrova_core::request::{ProposeRequest, RegistrySource, Target};
 use std::sync::OnceLock;
 
 /// The scan and proposal time.
@@ -167,6 +167,8 @@ pub fn request() -> ProposeRequest {
         triggered_by_kind: "audit_fail".to_owned(),
         triggered_by_ref: "ci-run-12345".to_owned(),
         allow_stale: false,
+        supersede: false,
+        reconsider: false,
         now: NOW.to_owned(),
         env: Default::default(),
         frontend: Frontend::Cli,

@@ -536,11 +536,13 @@ impl FleetOutput {
 
 /// A value from a metadata block in a markdown table cell: escaped as one line
 /// of plan text is (no HTML, no live mention or closing keyword, no image),
-/// with `|` as an entity so it cannot end the cell, and a trailing backslash
-/// kept off the delimiter.
+/// with `|` as an entity so it cannot end the cell, no `##[`, and a trailing
+/// backslash kept off the delimiter.
 pub fn cell(value: &str) -> String {
     let text = crate::proposal::body::inline(&shown(value), Some(200));
-    let text = text.replace('|', "&#124;");
+    // `|` as an entity cannot end the cell; `##[` (the runner's legacy
+    // command) never appears in what petrova writes, even in a file.
+    let text = text.replace('|', "&#124;").replace("##[", "#&#35;[");
     if text.ends_with('\\') {
         format!("{text} ")
     } else {
@@ -1008,6 +1010,7 @@ mod tests {
             ("<b>x</b>", "&lt;b>x&lt;/b>"),
             ("two\nlines", "two\\nlines"),
             ("# heading", "\\# heading"),
+            ("##[error]x", "\\#&#35;[error]x"),
         ] {
             assert_eq!(cell(value), expected, "{value:?}");
         }

@@ -688,6 +688,7 @@ fn status_table_cells_stay_cells_on_github() {
         "[link]: https://e.example",
         "&#124; &amp; &lt;b>",
         "**Fixes** #3",
+        "##[error]legacy",
     ];
     let rows: Vec<FleetRow> = hostile
         .iter()
@@ -745,6 +746,7 @@ fn status_table_cells_stay_cells_on_github() {
         "{}",
         rendered.visible
     );
+    assert!(!summary.contains("##["), "{summary}");
     // The runner sees no command in the text form either.
     let text = output.render_text();
     assert!(
