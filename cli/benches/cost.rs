@@ -8,45 +8,16 @@
 //!   and a nested one under 64 KiB is refused by depth before YAML sees it.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
+#[path = "support/measure.rs"]
+mod measure;
+
+use measure::{example, median};
 use petrova_core::governance::diagnosis::{self, DiagnoseOutput, ScanInput, Window};
 use petrova_core::governance::docs::ScanLimits;
-use petrova_core::governance::source::MemoryCheckout;
 use petrova_core::plan::validate::MemoryStore;
 use petrova_core::request::{self, ProposeRequest, RegistrySource, Target};
 use serde_json::json;
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
-
-fn example() -> (MemoryCheckout, PathBuf) {
-    let ws = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workspace");
-    let mut memory = MemoryCheckout::new();
-    let mut stack = vec![ws.join("kahn-hq")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(ws.join("kahn-hq")).unwrap();
-                memory.insert_file(&rel.to_string_lossy(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    (memory, ws)
-}
 
 fn scan_input() -> ScanInput {
     ScanInput {

@@ -5,52 +5,25 @@
 //! - diagnose over the full history ÷ a bare pulldown-cmark parse of the same bytes (target ≤ 1.25)
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
+use measure::median;
 use petrova_cli::checkout::FsCheckout;
 use petrova_core::governance::diagnosis::{self, ScanInput, Window};
 use petrova_core::governance::docs::ScanLimits;
 use petrova_core::governance::source::{Checkout, MemoryCheckout};
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-/// The median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
+use std::time::Instant;
 
 /// Validate + render of the example plan, in memory, as the wasm build runs it.
 fn bench_prepare() {
     use petrova_core::plan::validate::MemoryStore;
     use petrova_core::request::{self, DiagnoseRequest, ProposeRequest, RegistrySource, Target};
-    let ws = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/workspace");
-    let mut memory = MemoryCheckout::new();
-    let mut stack = vec![ws.join("kahn-hq")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(ws.join("kahn-hq"))
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                memory.insert_file(&rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
+    let (memory, ws) = measure::example();
     let registry = RegistrySource {
         source: std::fs::read_to_string(ws.join("registry.yaml")).unwrap(),
         path: "registry.yaml".into(),
