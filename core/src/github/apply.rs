@@ -11,7 +11,7 @@
 //! Fresh apply: list PRs, base ref, base commit, tree, commit, ref, PR — 7
 //! requests. Re-run with an open PR: 1 request.
 
-use super::fleet::{self, CloseStep, Closing, FleetPr};
+use super::fleet::{self, CloseStep, Closing, FleetPr, MarkerSearch};
 use crate::operator::registry::RepoEntry;
 use crate::plan::{GroundingKind, Operation};
 use crate::proposal::body::parse_metadata;
@@ -370,10 +370,12 @@ enum State {
         number: u64,
         page: u32,
     },
-    /// The comments of a closed petrova PR: did petrova close it itself?
+    /// The comments of a closed petrova PR (page `page`): did petrova close
+    /// it itself?
     CheckClosed {
         number: u64,
         why: ClosedCheck,
+        page: u32,
     },
     /// Closing an overlapping petrova PR this one supersedes.
     Supersede {
@@ -509,12 +511,7 @@ impl ApplyMachine {
                 .plan
                 .mr_grounding
                 .iter()
-                .filter(|g| {
-                    matches!(
-                        g.kind,
-                        GroundingKind::Finding | GroundingKind::Decision | GroundingKind::Milestone
-                    )
-                })
+                .filter(|g| GroundingKind::SUBJECTS.contains(&g.kind))
                 .map(|g| (g.kind.as_str().to_owned(), g.reference.clone()))
                 .collect(),
             open_prs: Vec::new(),
@@ -573,7 +570,7 @@ impl ApplyMachine {
             } => (status, headers, json),
         };
         if self.is_followup() {
-            return self.on_followup(status, &json);
+            return self.on_followup(status, headers, &json);
         }
         if status == 401 {
             return self.finish(ApplyResult::Configuration {
@@ -621,7 +618,9 @@ impl ApplyMachine {
             (State::ListOpen { page }, 200) => self.on_open_page(page, headers, json),
             (State::ListClosed, 200) => self.on_closed_page(json),
             (State::ReadFiles { number, page }, 200) => self.on_files(number, page, headers, json),
-            (State::CheckClosed { number, why }, 200) => self.on_closed_comments(number, why, json),
+            (State::CheckClosed { number, why, page }, 200) => {
+                self.on_closed_comments(number, why, page, headers, json)
+            }
             (State::GetBaseRef, 200) => match str_at(json, "/object/sha") {
                 Some(base_sha) => self.goto(State::GetBaseCommit { base_sha }, 0),
                 None => self.unexpected("the base ref", status, json),
@@ -819,6 +818,7 @@ impl ApplyMachine {
                             State::CheckClosed {
                                 number: *number,
                                 why: ClosedCheck::SameKey,
+                                page: 1,
                             },
                             0,
                         );
@@ -1005,11 +1005,11 @@ impl ApplyMachine {
             .cloned()
             .collect();
         if let Some((pr, _)) = &self.resuming {
+            // Only what this PR superseded when it opened: the PRs opened
+            // before it (GitHub numbers them in order). A newer overlapping
+            // proposal is not this run's to close.
             let own = pr.number;
-            self.to_supersede = overlapping
-                .into_iter()
-                .filter(|p| p.number != own)
-                .collect();
+            self.to_supersede = overlapping.into_iter().filter(|p| p.number < own).collect();
             return self.followup(&State::Done);
         }
         if !overlapping.is_empty() && !self.fleet.supersede {
@@ -1050,6 +1050,7 @@ impl ApplyMachine {
                 State::CheckClosed {
                     number,
                     why: ClosedCheck::Similar,
+                    page: 1,
                 },
                 0,
             ),
@@ -1058,7 +1059,14 @@ impl ApplyMachine {
     }
 
     /// The comments of a closed PR: petrova's own closing is no rejection.
-    fn on_closed_comments(&mut self, number: u64, why: ClosedCheck, json: &Value) -> Step {
+    fn on_closed_comments(
+        &mut self,
+        number: u64,
+        why: ClosedCheck,
+        page: u32,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step {
         let author = match why {
             ClosedCheck::SameKey => self
                 .same_key_closed
@@ -1072,8 +1080,12 @@ impl ApplyMachine {
                 .map(|p| p.author.clone())
                 .unwrap_or_default(),
         };
-        let Some(by_petrova) = fleet::closed_by_petrova(json, &author) else {
-            return self.unexpected("a pull request's comments", 200, json);
+        let by_petrova = match fleet::search_marker(json, headers, &author, page) {
+            None => return self.unexpected("a pull request's comments", 200, json),
+            Some(MarkerSearch::NextPage(page)) => {
+                return self.goto(State::CheckClosed { number, why, page }, 0)
+            }
+            Some(found) => found == MarkerSearch::Found,
         };
         match (why, by_petrova) {
             (ClosedCheck::SameKey, true) => {
@@ -1099,7 +1111,7 @@ impl ApplyMachine {
                 };
                 let pr_ref = pr.pr_ref();
                 if self.fleet.reconsider {
-                    self.body = crate::proposal::body::with_reconsidered(&self.body, &pr_ref);
+                    // The note goes into the body when the PR is created.
                     self.reconsidered = Some(pr_ref);
                     return self.goto(State::GetBaseRef, 0);
                 }
@@ -1193,7 +1205,7 @@ impl ApplyMachine {
             ),
             State::CreatePull => post(
                 format!("{repo}/pulls"),
-                json!({"title": self.title, "head": self.branch, "base": self.base_branch, "body": self.body, "draft": self.draft}),
+                json!({"title": self.title, "head": self.branch, "base": self.base_branch, "body": self.pull_body(), "draft": self.draft}),
             ),
             State::AddLabels => post(
                 format!("{repo}/issues/{}/labels", self.opened.as_ref()?.number),
@@ -1221,7 +1233,9 @@ impl ApplyMachine {
             State::ListOpen { page } => get(fleet::pulls_page(&repo, "open", "created", *page)),
             State::ListClosed => get(fleet::pulls_page(&repo, "closed", "updated", 1)),
             State::ReadFiles { number, page } => get(fleet::files_page(&repo, *number, *page)),
-            State::CheckClosed { number, .. } => get(fleet::comments_path(&repo, *number)),
+            State::CheckClosed { number, page, .. } => {
+                get(fleet::comments_path(&repo, *number, *page))
+            }
             State::Supersede { index, step } => {
                 let successor = self
                     .opened
@@ -1273,7 +1287,7 @@ impl ApplyMachine {
                     .min(self.policy.max_delay_ms);
                 self.state = State::Supersede {
                     index,
-                    step: CloseStep::ReadComments,
+                    step: CloseStep::ReadComments { page: 1 },
                 };
                 return self.send(delay);
             }
@@ -1303,7 +1317,25 @@ impl ApplyMachine {
         self.policy.backoff(attempt)
     }
 
+    /// The body the pull request is opened with: the rendered one, with the
+    /// note linking a reconsidered PR when there is one.
+    fn pull_body(&self) -> String {
+        match &self.reconsidered {
+            Some(pr) => crate::proposal::body::with_reconsidered(&self.body, pr),
+            None => self.body.clone(),
+        }
+    }
+
     fn restart(&mut self, why: &str) -> Step {
+        // Everything read before is read again: the listings may have changed.
+        self.open_prs.clear();
+        self.closed_prs.clear();
+        self.files.clear();
+        self.not_rejections.clear();
+        self.same_key_closed = None;
+        self.resuming = None;
+        self.to_supersede.clear();
+        self.reconsidered = None;
         self.restarts += 1;
         if self.restarts > 2 {
             return self.finish(ApplyResult::GithubFailed {
@@ -1356,7 +1388,7 @@ impl ApplyMachine {
             return self.goto(
                 State::Supersede {
                     index,
-                    step: CloseStep::ReadComments,
+                    step: CloseStep::ReadComments { page: 1 },
                 },
                 0,
             );
@@ -1390,7 +1422,12 @@ impl ApplyMachine {
     /// GitHub's answer to a follow-up call (transient failures were retried
     /// by [`Self::retry`], which turns the last one into a warning). The pull
     /// request exists: a refusal becomes a warning and the run still applies.
-    fn on_followup(&mut self, status: u16, json: &Value) -> Step {
+    fn on_followup(
+        &mut self,
+        status: u16,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step {
         let from = std::mem::replace(&mut self.state, State::Done);
         if !(200..300).contains(&status) {
             self.state = from;
@@ -1410,15 +1447,18 @@ impl ApplyMachine {
         }
         if let State::Supersede { index, step } = from {
             let next = match step {
-                CloseStep::ReadComments => {
+                CloseStep::ReadComments { page } => {
                     let author = self
                         .to_supersede
                         .get(index)
                         .map(|p| p.author.clone())
                         .unwrap_or_default();
-                    match fleet::closed_by_petrova(json, &author) {
-                        Some(true) => Some(CloseStep::Close),
-                        Some(false) => Some(CloseStep::Comment),
+                    match fleet::search_marker(json, headers, &author, page) {
+                        Some(MarkerSearch::Found) => Some(CloseStep::Close),
+                        Some(MarkerSearch::NextPage(page)) => {
+                            Some(CloseStep::ReadComments { page })
+                        }
+                        Some(MarkerSearch::Absent) => Some(CloseStep::Comment),
                         None => {
                             self.followup_warnings.push(format!(
                                 "unexpected answer reading the comments of superseded #{}; it stays open",
@@ -1681,6 +1721,16 @@ mod tests {
     }
 
     fn drive_proposal(proposal: &Proposal, replies: Vec<Reply>) -> (Vec<String>, ApplyResult) {
+        let (requests, result) = drive_requests(proposal, replies);
+        let log = requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path.split('?').next().unwrap_or("")))
+            .collect();
+        (log, result)
+    }
+
+    /// Like [`drive_proposal`], with the requests whole.
+    fn drive_requests(proposal: &Proposal, replies: Vec<Reply>) -> (Vec<Request>, ApplyResult) {
         let mut m = ApplyMachine::new(
             proposal,
             &entry(),
@@ -1697,14 +1747,10 @@ mod tests {
             match step {
                 Step::Done { result } => return (log, result),
                 Step::Send { request, .. } => {
-                    log.push(format!(
-                        "{} {}",
-                        request.method,
-                        request.path.split('?').next().unwrap_or("")
-                    ));
                     let reply = replies
                         .next()
                         .unwrap_or_else(|| panic!("no scripted reply for {}", request.path));
+                    log.push(request);
                     step = m.on_reply(&reply, 0);
                 }
             }
@@ -1735,6 +1781,72 @@ mod tests {
                 json!({"number": 1234, "html_url": "https://github.com/kahn-hq/kahn/pull/1234"}),
             ),
         ]
+    }
+
+    /// A run that restarts (the branch vanished while it was inspected) reads
+    /// the listings again and opens the PR with one "Reconsidered" note, not
+    /// one per pass.
+    #[test]
+    fn a_restart_reconsiders_once() {
+        let mut p = proposal();
+        p.fleet.reconsider = true;
+        p.body.text.push_str("\nWhat the change does.\n");
+        p.plan.mr_grounding.push(Grounding {
+            kind: GroundingKind::Finding,
+            reference: "docs/findings/f.md".into(),
+            claim: "c".into(),
+        });
+        let other_key = format!("0badc0de{}", "0".repeat(56));
+        let rejected_body = format!("<!-- petrova:metadata -->\n```yaml\npetrova:\n  verb: propose_fix\n  target_repo: kahn-hq\n  idempotency_key: {other_key}\n  schema_version: 1\n  schema_fingerprint: '000000000000'\n  actor: fleet:f\n  triggered_by:\n    kind: k\n    ref: r\n  applied_at: 2026-04-20T00:00:00Z\n  grounding:\n  - kind: finding\n    ref: docs/findings/f.md\n  changes:\n  - a.sql\n```\n");
+        let rejected = json!([{"number": 7, "state": "closed", "merged_at": null,
+            "closed_at": "2026-04-25T00:00:00Z", "created_at": "2026-04-20T00:00:00Z",
+            "html_url": "https://github.com/kahn-hq/kahn/pull/7", "user": {"login": "petrova-bot"},
+            "body": rejected_body,
+            "head": {"ref": "petrova/propose-fix/0badc0de", "repo": {"full_name": "kahn-hq/kahn"}},
+            "base": {"ref": "main", "repo": {"full_name": "kahn-hq/kahn"}}}]);
+        let pass = |tail: Vec<Reply>| {
+            let mut replies = vec![
+                ok(200, json!([])),
+                ok(200, json!([])),
+                ok(200, rejected.clone()),
+                ok(200, json!([])),
+                ok(200, json!({"object": {"sha": "base"}})),
+                ok(200, json!({"tree": {"sha": "basetree"}})),
+                ok(201, json!({"sha": "tree1"})),
+                ok(201, json!({"sha": "commit1"})),
+            ];
+            replies.extend(tail);
+            replies
+        };
+        let mut replies = pass(vec![
+            ok(422, json!({"message": "Reference already exists"})),
+            ok(404, json!({"message": "Not Found"})),
+        ]);
+        replies.extend(pass(vec![
+            ok(201, json!({"ref": "refs/heads/x"})),
+            ok(
+                201,
+                json!({"number": 8, "html_url": "https://github.com/kahn-hq/kahn/pull/8"}),
+            ),
+        ]));
+        let (requests, result) = drive_requests(&p, replies);
+        assert_eq!(outcome(&result), Some((Outcome::Applied, Some(8))));
+        let body = requests
+            .iter()
+            .find(|r| r.method == "POST" && r.path.ends_with("/pulls"))
+            .and_then(|r| r.body.as_ref()?.get("body")?.as_str().map(str::to_owned))
+            .expect("the PR was opened");
+        assert_eq!(body.matches("**Reconsidered:**").count(), 1, "{body}");
+        assert_eq!(
+            body,
+            crate::proposal::body::with_reconsidered(
+                &p.body.text,
+                &PrRef {
+                    number: 7,
+                    url: "https://github.com/kahn-hq/kahn/pull/7".into()
+                }
+            )
+        );
     }
 
     /// The profile's labels and review requests follow the pull request, one

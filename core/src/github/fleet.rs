@@ -21,8 +21,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// The branch every proposal's head lives on, before its 8 hex digits.
-pub const BRANCH_PREFIX: &str = "petrova/propose-fix/";
+pub use crate::plan::key::BRANCH_PREFIX;
 
 /// The first line of every comment petrova writes before closing one of its
 /// own pull requests. A closed PR counts as petrova's own doing (never as a
@@ -71,7 +70,12 @@ impl FleetPr {
             return None;
         }
         let metadata = parse_metadata(pr.get("body").and_then(Value::as_str)?).ok()?;
-        if metadata.verb != "propose_fix" || !metadata.idempotency_key.starts_with(hex) {
+        // The key is printed and compared later: anything but 64 hex digits
+        // starting with the branch's 8 is not a petrova PR.
+        if metadata.verb != "propose_fix"
+            || !crate::plan::key::is_idempotency_key(&metadata.idempotency_key)
+            || !metadata.idempotency_key.starts_with(hex)
+        {
             return None;
         }
         Some(FleetPr {
@@ -130,7 +134,7 @@ pub fn subject_refs(metadata: &Metadata) -> BTreeSet<(String, String)> {
         .grounding
         .iter()
         .flatten()
-        .filter(|g| matches!(g.kind.as_str(), "finding" | "decision" | "milestone"))
+        .filter(|g| crate::plan::GroundingKind::is_subject(&g.kind))
         .map(|g| (g.kind.clone(), g.reference.clone()))
         .collect()
 }
@@ -223,16 +227,56 @@ pub fn files_page(repo: &str, number: u64, page: u32) -> String {
 }
 
 /// The path of a pull request's (issue) comments, first page, newest last.
-pub fn comments_path(repo: &str, number: u64) -> String {
-    format!("{repo}/issues/{number}/comments?per_page=100")
+pub fn comments_path(repo: &str, number: u64, page: u32) -> String {
+    if page <= 1 {
+        format!("{repo}/issues/{number}/comments?per_page=100")
+    } else {
+        format!("{repo}/issues/{number}/comments?per_page=100&page={page}")
+    }
+}
+
+/// What one page of a pull request's comments (GitHub lists them oldest
+/// first) says about petrova's closing marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerSearch {
+    /// A comment by the PR's author starts with [`CLOSING_MARKER`].
+    Found,
+    /// Not on this page: read page `n`.
+    NextPage(u32),
+    /// Not on any page read. Past [`MAX_PAGES`] (anyone may comment) the
+    /// answer is `Absent`: the PR then counts as rejected by a human, and a
+    /// closing comment may be written once more — both the safe side.
+    Absent,
+}
+
+/// Looks for the closing marker on page `page` of a pull request's comments;
+/// `None` when the answer is not a list of comments.
+pub fn search_marker(
+    comments: &Value,
+    headers: &BTreeMap<String, String>,
+    author: &str,
+    page: u32,
+) -> Option<MarkerSearch> {
+    let found = closed_by_petrova(comments, author)?;
+    let more = has_next_page(headers) && comments.as_array().is_some_and(|c| !c.is_empty());
+    Some(if found {
+        MarkerSearch::Found
+    } else if more && page < MAX_PAGES {
+        MarkerSearch::NextPage(page + 1)
+    } else {
+        MarkerSearch::Absent
+    })
 }
 
 /// The three requests that close one of petrova's PRs: read its comments
 /// (a run that died after commenting does not comment twice), comment, close.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseStep {
-    /// `GET …/issues/{n}/comments`.
-    ReadComments,
+    /// `GET …/issues/{n}/comments`, page `page` (from 1).
+    ReadComments {
+        /// The page.
+        page: u32,
+    },
     /// `POST …/issues/{n}/comments`.
     Comment,
     /// `PATCH …/pulls/{n}` with `state: closed`.
@@ -243,7 +287,7 @@ impl CloseStep {
     /// The request for this step on pull request `number`.
     pub fn request(self, repo: &str, number: u64, closing: &Closing) -> Request {
         match self {
-            CloseStep::ReadComments => Request::get(comments_path(repo, number)),
+            CloseStep::ReadComments { page } => Request::get(comments_path(repo, number, page)),
             CloseStep::Comment => Request::post(
                 format!("{repo}/issues/{number}/comments"),
                 json!({ "body": closing.comment() }),
@@ -259,7 +303,7 @@ impl CloseStep {
     /// What the step does, for messages.
     pub fn describe(self) -> &'static str {
         match self {
-            CloseStep::ReadComments => "reading a pull request's comments",
+            CloseStep::ReadComments { .. } => "reading a pull request's comments",
             CloseStep::Comment => "commenting on a pull request",
             CloseStep::Close => "closing a pull request",
         }
@@ -332,6 +376,16 @@ pub struct FleetRow {
 }
 
 impl FleetRow {
+    /// The first 12 hex digits of its key (`-` should a row ever carry
+    /// something else: nothing but hex digits reaches an output).
+    pub fn short_key(&self) -> &str {
+        if crate::plan::key::is_idempotency_key(&self.idempotency_key) {
+            &self.idempotency_key[..12]
+        } else {
+            "-"
+        }
+    }
+
     fn of(pr: &FleetPr, now_s: i64) -> FleetRow {
         FleetRow {
             number: pr.number,
@@ -369,9 +423,22 @@ pub struct FleetOutput {
     pub expires_days: Option<u32>,
     /// The petrova PRs, newest first.
     pub pulls: Vec<FleetRow>,
+    /// `status` only: the repository has more pull requests than petrova
+    /// lists ([`MAX_PAGES`] pages of 100), and `pulls` holds the petrova PRs
+    /// among the newest of them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// Why the run failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::error::Failure>,
+}
+
+/// What a truncated `status` says.
+fn truncation_note() -> String {
+    format!(
+        "only the newest {} pull requests were read",
+        MAX_PAGES * 100
+    )
 }
 
 impl FleetOutput {
@@ -391,6 +458,9 @@ impl FleetOutput {
             let mut v = json!({"verb": self.verb, "target_repo": self.target_repo, "outcome": self.outcome});
             if let Some(days) = self.expires_days {
                 v["expires_days"] = json!(days);
+            }
+            if self.truncated {
+                v["truncated"] = json!(true);
             }
             if let Some(row) = row {
                 v["pr"] = serde_json::to_value(row).unwrap_or(Value::Null);
@@ -469,15 +539,16 @@ impl FleetOutput {
                 "  {action}PR #{} {} {} {}d {} {}:{} {} {paths}",
                 row.number,
                 row.state,
-                row.idempotency_key
-                    .get(..12)
-                    .unwrap_or(&row.idempotency_key),
+                row.short_key(),
                 row.age_days,
                 shown(&row.actor),
                 shown(&row.triggered_by.kind),
                 shown(&row.triggered_by.reference),
                 shown(row.diagnosis_id.as_deref().unwrap_or("-")),
             );
+        }
+        if self.truncated {
+            let _ = writeln!(s, "  ({})", truncation_note());
         }
         if let Some(error) = &self.error {
             let _ = writeln!(s, "  error: {}", shown(&error.diagnostic.message));
@@ -491,6 +562,13 @@ impl FleetOutput {
         let mut s = format!("### petrova {}: {}\n\n", self.verb, cell(&self.target_repo));
         if let Some(error) = &self.error {
             let _ = writeln!(s, "{}\n", cell(&error.diagnostic.message));
+        }
+        if self.truncated {
+            let _ = writeln!(
+                s,
+                "The repository has more pull requests: {}.\n",
+                truncation_note()
+            );
         }
         if self.pulls.is_empty() {
             s.push_str("No petrova pull requests.\n");
@@ -511,7 +589,7 @@ impl FleetOutput {
                 "| #{} | {} | `{}` | {} | {} | {} | {}d | {paths} |",
                 row.number,
                 row.state,
-                row.idempotency_key.get(..12).unwrap_or(""),
+                row.short_key(),
                 cell(&row.actor),
                 cell(&format!(
                     "{}: {}",
@@ -572,6 +650,8 @@ pub struct FleetMachine {
     requests_sent: u32,
     /// Failed attempts at the closing comment of the PR being closed.
     comment_failures: u32,
+    /// `status` stopped after [`MAX_PAGES`] pages.
+    truncated: bool,
 }
 
 impl FleetMachine {
@@ -594,6 +674,7 @@ impl FleetMachine {
             rows: Vec::new(),
             requests_sent: 0,
             comment_failures: 0,
+            truncated: false,
         }
     }
 
@@ -642,7 +723,7 @@ impl FleetMachine {
         self.attempt = 0;
         match self.state.clone() {
             FleetState::List { page } => self.on_page(page, headers, &json),
-            FleetState::Close { index, step } => self.on_close(index, step, &json),
+            FleetState::Close { index, step } => self.on_close(index, step, headers, &json),
             FleetState::Done => self.fail(
                 crate::error::Code::GithubFailed,
                 "the protocol had already finished".to_owned(),
@@ -664,17 +745,23 @@ impl FleetMachine {
         };
         self.pulls.extend(list.iter().filter_map(FleetPr::of));
         if has_next_page(headers) && !list.is_empty() {
-            if page >= MAX_PAGES {
+            if page < MAX_PAGES {
+                return self.goto(FleetState::List { page: page + 1 }, 0);
+            }
+            // Status lists every state of a repository of any size: past the
+            // last page it reads, it says what it left out. Sweep must see
+            // the oldest open PRs, which come last: it stops instead.
+            if self.command != FleetCommand::Status {
                 return self.fail(
                     crate::error::Code::GithubFailed,
                     format!(
-                        "{} has more than {} pull requests to list; petrova reads at most {MAX_PAGES} pages",
+                        "{} has more than {} open pull requests; petrova reads at most {MAX_PAGES} pages",
                         self.slug,
                         MAX_PAGES * 100
                     ),
                 );
             }
-            return self.goto(FleetState::List { page: page + 1 }, 0);
+            self.truncated = true;
         }
         // A pull request listed twice (it moved between pages) counts once.
         let mut seen = BTreeSet::new();
@@ -711,7 +798,7 @@ impl FleetMachine {
             Some(index) => self.goto(
                 FleetState::Close {
                     index,
-                    step: CloseStep::ReadComments,
+                    step: CloseStep::ReadComments { page: 1 },
                 },
                 0,
             ),
@@ -719,19 +806,28 @@ impl FleetMachine {
         }
     }
 
-    fn on_close(&mut self, index: usize, step: CloseStep, json: &Value) -> Step<FleetOutput> {
+    fn on_close(
+        &mut self,
+        index: usize,
+        step: CloseStep,
+        headers: &BTreeMap<String, String>,
+        json: &Value,
+    ) -> Step<FleetOutput> {
         let next = match step {
-            CloseStep::ReadComments => match closed_by_petrova(json, &self.pulls[index].author) {
-                None => {
-                    return self.fail(
-                        crate::error::Code::GithubFailed,
-                        "unexpected answer reading a pull request's comments: not a list"
-                            .to_owned(),
-                    )
+            CloseStep::ReadComments { page } => {
+                match search_marker(json, headers, &self.pulls[index].author, page) {
+                    None => {
+                        return self.fail(
+                            crate::error::Code::GithubFailed,
+                            "unexpected answer reading a pull request's comments: not a list"
+                                .to_owned(),
+                        )
+                    }
+                    Some(MarkerSearch::Found) => CloseStep::Close,
+                    Some(MarkerSearch::NextPage(page)) => CloseStep::ReadComments { page },
+                    Some(MarkerSearch::Absent) => CloseStep::Comment,
                 }
-                Some(true) => CloseStep::Close,
-                Some(false) => CloseStep::Comment,
-            },
+            }
             CloseStep::Comment => CloseStep::Close,
             CloseStep::Close => {
                 self.rows[index].action = Some(SweepAction::Closed);
@@ -822,7 +918,7 @@ impl FleetMachine {
                     .min(self.policy.max_delay_ms);
                 self.state = FleetState::Close {
                     index,
-                    step: CloseStep::ReadComments,
+                    step: CloseStep::ReadComments { page: 1 },
                 };
                 return self.send(delay);
             }
@@ -870,6 +966,7 @@ impl FleetMachine {
                 outcome: outcome.to_owned(),
                 expires_days,
                 pulls: self.rows.clone(),
+                truncated: self.truncated,
                 error,
             },
         }
@@ -944,7 +1041,125 @@ mod tests {
             &pr(7, branch, same.clone(), json!("hand-written")),
             false,
         );
-        check("no number", &pr(0, branch, same, b), false);
+        check("no number", &pr(0, branch, same.clone(), b), false);
+        // The key is printed later: only 64 hex digits are one.
+        for key in [
+            "4f8c3e21|<b>",
+            "4f8c3e21abc\u{e9}\n::error::x",
+            &format!("{}\u{202e}", &KEY[..63]),
+            &KEY.to_uppercase().replace("4F8C3E21", "4f8c3e21"),
+        ] {
+            // A JSON string is a YAML double-quoted scalar.
+            let quoted = |k: &str| json!(body(&Value::from(k).to_string()));
+            check(
+                "quoted key",
+                &pr(7, branch, same.clone(), quoted(KEY)),
+                true,
+            );
+            check(key, &pr(7, branch, same.clone(), quoted(key)), false);
+        }
+    }
+
+    #[test]
+    fn the_marker_is_looked_for_page_by_page_up_to_the_cap() {
+        let marker = json!([{"user": {"login": "petrova-bot"}, "body": CLOSING_MARKER}]);
+        let other = json!([{"user": {"login": "mallory"}, "body": "hi"}]);
+        let next = BTreeMap::from([(
+            "link".to_owned(),
+            "<https://x/?page=9>; rel=\"next\"".to_owned(),
+        )]);
+        let last = BTreeMap::new();
+        for (comments, headers, page, expected) in [
+            (&marker, &next, 1, Some(MarkerSearch::Found)),
+            (&other, &next, 1, Some(MarkerSearch::NextPage(2))),
+            (&other, &last, 1, Some(MarkerSearch::Absent)),
+            (&other, &next, MAX_PAGES, Some(MarkerSearch::Absent)),
+            (&json!([]), &next, 3, Some(MarkerSearch::Absent)),
+            (&json!({"message": "x"}), &next, 1, None),
+        ] {
+            assert_eq!(
+                search_marker(comments, headers, "petrova-bot", page),
+                expected,
+                "{comments} page {page}"
+            );
+        }
+        assert_eq!(
+            comments_path("/repos/o/r", 7, 1),
+            "/repos/o/r/issues/7/comments?per_page=100"
+        );
+        assert_eq!(
+            comments_path("/repos/o/r", 7, 2),
+            "/repos/o/r/issues/7/comments?per_page=100&page=2"
+        );
+    }
+
+    /// Status on a repository with more pull requests than it reads lists the
+    /// petrova PRs among the newest and says so; sweep, which needs the
+    /// oldest, stops instead.
+    #[test]
+    fn status_past_the_last_page_it_reads_says_so_and_sweep_stops() {
+        let registry = crate::operator::registry::parse(
+            "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f]\n  added: \"2026-04-29\"\n",
+            "registry.yaml",
+        )
+        .expect("registry");
+        let page = json!([pr(
+            7,
+            "petrova/propose-fix/4f8c3e21",
+            json!({"full_name": "kahn-hq/kahn"}),
+            json!(body(KEY))
+        )])
+        .to_string();
+        let policy = RetryPolicy {
+            max_attempts: 1,
+            base_delay_ms: 0,
+            max_delay_ms: 0,
+        };
+        for (command, outcome) in [
+            (FleetCommand::Status, "listed"),
+            (
+                FleetCommand::Sweep {
+                    expires_days: Some(1),
+                    apply: false,
+                },
+                "failed",
+            ),
+        ] {
+            let mut m =
+                FleetMachine::new(&registry.repos[0], command, "2026-04-29T14:32:18Z", policy);
+            let mut step = m.start();
+            let mut requests = 0;
+            let output = loop {
+                match step {
+                    Step::Done { result } => break result,
+                    Step::Send { .. } => {
+                        requests += 1;
+                        let reply = Reply::Response {
+                            status: 200,
+                            headers: BTreeMap::from([(
+                                "link".to_owned(),
+                                "<https://x/?page=99>; rel=\"next\"".to_owned(),
+                            )]),
+                            body: page.clone(),
+                        };
+                        step = m.on_reply(&reply, 0);
+                    }
+                }
+            };
+            assert_eq!(requests, MAX_PAGES, "{outcome}");
+            assert_eq!(output.outcome, outcome);
+            if outcome == "listed" {
+                assert!(output.truncated);
+                assert_eq!(output.pulls.len(), 1, "listed twice, counted once");
+                assert!(output
+                    .render_text()
+                    .contains("(only the newest 3000 pull requests were read)"));
+                assert!(output.json_lines().contains("\"truncated\":true"));
+                assert!(output.step_summary().contains("only the newest 3000"));
+            } else {
+                assert!(!output.truncated);
+            }
+        }
     }
 
     #[test]

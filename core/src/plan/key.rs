@@ -45,6 +45,16 @@ pub fn proposal_key(target_repo: &str, plan: &Plan) -> ProposalKey {
     }
 }
 
+/// Whether `text` has the form of an idempotency key: 64 lowercase hex
+/// digits. A key read back from a pull request body is hostile data until it
+/// passes this.
+pub fn is_idempotency_key(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +71,21 @@ mod tests {
     const PLAN: &str = r#"{"diagnosis_id":"diag-0123456789abcdef","title":"t","rationale":"r",
         "proposed_changes":[{"path":"a.txt","operation":"create","contents":"x"}],
         "test_plan":["make test"],"mr_grounding":[{"kind":"meta_rule","ref":"MR-1","claim":"c"}]}"#;
+
+    #[test]
+    fn only_64_lowercase_hex_digits_are_a_key() {
+        assert!(is_idempotency_key(&key_of(PLAN)));
+        for text in [
+            "",
+            "4f8c3e21",
+            &"A".repeat(64),
+            &format!("{}\u{202e}", "a".repeat(63)),
+            &format!("{}|", "a".repeat(63)),
+            &"a".repeat(65),
+        ] {
+            assert!(!is_idempotency_key(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn key_ignores_order_and_whitespace() {

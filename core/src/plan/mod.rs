@@ -126,6 +126,19 @@ impl GroundingKind {
             GroundingKind::Milestone => "milestone",
         }
     }
+
+    /// The kinds that name what a proposal is about (a finding, a decision,
+    /// a milestone): rejection memory compares proposals by them.
+    pub const SUBJECTS: [GroundingKind; 3] = [
+        GroundingKind::Finding,
+        GroundingKind::Decision,
+        GroundingKind::Milestone,
+    ];
+
+    /// Whether `kind`, as the metadata block spells it, is one of [`Self::SUBJECTS`].
+    pub fn is_subject(kind: &str) -> bool {
+        Self::SUBJECTS.iter().any(|k| k.as_str() == kind)
+    }
 }
 
 /// The published plan schema (`schema/plan.schema.json`), embedded. It is

@@ -236,10 +236,12 @@ pub fn metadata(
     }
 }
 
-/// Drops the metadata's lists (paths first, then grounding) while they would
-/// take more than a quarter of the body's character limit, so that the
-/// metadata block always fits whole, however low the operator set the limit;
-/// readers then take the paths from the pull request's files.
+/// Drops the metadata's lists while they would take more than a quarter of
+/// the body's character limit, so that the metadata block always fits whole,
+/// however low the operator set the limit: the paths first (readers then take
+/// them from the pull request's files), then the groundings rejection memory
+/// does not compare (spec, meta-rule), then the rest — only then is a closed
+/// PR beyond rejection memory's reach.
 pub fn fit_metadata(metadata: &mut Metadata, max_body_chars: usize) {
     let budget = max_body_chars / 4;
     let size = |m: &Metadata| {
@@ -256,6 +258,11 @@ pub fn fit_metadata(metadata: &mut Metadata, max_body_chars: usize) {
     };
     if size(metadata) > budget {
         metadata.changes = None;
+    }
+    if size(metadata) > budget {
+        if let Some(grounding) = &mut metadata.grounding {
+            grounding.retain(|g| crate::plan::GroundingKind::is_subject(&g.kind));
+        }
     }
     if size(metadata) > budget {
         metadata.grounding = None;

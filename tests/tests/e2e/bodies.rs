@@ -813,4 +813,25 @@ fn metadata_lists_give_way_to_a_low_body_limit() {
     );
     assert!(body.text.chars().count() <= 4096);
     assert_eq!(parse_metadata(&body.text), Ok(meta));
+
+    // Groundings give way by kind: the ones rejection memory does not
+    // compare (spec, meta-rule) before the finding that says what it is about.
+    let mut many_specs = metadata_of(&plan_from(&example_plan()));
+    let grounding = many_specs.grounding.as_mut().expect("grounding");
+    for i in 0..40 {
+        grounding.push(body::GroundingRef {
+            kind: "spec".into(),
+            reference: format!("docs/spec/a-long-specification-name-{i:03}.md#a-long-heading"),
+        });
+    }
+    propose::fit_metadata(&mut many_specs, 4096);
+    let kinds: Vec<&str> = many_specs
+        .grounding
+        .iter()
+        .flatten()
+        .map(|g| g.kind.as_str())
+        .collect();
+    assert_eq!(kinds, ["finding"], "only the subject is kept");
+    propose::fit_metadata(&mut many_specs, 64);
+    assert_eq!(many_specs.grounding, None, "past that, nothing");
 }

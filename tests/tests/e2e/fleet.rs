@@ -716,6 +716,7 @@ fn status_table_cells_stay_cells_on_github() {
         outcome: "listed".into(),
         expires_days: None,
         pulls: rows,
+        truncated: false,
         error: None,
     };
     let summary = output.step_summary();
@@ -752,5 +753,80 @@ fn status_table_cells_stay_cells_on_github() {
     assert!(
         petrova_tests::github_view::runner_problems(&text, &[]).is_empty(),
         "{text}"
+    );
+}
+
+/// A re-run with `--supersede` finishes what its PR superseded when it opened
+/// — the petrova PRs opened before it — and never closes a newer proposal
+/// that came after. It costs the open listing on top of the head lookup.
+#[test]
+fn a_supersede_rerun_never_closes_a_newer_proposal() {
+    let w = world();
+    let first = w.propose(&[]);
+    first.expect_code(0);
+    let ours = first.json()["pr"]["number"].as_u64().expect("number");
+    let newer = w
+        .fake
+        .seed_pull(other(SeedState::Open, Some(&[PLANNED_PATH]), None));
+    assert!(newer > ours);
+    let before = w.fake.log().len();
+    let again = w.propose(&["--supersede"]);
+    again.expect_code(0);
+    let out = again.json();
+    assert_eq!(out["outcome"], "skipped_idempotent", "{out}");
+    assert_eq!(out["superseded"], Value::Null, "{out}");
+    assert_eq!(w.state_of(newer), "open");
+    assert!(w.fake.comments(newer).is_empty());
+    let calls: Vec<String> = w.fake.log()[before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        calls,
+        [format!("GET {REPO}/pulls"), format!("GET {REPO}/pulls")],
+        "the head lookup, then the open listing"
+    );
+}
+
+/// GitHub lists comments oldest first, 100 a page: petrova's closing marker
+/// behind 100 comments (anyone may comment) is still found, so a PR petrova
+/// closed itself never turns into a human's rejection.
+#[test]
+fn the_closing_marker_is_found_behind_a_hundred_comments() {
+    let w = world();
+    let closed = w.fake.seed_pull(other(
+        SeedState::Closed,
+        Some(&[PLANNED_PATH]),
+        Some(FINDING),
+    ));
+    for i in 0..100 {
+        w.fake
+            .add_comment(closed, "mallory", &format!("comment {i}"))
+            .expect("comment");
+    }
+    let author = petrova_fake_github::FakeConfig::default().login;
+    w.fake
+        .add_comment(
+            closed,
+            &author,
+            "<!-- petrova:closing -->\nClosed by petrova: expired.",
+        )
+        .expect("marker");
+    let run = w.propose(&[]);
+    run.expect_code(0);
+    assert_eq!(run.json()["outcome"], "applied", "{}", run.stdout);
+    let pages: Vec<Option<String>> = w
+        .fake
+        .log()
+        .iter()
+        .filter(|r| r.path == format!("{REPO}/issues/{closed}/comments"))
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            Some("per_page=100".to_owned()),
+            Some("per_page=100&page=2".to_owned())
+        ]
     );
 }
