@@ -82,10 +82,25 @@ pub fn runner_safe(text: &str) -> Cow<'_, str> {
 /// A value as one line of JSON that GitHub's runner reads as no command: it
 /// never starts with `::`, and the legacy `##[` (obeyed anywhere in a line)
 /// is written `#\u0023[` inside strings, the only place JSON can hold it, so
-/// the value parses back unchanged. The CLI's `--json` and the Action's JSON
-/// are this text, byte for byte.
+/// the value parses back unchanged. The [`hidden`] characters JSON leaves raw
+/// (DEL, C1 controls, bidi and zero-width) are written as `\uXXXX` escapes
+/// too: a log shows them, and the value is the same. The CLI's `--json` and
+/// the Action's JSON are this text, byte for byte.
 pub fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    let mut json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    if json.chars().any(hidden) {
+        // Outside strings compact JSON holds no such character, and every
+        // one of them is in the Basic Multilingual Plane.
+        let mut escaped = String::with_capacity(json.len() + 16);
+        for c in json.chars() {
+            if hidden(c) {
+                let _ = write!(escaped, "\\u{:04x}", u32::from(c));
+            } else {
+                escaped.push(c);
+            }
+        }
+        json = escaped;
+    }
     if json.contains("##[") {
         json.replace("##[", "#\\u0023[")
     } else {
@@ -265,6 +280,18 @@ mod tests {
         let value = serde_json::json!({"a": "x ##[error]y", "##[k": 1});
         let line = json_line(&value);
         assert_eq!(line, r###"{"#\u0023[k":1,"a":"x #\u0023[error]y"}"###);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&line).ok(),
+            Some(value)
+        );
+        // Hidden characters JSON would leave raw are escaped, losslessly.
+        let value = serde_json::json!({"a": "r\u{202e}tl \u{9b}[31m \u{7f} @\u{2060}x \u{feff}"});
+        let line = json_line(&value);
+        assert_eq!(
+            line,
+            r#"{"a":"r\u202etl \u009b[31m \u007f @\u2060x \ufeff"}"#
+        );
+        assert!(!line.chars().any(hidden));
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&line).ok(),
             Some(value)

@@ -638,10 +638,11 @@ pub fn render_fleet_row(
     json: bool,
 ) -> String {
     match (result, json) {
-        (Ok(output), true) => serde_json::to_string(output).unwrap_or_default(),
+        (Ok(output), true) => crate::encoding::text::json_line(output),
         (Ok(output), false) => {
             let d = &output.result;
-            format!(
+            // The phase comes from the roadmap: hostile text for the runner.
+            runner_safe(&format!(
                 "{slug:<24} {}  {} ({})  decisions {}  findings {}  warnings {}  {took_ms} ms",
                 d.diagnosis_id,
                 shown(d.phase.current.as_deref().unwrap_or("-")),
@@ -649,12 +650,12 @@ pub fn render_fleet_row(
                 d.decisions.len(),
                 d.findings.len(),
                 d.warnings.len(),
-            )
+            ))
+            .into_owned()
         }
-        (Err(failure), true) => serde_json::json!({
+        (Err(failure), true) => crate::encoding::text::json_line(&serde_json::json!({
             "verb": "diagnose", "target_repo": slug, "error": failure
-        })
-        .to_string(),
+        })),
         (Err(failure), false) => {
             runner_safe(&format!("{slug:<24} FAILED: {}", failure.diagnostic)).into_owned()
         }
@@ -683,7 +684,9 @@ impl FleetSummary {
     /// The last line (text, or a JSON line).
     pub fn render(&self, json: bool) -> String {
         if json {
-            return serde_json::json!({"verb": "diagnose", "summary": self}).to_string();
+            return crate::encoding::text::json_line(
+                &serde_json::json!({"verb": "diagnose", "summary": self}),
+            );
         }
         format!(
             "diagnosed {} of {} repositories with {} job(s) in {:.2} s; {} failed; without checkout: {}",

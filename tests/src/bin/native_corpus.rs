@@ -100,7 +100,7 @@ fn main() {
             frontend: Default::default(),
         };
         let out = request::diagnose(&req, &memory).unwrap();
-        let text = serde_json::to_string(&out).unwrap();
+        let text = petrova_core::encoding::text::json_line(&out);
         diagnoses.insert(out.result.diagnosis_id.clone(), text.clone());
         diagnose_cases.push(json!({"request": req_json(&req), "native": text}));
     }
@@ -305,9 +305,9 @@ fn main() {
             "request": serde_json::to_value(&req).unwrap(),
             "plan": plan,
             "native": {
-                "dry_run_json": serde_json::to_string(&prepared.dry_run_output()).unwrap(),
+                "dry_run_json": petrova_core::encoding::text::json_line(&prepared.dry_run_output()),
                 "dry_run_text": prepared.dry_run_output().render_text(),
-                "annotations": serde_json::to_string(&request::annotations(&problems, "fix.json")).unwrap(),
+                "annotations": petrova_core::encoding::text::json_line(&request::annotations(&problems, "fix.json")),
             }
         }));
     }

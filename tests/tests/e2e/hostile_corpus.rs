@@ -732,6 +732,23 @@ fn run_diagnosis_case(case: &Case, kind: &str, at: &str) -> Result<(), String> {
     let run = bounded(&sb, &["diagnose", SLUG, "--since", SINCE, "--json"], &[]);
     check_run(&run, case.exit(), &mut errors, "diagnose");
     check_unchanged(&before, &sb.ws, &mut errors, "diagnose");
+    // Every form diagnose prints in is read by GitHub's runner: the document's
+    // text never reaches it as a command.
+    for args in [
+        &["diagnose", SLUG, "--since", SINCE][..],
+        &["diagnose", "--all", "--since", SINCE, "--json"][..],
+        &["diagnose", "--all", "--since", SINCE][..],
+    ] {
+        let printed = bounded(&sb, args, &[]);
+        let problems = petrova_tests::github_view::runner_problems(&printed.stdout, &[]);
+        if !problems.is_empty() {
+            errors.push(format!("{}: {problems:?}", args.join(" ")));
+        }
+    }
+    let problems = petrova_tests::github_view::runner_problems(&run.stdout, &[]);
+    if !problems.is_empty() {
+        errors.push(format!("diagnose --json: {problems:?}"));
+    }
     let cli: Option<Diagnosis> = match serde_json::from_str::<DiagnoseOutput>(&run.stdout) {
         Ok(out) => Some(out.result),
         Err(e) => {
