@@ -579,7 +579,17 @@ impl FleetOutput {
         s.push_str(if sweep { " sweep |\n" } else { "\n" });
         s.push_str("|---:|---|---|---|---|---|---:|---|");
         s.push_str(if sweep { "---|\n" } else { "\n" });
-        for row in &self.pulls {
+        for (shown_rows, row) in self.pulls.iter().enumerate() {
+            // GitHub takes at most 1 MiB of step summary; a row is a few KiB
+            // at most (cells are cut), so stopping past half of that is safe.
+            if s.len() > crate::request::MAX_SUMMARY_TEXT_BYTES {
+                let _ = writeln!(
+                    s,
+                    "\n… and {} more: the result file lists every pull request.",
+                    self.pulls.len() - shown_rows
+                );
+                break;
+            }
             let paths = row
                 .paths
                 .as_ref()
@@ -1229,6 +1239,50 @@ mod tests {
         ] {
             assert_eq!(cell(value), expected, "{value:?}");
         }
+    }
+
+    /// However many pull requests a status lists, its step summary stays
+    /// under GitHub's 1 MiB, and says how many rows it left to the result file.
+    #[test]
+    fn a_long_status_table_stays_under_a_mebibyte() {
+        let long = "a-rather-long-folder-name/".repeat(40);
+        let row = |n: u64| FleetRow {
+            number: n,
+            state: "open".into(),
+            url: String::new(),
+            idempotency_key: KEY.into(),
+            actor: format!("fleet:{long}"),
+            triggered_by: crate::proposal::body::TriggeredBy {
+                kind: long.clone(),
+                reference: long.replace('a', "|"),
+            },
+            diagnosis_id: Some(long.clone()),
+            created_at: "2026-04-01T00:00:00Z".into(),
+            age_days: 3,
+            paths: Some(vec![long.clone(); 3]),
+            action: None,
+        };
+        let output = FleetOutput {
+            verb: "status".into(),
+            target_repo: "kahn-hq".into(),
+            outcome: "listed".into(),
+            expires_days: None,
+            pulls: (1..=3000).map(row).collect(),
+            truncated: true,
+            error: None,
+        };
+        let summary = output.step_summary();
+        assert!(summary.len() < 1024 * 1024, "{}", summary.len());
+        let rows = summary.lines().filter(|l| l.starts_with("| #")).count();
+        assert!(rows > 100, "{rows}");
+        assert!(
+            summary.ends_with(&format!(
+                "\n\n… and {} more: the result file lists every pull request.\n",
+                3000 - rows
+            )),
+            "{}",
+            &summary[summary.len() - 200..]
+        );
     }
 
     #[test]
