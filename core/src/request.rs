@@ -614,8 +614,10 @@ pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> S
     s.push_str(&fence);
     s.push('\n');
     // A failed run's body was never sent: only the text says what happened.
+    // A skipped run reports the body GitHub holds — anyone with write access
+    // may have edited it — so only a body petrova rendered is shown whole.
     let body = output
-        .filter(|o| o.outcome != Outcome::Failed)
+        .filter(|o| o.outcome != Outcome::Failed && !body_from_github(o))
         .and_then(|o| o.body.as_deref());
     if let Some(body) = body {
         s.push('\n');
@@ -625,6 +627,16 @@ pub fn step_summary(verb: &str, text: &str, output: Option<&ProposeOutput>) -> S
         }
     }
     s
+}
+
+/// Whether `output.body` is the existing pull request's, as GitHub returned
+/// it, rather than one petrova rendered for this run.
+fn body_from_github(output: &ProposeOutput) -> bool {
+    match output.outcome {
+        Outcome::SkippedIdempotent | Outcome::SkippedMerged => true,
+        Outcome::SkippedRejected => output.reason != Some(RejectReason::Similar),
+        _ => false,
+    }
 }
 
 /// `petrova init`: what the checkout keeps where, and the `.petrova.yml`

@@ -15,13 +15,15 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Whether `c` is shown escaped: every control character (Cc, which includes
-/// the line breaks) and the bidi and zero-width format characters.
+/// the line breaks), the bidi and zero-width format characters (marks
+/// U+200E/U+200F/U+061C included) and the line and paragraph separators.
 pub fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{200B}'..='\u{200D}'
-                | '\u{202A}'..='\u{202E}'
+            '\u{200B}'..='\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'..='\u{202E}'
                 | '\u{2066}'..='\u{2069}'
                 | '\u{2060}'
                 | '\u{FEFF}'

@@ -621,12 +621,12 @@ impl ApplyMachine {
             (State::CheckClosed { number, why, page }, 200) => {
                 self.on_closed_comments(number, why, page, headers, json)
             }
-            (State::GetBaseRef, 200) => match str_at(json, "/object/sha") {
+            (State::GetBaseRef, 200) => match sha_at(json, "/object/sha") {
                 Some(base_sha) => self.goto(State::GetBaseCommit { base_sha }, 0),
                 None => self.unexpected("the base ref", status, json),
             },
             (State::GetBaseRef, 404) => self.base_branch_missing(),
-            (State::GetBaseCommit { base_sha }, 200) => match str_at(json, "/tree/sha") {
+            (State::GetBaseCommit { base_sha }, 200) => match sha_at(json, "/tree/sha") {
                 Some(base_tree) => self.goto(
                     State::CreateTree {
                         base_sha,
@@ -636,14 +636,14 @@ impl ApplyMachine {
                 ),
                 None => self.unexpected("the base commit", status, json),
             },
-            (State::CreateTree { base_sha, .. }, 201) => match str_at(json, "/sha") {
+            (State::CreateTree { base_sha, .. }, 201) => match sha_at(json, "/sha") {
                 Some(tree_sha) => {
                     self.our_tree = Some((base_sha.clone(), tree_sha.clone()));
                     self.goto(State::CreateCommit { base_sha, tree_sha }, 0)
                 }
                 None => self.unexpected("the new tree", status, json),
             },
-            (State::CreateCommit { .. }, 201) => match str_at(json, "/sha") {
+            (State::CreateCommit { .. }, 201) => match sha_at(json, "/sha") {
                 Some(commit_sha) => self.goto(State::CreateRef { commit_sha }, 0),
                 None => self.unexpected("the new commit", status, json),
             },
@@ -651,7 +651,7 @@ impl ApplyMachine {
             (State::CreateRef { .. }, 422) if says(json, "already exists") => {
                 self.goto(State::GetBranchRef, 0)
             }
-            (State::GetBranchRef, 200) => match str_at(json, "/object/sha") {
+            (State::GetBranchRef, 200) => match sha_at(json, "/object/sha") {
                 Some(tip_sha) => self.goto(State::GetTipCommit { tip_sha }, 0),
                 None => self.unexpected("the branch ref", status, json),
             },
@@ -659,7 +659,7 @@ impl ApplyMachine {
                 self.restart("the branch vanished while it was being inspected")
             }
             (State::GetTipCommit { tip_sha }, 200) => self.on_tip(&tip_sha, json),
-            (State::GetParentCommit { tip_tree, .. }, 200) => match str_at(json, "/tree/sha") {
+            (State::GetParentCommit { tip_tree, .. }, 200) => match sha_at(json, "/tree/sha") {
                 Some(parent_tree) => self.goto(
                     State::CompareTree {
                         tip_tree,
@@ -669,7 +669,7 @@ impl ApplyMachine {
                 ),
                 None => self.unexpected("the branch's parent commit", status, json),
             },
-            (State::CompareTree { tip_tree, .. }, 201) => match str_at(json, "/sha") {
+            (State::CompareTree { tip_tree, .. }, 201) => match sha_at(json, "/sha") {
                 Some(planned) if planned == tip_tree => self.goto(State::CreatePull, 0),
                 Some(planned) => self.tip_changed(&tip_tree, &planned),
                 None => self.unexpected("the comparison tree", status, json),
@@ -728,12 +728,15 @@ impl ApplyMachine {
 
     fn on_pull_created(&mut self, json: &Value) -> Step {
         let number = json.get("number").and_then(Value::as_u64);
-        match (number, str_at(json, "/html_url")) {
-            (Some(number), Some(url)) => {
+        // The pull request exists once GitHub gives its number; an address
+        // that is not a plain URL is left out rather than passed on.
+        match number {
+            Some(number) => {
+                let url = url_at(json, "/html_url").unwrap_or_default();
                 self.opened = Some(PrRef { number, url });
                 self.followup(&State::CreatePull)
             }
-            _ => self.unexpected("the new pull request", 201, json),
+            None => self.unexpected("the new pull request", 201, json),
         }
     }
 
@@ -748,7 +751,7 @@ impl ApplyMachine {
                 continue;
             }
             let number = pr.get("number").and_then(Value::as_u64).unwrap_or(0);
-            let url = str_at(pr, "/html_url").unwrap_or_default();
+            let url = url_at(pr, "/html_url").unwrap_or_default();
             let state = PrState::of(pr);
             match parse_metadata(pr.get("body").and_then(Value::as_str).unwrap_or("")) {
                 Ok(meta) if meta.idempotency_key == self.key => {
@@ -1138,10 +1141,10 @@ impl ApplyMachine {
                 ),
             );
         }
-        let Some(tip_tree) = str_at(json, "/tree/sha") else {
+        let Some(tip_tree) = sha_at(json, "/tree/sha") else {
             return self.unexpected("the branch's tip commit", 200, json);
         };
-        let Some(parent_sha) = str_at(json, "/parents/0/sha") else {
+        let Some(parent_sha) = sha_at(json, "/parents/0/sha") else {
             return self.unexpected("the branch's tip commit", 200, json);
         };
         match &self.our_tree {
@@ -1535,6 +1538,27 @@ fn str_at(json: &Value, pointer: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A git object id from a response, which may go into a request path: only
+/// ASCII letters and digits (git's are hex), so a hostile answer such as
+/// `../../user` cannot steer the token elsewhere.
+pub(crate) fn sha_at(json: &Value, pointer: &str) -> Option<String> {
+    str_at(json, pointer)
+        .filter(|s| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A web address from a response, which petrova prints and hands to
+/// workflows (`pr-url`): kept only when it is an http(s) URL of plain URL
+/// characters — no quote, space, `$`, backtick, bracket or control character
+/// a shell or a log could act on.
+pub(crate) fn url_at(json: &Value, pointer: &str) -> Option<String> {
+    str_at(json, pointer).filter(|u| {
+        (u.starts_with("https://") || u.starts_with("http://"))
+            && u.len() <= 2048
+            && u.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~:/%#?=&+@,".contains(&b))
+    })
+}
+
 /// Whether GitHub's `message` or any `errors[].message` contains `needle`
 /// (GitHub puts "A pull request already exists" in `errors[].message`).
 fn says(json: &Value, needle: &str) -> bool {
@@ -1781,6 +1805,40 @@ mod tests {
                 json!({"number": 1234, "html_url": "https://github.com/kahn-hq/kahn/pull/1234"}),
             ),
         ]
+    }
+
+    /// Object ids and addresses from GitHub's answers are hostile data: an
+    /// id that is not plain letters and digits never reaches a request path,
+    /// and an address that is not a plain URL is left out.
+    #[test]
+    fn ids_and_urls_from_answers_are_checked_before_use() {
+        for (sha, ok) in [
+            ("0123abcdef", true),
+            ("../../../../user", false),
+            ("abc?x=1", false),
+            ("", false),
+            ("a b", false),
+        ] {
+            assert_eq!(sha_at(&json!({"sha": sha}), "/sha").is_some(), ok, "{sha}");
+        }
+        for (url, ok) in [
+            ("https://github.com/kahn-hq/kahn/pull/7", true),
+            ("https://github.com/o/r/pull/1234\"; echo $(id)", false),
+            ("https://x/##[warning]y", false),
+            ("javascript:alert(1)", false),
+            ("https://x/\r::error::y", false),
+        ] {
+            assert_eq!(url_at(&json!({"u": url}), "/u").is_some(), ok, "{url}");
+        }
+        let mut replies = fresh_replies();
+        replies[3] = ok(200, json!({"object": {"sha": "../../../../user"}}));
+        replies.truncate(4);
+        let (log, result) = drive(replies);
+        assert!(log.iter().all(|r| !r.contains("..")), "{log:?}");
+        assert!(
+            matches!(result, ApplyResult::GithubFailed { .. }),
+            "{result:?}"
+        );
     }
 
     /// A run that restarts (the branch vanished while it was inspected) reads

@@ -80,7 +80,7 @@ impl FleetPr {
         }
         Some(FleetPr {
             number,
-            url: str_at(pr, "/html_url").unwrap_or_default(),
+            url: super::apply::url_at(pr, "/html_url").unwrap_or_default(),
             state: PrState::of(pr),
             author: str_at(pr, "/user/login").unwrap_or_default(),
             created_at: str_at(pr, "/created_at").unwrap_or_default(),
@@ -787,8 +787,9 @@ impl FleetMachine {
             for (row, pr) in self.rows.iter_mut().zip(&self.pulls) {
                 let age = crate::encoding::date::epoch_seconds(&pr.created_at)
                     .map_or(0, |created| now - created);
-                // An expired PR is `would_close` until its close call succeeds.
-                row.action = Some(if age <= limit {
+                // An expired PR is `would_close` until its close call succeeds;
+                // whatever the listing says, only an open PR is ever closed.
+                row.action = Some(if age <= limit || pr.state != PrState::Open {
                     SweepAction::Kept
                 } else {
                     SweepAction::WouldClose
@@ -1283,6 +1284,52 @@ mod tests {
             "{}",
             &summary[summary.len() - 200..]
         );
+    }
+
+    /// Sweep closes only what the listing says is open, whatever the
+    /// `state=open` query asked for.
+    #[test]
+    fn sweep_never_closes_a_pr_the_listing_says_is_merged_or_closed() {
+        let registry = crate::operator::registry::parse(
+            "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f]\n  added: \"2026-04-29\"\n",
+            "registry.yaml",
+        )
+        .expect("registry");
+        let same = json!({"full_name": "kahn-hq/kahn"});
+        let mut merged = pr(
+            7,
+            "petrova/propose-fix/4f8c3e21",
+            same.clone(),
+            json!(body(KEY)),
+        );
+        merged["state"] = json!("closed");
+        merged["merged_at"] = json!("2026-04-02T00:00:00Z");
+        let mut closed = pr(8, "petrova/propose-fix/4f8c3e21", same, json!(body(KEY)));
+        closed["state"] = json!("closed");
+        let policy = RetryPolicy {
+            max_attempts: 1,
+            base_delay_ms: 0,
+            max_delay_ms: 0,
+        };
+        let command = FleetCommand::Sweep {
+            expires_days: Some(1),
+            apply: true,
+        };
+        let mut m = FleetMachine::new(&registry.repos[0], command, "2026-04-29T14:32:18Z", policy);
+        assert!(matches!(m.start(), Step::Send { .. }));
+        let reply = Reply::Response {
+            status: 200,
+            headers: BTreeMap::new(),
+            body: json!([merged, closed]).to_string(),
+        };
+        let Step::Done { result } = m.on_reply(&reply, 0) else {
+            panic!("sweep sent a request about a PR that is not open");
+        };
+        assert_eq!(result.pulls.len(), 2);
+        assert!(result
+            .pulls
+            .iter()
+            .all(|r| r.action == Some(SweepAction::Kept)));
     }
 
     #[test]

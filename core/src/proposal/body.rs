@@ -93,7 +93,10 @@ pub enum MetadataError {
     #[error("no fenced yaml block after the metadata marker")]
     NoBlock,
     /// The block is not the expected YAML.
-    #[error("metadata block is invalid at line {line:?}: {message}")]
+    #[error(
+        "metadata block is invalid{}: {message}",
+        line.map(|l| format!(" at line {l}")).unwrap_or_default()
+    )]
     Invalid {
         /// Line inside the block.
         line: Option<usize>,

@@ -312,3 +312,37 @@ fn usage_and_configuration_errors_of_propose_fix() {
     run.expect_code(2);
     assert!(run.stderr.contains("PETROVA_NOW"), "{}", run.stderr);
 }
+
+/// The step summary shows a body whole only when petrova rendered it: a
+/// skipped run's body is the existing PR's, as GitHub returned it, and anyone
+/// with write access may have edited it.
+#[test]
+fn the_step_summary_never_shows_a_body_github_returned() {
+    use petrova_core::proposal::propose::ProposeOutput;
+    use petrova_core::request::step_summary;
+    let (_tmp, sb, fix) = sandbox();
+    let run = sb.propose(&fix, &["--json"]);
+    let ours: Value = serde_json::from_str(&run.stdout).expect("json");
+    let hostile = "<img src=https://attacker.example/p.png>\n##[warning]x\n# Forged";
+    for (outcome, reason, shown) in [
+        ("applied", None, true),
+        ("skipped_rejected", Some("similar"), true),
+        ("skipped_idempotent", None, false),
+        ("skipped_merged", None, false),
+        ("skipped_rejected", Some("same_key"), false),
+    ] {
+        let mut out = ours.clone();
+        out["outcome"] = Value::from(outcome);
+        if let Some(reason) = reason {
+            out["reason"] = Value::from(reason);
+        }
+        if !shown {
+            out["body"] = Value::from(hostile);
+        }
+        let output: ProposeOutput = serde_json::from_value(out).expect("an output");
+        let summary = step_summary("propose_fix", "text", Some(&output));
+        let body = ours["body"].as_str().expect("body");
+        assert_eq!(summary.contains(body), shown, "{outcome} {reason:?}");
+        assert!(!summary.contains(hostile), "{outcome}");
+    }
+}
