@@ -1532,7 +1532,7 @@ impl ApplyMachine {
     }
 }
 
-fn str_at(json: &Value, pointer: &str) -> Option<String> {
+pub(crate) fn str_at(json: &Value, pointer: &str) -> Option<String> {
     json.pointer(pointer)
         .and_then(Value::as_str)
         .map(str::to_owned)

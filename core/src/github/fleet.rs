@@ -12,7 +12,7 @@
 //! [`FleetMachine`] drives `petrova status` and `petrova sweep` as a sans-I/O
 //! state machine, like [`super::apply::ApplyMachine`].
 
-use super::apply::{answer, repo_path, Answer, PrState, Reply, Request, RetryPolicy, Step};
+use super::apply::{answer, repo_path, str_at, Answer, PrState, Reply, Request, RetryPolicy, Step};
 use crate::encoding::text::{path_fold, shown};
 use crate::proposal::body::{parse_metadata, Metadata};
 use crate::proposal::propose::PrRef;
@@ -308,12 +308,6 @@ impl CloseStep {
             CloseStep::Close => "closing a pull request",
         }
     }
-}
-
-fn str_at(json: &Value, pointer: &str) -> Option<String> {
-    json.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
 }
 
 // ---------------------------------------------------------------------------
@@ -1001,6 +995,21 @@ mod tests {
                "head": {"ref": head, "repo": head_repo}, "base": {"ref": "main", "repo": {"full_name": "kahn-hq/kahn"}}})
     }
 
+    /// `command` on the example repository, one attempt per request.
+    fn machine(command: FleetCommand) -> FleetMachine {
+        let registry = crate::operator::registry::parse(
+            "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f]\n  added: \"2026-04-29\"\n",
+            "registry.yaml",
+        )
+        .expect("registry");
+        let policy = RetryPolicy {
+            max_attempts: 1,
+            base_delay_ms: 0,
+            max_delay_ms: 0,
+        };
+        FleetMachine::new(&registry.repos[0], command, "2026-04-29T14:32:18Z", policy)
+    }
+
     fn check(name: &str, value: &Value, petrova: bool) {
         assert_eq!(FleetPr::of(value).is_some(), petrova, "{name}");
     }
@@ -1109,11 +1118,6 @@ mod tests {
     /// oldest, stops instead.
     #[test]
     fn status_past_the_last_page_it_reads_says_so_and_sweep_stops() {
-        let registry = crate::operator::registry::parse(
-            "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f]\n  added: \"2026-04-29\"\n",
-            "registry.yaml",
-        )
-        .expect("registry");
         let page = json!([pr(
             7,
             "petrova/propose-fix/4f8c3e21",
@@ -1121,11 +1125,6 @@ mod tests {
             json!(body(KEY))
         )])
         .to_string();
-        let policy = RetryPolicy {
-            max_attempts: 1,
-            base_delay_ms: 0,
-            max_delay_ms: 0,
-        };
         for (command, outcome) in [
             (FleetCommand::Status, "listed"),
             (
@@ -1136,8 +1135,7 @@ mod tests {
                 "failed",
             ),
         ] {
-            let mut m =
-                FleetMachine::new(&registry.repos[0], command, "2026-04-29T14:32:18Z", policy);
+            let mut m = machine(command);
             let mut step = m.start();
             let mut requests = 0;
             let output = loop {
@@ -1290,11 +1288,6 @@ mod tests {
     /// `state=open` query asked for.
     #[test]
     fn sweep_never_closes_a_pr_the_listing_says_is_merged_or_closed() {
-        let registry = crate::operator::registry::parse(
-            "- slug: kahn-hq\n  url: https://github.com/kahn-hq/kahn\n  default_branch: main\n  role: production\n  profile: standard\n  fleets_allowed: [f]\n  added: \"2026-04-29\"\n",
-            "registry.yaml",
-        )
-        .expect("registry");
         let same = json!({"full_name": "kahn-hq/kahn"});
         let mut merged = pr(
             7,
@@ -1306,16 +1299,11 @@ mod tests {
         merged["merged_at"] = json!("2026-04-02T00:00:00Z");
         let mut closed = pr(8, "petrova/propose-fix/4f8c3e21", same, json!(body(KEY)));
         closed["state"] = json!("closed");
-        let policy = RetryPolicy {
-            max_attempts: 1,
-            base_delay_ms: 0,
-            max_delay_ms: 0,
-        };
         let command = FleetCommand::Sweep {
             expires_days: Some(1),
             apply: true,
         };
-        let mut m = FleetMachine::new(&registry.repos[0], command, "2026-04-29T14:32:18Z", policy);
+        let mut m = machine(command);
         assert!(matches!(m.start(), Step::Send { .. }));
         let reply = Reply::Response {
             status: 200,
